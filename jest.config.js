@@ -1,0 +1,37 @@
+// One jest project per test kind (STYLE.md). TypeScript is transpiled per file (isolatedModules);
+// `npm run typecheck` does the type checking once for the whole tree.
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
+// @middy/core 6 ships ESM only; jest's CommonJS runtime needs it transpiled too.
+const jsEsm = [
+  'ts-jest',
+  {
+    tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true, isolatedModules: true },
+    diagnostics: false,
+  },
+];
+
+const shared = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': tsJest, '^.+/@middy/.+\\.js$': jsEsm },
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  setupFiles: ['<rootDir>/test/setup/polyfills.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
+
+const project = (name, extra = {}) => ({
+  ...shared,
+  displayName: name,
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  ...extra,
+});
+
+module.exports = {
+  projects: [
+    project('unit'),
+    project('handlers'),
+    project('workflow'),
+    project('local'),
+    project('infra'),
+    project('e2e'),
+  ],
+};
