@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { type FeeState, freezeFees, lateFeeAt } from './fees';
+import type { Money } from './money';
+import type { Policy, Stage } from './policy';
+
+export const CASE_STATUSES = [
+  'OPEN',
+  'PROMISED',
+  'ON_PLAN',
+  'DISPUTED',
+  'LEGAL',
+  'RESOLVED',
+  'CANCELLED',
+  'WRITTEN_OFF',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** Statuses in which the ladder is still running (the workflow is alive). */
+export const ACTIVE_STATUSES: readonly CaseStatus[] = ['OPEN', 'PROMISED', 'ON_PLAN', 'DISPUTED', 'LEGAL'];
+/** Statuses in which late fees accrue (POLICY.md); frozen in every other one. */
+export const ACCRUING_STATUSES: readonly CaseStatus[] = ['OPEN', 'PROMISED'];
+
+export const RESOLUTIONS = [
+  'PAID',
+  'RETURNED',
+  'DISPUTE_UPHELD',
+  'WRITTEN_OFF',
+  'LEGAL_LOST',
+  'LEGAL_WITHDRAWN',
+] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+export const CREDIT_REPORT_STATUSES = [
+  'NONE',
+  'PRE_NOTICE_SENT',
+  'REPORTED',
+  'DISPUTED',
+  'SETTLED',
+  'DELETED',
+] as const;
+export type CreditReportStatus = (typeof CREDIT_REPORT_STATUSES)[number];
+
+export interface Device {
+  sku: string;
+  name: string;
+  serial: string;
+}
+
+export interface AppliedPayment {
+  paymentId: string;
+  amount: number;
+  paidAt: string;
+  /** Part of the payment above what was owed, recorded for refund. */
+  excess: number;
+}
+
+/** A callback the workflow is waiting on: the API completes it when the case is resolved. */
+export interface PendingResolution {
+  token: string;
+  stage: Stage;
+  since: string;
+  until: string;
+}
+
+/** The case aggregate as stored. Amounts are integer minor units of `currency`. */
+export interface CaseRecord extends FeeState {
+  caseId: string;
+  rentalId: string;
+  customerId: string;
+  dueAt: string;
+  openedAt: string;
+  updatedAt: string;
+  status: CaseStatus;
+  stage: Stage;
+  resolution: Resolution | null;
+  closedAt: string | null;
+  currency: string;
+  /** Total received, payments after closing included. */
+  paid: number;
+  device: Device;
+  policyId: string;
+  policyVersion: number;
+  /** Compliance profile from the customer's country at opening (CN or US). */
+  profile: 'CN' | 'US';
+  creditReport: { status: CreditReportStatus };
+  accountRestricted: boolean;
+  /** Every payment applied, in order; its id makes a repeated payment a no-op. */
+  payments: AppliedPayment[];
+  pendingResolution: PendingResolution | null;
+  /** When the workflow next acts on its own (ops queue index). */
+  nextActionAt: string;
+  /** Optimistic lock: every write expects the version it read. */
+  version: number;
+}
+
+/** The case as the API shows it (API.md), with amounts as of `at`. */
+export interface CaseView {
+  caseId: string;
+  rentalId: string;
+  customerId: string;
+  status: CaseStatus;
+  stage: Stage;
+  outstanding: Money;
+  amountDue: Money;
+  fees: Money;
+  paid: Money;
+  resolution: Resolution | null;
+  dueAt: string;
+  openedAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  device: Device;
+  policy: { id: string; version: number };
+  creditReport: { status: CreditReportStatus };
+  accountRestricted: boolean;
+}
+
+/** The detail of every outbound case event (API.md). */
+export interface CaseEventDetail {
+  caseId: string;
+  rentalId: string;
+  customerId: string;
+  status: CaseStatus;
+  stage: Stage;
+  outstanding: Money;
+  at: string;
+}
+
+export const isActive = (record: Pick<CaseRecord, 'status'>): boolean =>
+  ACTIVE_STATUSES.includes(record.status);
+
+/**
+ * The case id for a rental and due date: the natural key of API.md, so the same overdue rental always
+ * maps to the same case, whichever path (API or event) opens it and however often.
+ */
+export function caseIdFor(rentalId: string, dueAt: string): string {
+  const digest = createHash('sha256')
+    .update(`${rentalId}\u0000${new Date(dueAt).toISOString()}`)
+    .digest('hex');
+  return `case-${digest.slice(0, 24)}`;
+}
+
+export function feesOf(record: CaseRecord, at: string, policy: Pick<Policy, 'lateFee'>): number {
+  return lateFeeAt(record, at, policy);
+}
+
+/** `amountDue` + fees − payments as of `at`; negative when overpaid. */
+export function balanceOf(record: CaseRecord, at: string, policy: Pick<Policy, 'lateFee'>): number {
+  return record.amountDue + feesOf(record, at, policy) - record.paid;
+}
+
+export function viewOf(record: CaseRecord, at: string, policy: Pick<Policy, 'lateFee'>): CaseView {
+  const money = (amount: number): Money => ({ amount, currency: record.currency });
+  return {
+    caseId: record.caseId,
+    rentalId: record.rentalId,
+    customerId: record.customerId,
+    status: record.status,
+    stage: record.stage,
+    outstanding: money(Math.max(0, balanceOf(record, at, policy))),
+    amountDue: money(record.amountDue),
+    fees: money(feesOf(record, at, policy)),
+    paid: money(record.paid),
+    resolution: record.resolution,
+    dueAt: record.dueAt,
+    openedAt: record.openedAt,
+    updatedAt: record.updatedAt,
+    closedAt: record.closedAt,
+    device: record.device,
+    policy: { id: record.policyId, version: record.policyVersion },
+    creditReport: record.creditReport,
+    accountRestricted: record.accountRestricted,
+  };
+}
+
+export function eventDetailOf(
+  record: CaseRecord,
+  at: string,
+  policy: Pick<Policy, 'lateFee'>,
+): CaseEventDetail {
+  const view = viewOf(record, at, policy);
+  return {
+    caseId: view.caseId,
+    rentalId: view.rentalId,
+    customerId: view.customerId,
+    status: view.status,
+    stage: view.stage,
+    outstanding: view.outstanding,
+    at,
+  };
+}
+
+/** Moves a case to an end state: fees stop for good and no callback stays pending. */
+export function closeRecord(
+  record: CaseRecord,
+  status: Extract<CaseStatus, 'RESOLVED' | 'CANCELLED' | 'WRITTEN_OFF'>,
+  resolution: Resolution,
+  at: string,
+  feesAsOf: string = at,
+): CaseRecord {
+  return {
+    ...record,
+    ...freezeFees(record, feesAsOf),
+    status,
+    resolution,
+    closedAt: at,
+    updatedAt: at,
+    nextActionAt: at,
+  };
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+
+/** Ladder stages, in order. The ASL walks them; the policy gives each its channels, template and wait. */
+export const STAGES = [
+  'OVERDUE_NOTICE',
+  'FIRST_COLLECTION',
+  'SECOND_COLLECTION',
+  'CREDIT_PRE_NOTICE',
+  'CREDIT_REPORTED',
+  'LEGAL_REVIEW',
+  'LEGAL_ACTION',
+  'SOFT_REMINDERS',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const MESSAGE_CHANNELS = ['SMS', 'EMAIL'] as const;
+export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
+
+export const TEMPLATE_KINDS = [
+  'OVERDUE_NOTICE',
+  'REMINDER',
+  'SECOND_REMINDER',
+  'CREDIT_PRE_NOTICE',
+  'SOFT_REMINDER',
+  'DEMAND_LETTER',
+  'RECEIPT',
+] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** The placeholders a template may use; anything else fails validation (and so fails synth). */
+export const TEMPLATE_PLACEHOLDERS = [
+  'brand',
+  'device',
+  'amount',
+  'deadline',
+  'paymentUrl',
+  'servicePhone',
+  'serviceUrl',
+  'reportDate',
+  'caseRef',
+] as const;
+
+const minorUnits = z.number().int().nonnegative();
+const days = z.number().int().positive().max(366);
+
+const templateText = z
+  .string()
+  .min(1)
+  .superRefine((text, ctx) => {
+    for (const match of text.matchAll(/\{([^{}]*)\}/g)) {
+      const name = match[1] ?? '';
+      if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown placeholder {${name}}; allowed: ${TEMPLATE_PLACEHOLDERS.join(', ')}`,
+        });
+      }
+    }
+  });
+
+const messageTemplate = z.strictObject({
+  sms: templateText.refine((text) => text.length <= 600, 'an SMS template must be at most 600 characters'),
+  emailSubject: templateText,
+  emailBody: templateText,
+});
+
+const contactStage = z.strictObject({
+  /** Messages sent when the stage starts. */
+  channels: z.array(z.enum(MESSAGE_CHANNELS)).max(2),
+  template: z.enum(TEMPLATE_KINDS),
+  /** Whether the stage creates a call work item for an agent. */
+  callTask: z.boolean(),
+  /** Wait before the next stage, counted from the moment the stage's contact went out. */
+  waitDays: days,
+});
+
+export const policySchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'),
+    version: z.number().int().positive(),
+    description: z.string().min(1),
+    brand: z.string().min(1).max(40),
+    customerService: z.strictObject({ phone: z.string().min(3), url: z.url() }),
+    /** Where the customer pays or books a return; `{rentalId}` is replaced. */
+    paymentUrl: z.url(),
+    lateFee: z.strictObject({
+      /** 5 = 0.05 % of `amountDue` per whole day overdue, rounded down to the minor unit. */
+      basisPointsPerDay: z.number().int().min(0).max(10_000),
+      capPercentOfAmountDue: z.number().min(0).max(100),
+    }),
+    /** Thresholds per currency, in minor units. A case in a currency without thresholds is refused. */
+    thresholds: z.record(
+      z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code'),
+      z.strictObject({ fieldVisit: minorUnits, legalReview: minorUnits }),
+    ),
+    stages: z.strictObject({
+      OVERDUE_NOTICE: contactStage,
+      FIRST_COLLECTION: contactStage,
+      SECOND_COLLECTION: contactStage.extend({ callEveryDays: days }),
+      CREDIT_PRE_NOTICE: contactStage.extend({ waitDaysUS: days }),
+      SOFT_REMINDERS: z.strictObject({
+        channels: z.array(z.enum(MESSAGE_CHANNELS)).min(1).max(2),
+        template: z.enum(TEMPLATE_KINDS),
+        everyDays: days,
+        /** Write the debt off once this many days have passed since `dueAt`. */
+        writeOffAfterDays: days,
+      }),
+    }),
+    promise: z.strictObject({ graceDays: z.number().int().min(0).max(30), maxDays: days }),
+    plans: z.strictObject({
+      maxInstallments: z.number().int().min(1).max(24),
+      maxExtendedReturnDays: days,
+    }),
+    templates: z.partialRecord(
+      z.enum(TEMPLATE_KINDS),
+      z.strictObject({ 'zh-CN': messageTemplate, en: messageTemplate }),
+    ),
+  })
+  .superRefine((policy, ctx) => {
+    const used = new Set<TemplateKind>([
+      ...Object.values(policy.stages).map((stage) => stage.template),
+      'RECEIPT',
+    ]);
+    for (const kind of used) {
+      if (!policy.templates[kind]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['templates', kind],
+          message: `template ${kind} is used but missing`,
+        });
+      }
+    }
+    const soft = policy.stages.SOFT_REMINDERS;
+    if (soft.writeOffAfterDays <= soft.everyDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', 'SOFT_REMINDERS', 'writeOffAfterDays'],
+        message: 'must be longer than everyDays',
+      });
+    }
+  });
+
+export type Policy = z.infer<typeof policySchema>;
+export type MessageTemplate = z.infer<typeof messageTemplate>;

@@ -1,0 +1,75 @@
+import type { CaseRecord, CaseStatus } from './case';
+import type { Locale, MessageChannel, Stage, TemplateKind } from './policy';
+import type { TimelineEntry } from './timeline';
+
+/** The only place personal data lives. */
+export interface Customer {
+  customerId: string;
+  name: string;
+  phone: string;
+  email: string;
+  locale: Locale;
+  timezone: string;
+  country: string;
+}
+
+export interface CaseQuery {
+  status?: CaseStatus;
+  stage?: Stage;
+  customerId?: string;
+  rentalId?: string;
+  limit: number;
+  nextToken?: string;
+}
+
+export interface CasePage {
+  items: CaseRecord[];
+  nextToken?: string;
+}
+
+export interface CaseRepository {
+  get(caseId: string): Promise<CaseRecord | undefined>;
+  /** Puts a new case unless one with the same id exists; says which happened. */
+  create(record: CaseRecord): Promise<'created' | 'exists'>;
+  /** Writes `next` if the stored version is still `next.version - 1`; false when another write won. */
+  replace(next: CaseRecord): Promise<boolean>;
+  list(query: CaseQuery): Promise<CasePage>;
+}
+
+export interface TimelineRepository {
+  /** Appends entries; an entry already there (same `at` and `eventId`) is left as it is. */
+  append(caseId: string, entries: readonly TimelineEntry[]): Promise<void>;
+  /** Whether the entry with this `at` and `eventId` is already there (a retried step asks before acting). */
+  has(caseId: string, at: string, eventId: string): Promise<boolean>;
+  list(caseId: string): Promise<TimelineEntry[]>;
+}
+
+export interface CustomerRepository {
+  put(customer: Customer, at: string): Promise<void>;
+  get(customerId: string): Promise<Customer | undefined>;
+}
+
+export interface WorkflowResolution {
+  kind: 'PAID' | 'RETURNED' | 'CLOSED';
+}
+
+export interface CaseWorkflow {
+  /** Starts the case's execution (named by case id); a running or finished one is left alone. */
+  start(caseId: string): Promise<void>;
+  /** Completes the callback the workflow waits on; 'stale' when that wait is already over. */
+  resume(token: string, resolution: WorkflowResolution): Promise<'resumed' | 'stale'>;
+}
+
+export interface OutgoingMessage {
+  channel: MessageChannel;
+  caseId: string;
+  kind: TemplateKind;
+  to: string;
+  subject?: string;
+  body: string;
+}
+
+export interface Messenger {
+  /** Sends one SMS or email; resolves to the provider's message id. */
+  send(message: OutgoingMessage): Promise<string>;
+}

@@ -1,0 +1,120 @@
+import { type CaseRecord, type CaseView, caseIdFor, viewOf } from '../case';
+import { profileForCountry } from '../compliance/profiles';
+import { InvalidRequestError } from '../errors';
+import { DEFAULT_POLICY_ID, findPolicy } from '../policy';
+import type { CaseRepository, CaseWorkflow, CustomerRepository, TimelineRepository } from '../ports';
+import type { OpenCaseRequest } from '../requests';
+import { localeFor } from '../templates';
+import { parseIso, toIso } from '../time';
+import type { TimelineEntry } from '../timeline';
+
+export interface OpenCaseDeps {
+  cases: CaseRepository;
+  timeline: TimelineRepository;
+  customers: CustomerRepository;
+  workflow: CaseWorkflow;
+}
+
+export interface OpenCaseResult {
+  created: boolean;
+  view: CaseView;
+}
+
+const caseOpened = (record: CaseRecord): TimelineEntry => ({
+  eventId: 'case-opened',
+  at: record.openedAt,
+  type: 'CASE_OPENED',
+  detail: {
+    customerId: record.customerId,
+    rentalId: record.rentalId,
+    amountDue: record.amountDue,
+    currency: record.currency,
+    dueAt: record.dueAt,
+    policy: `${record.policyId}@${record.policyVersion}`,
+  },
+});
+
+/**
+ * Opens the case for an overdue rental, or finds the one already open for the same rental and due
+ * date. Either way the case's timeline and workflow are made sure of, so a retry after a partial
+ * failure completes what the first attempt started.
+ */
+export async function openCase(
+  deps: OpenCaseDeps,
+  request: OpenCaseRequest,
+  at: string,
+): Promise<OpenCaseResult> {
+  const policyId = request.policyId ?? DEFAULT_POLICY_ID;
+  const policy = findPolicy(policyId);
+  if (!policy) {
+    throw new InvalidRequestError('Unknown policy.', [
+      { path: 'policyId', message: `no policy ${policyId}` },
+    ]);
+  }
+  if (!policy.thresholds[request.amountDue.currency]) {
+    throw new InvalidRequestError('Currency not supported by the policy.', [
+      {
+        path: 'amountDue.currency',
+        message: `policy ${policy.id} has thresholds for ${Object.keys(policy.thresholds).join(', ')} only`,
+      },
+    ]);
+  }
+  const dueAt = toIso(parseIso(request.dueAt));
+  if (parseIso(dueAt) > parseIso(at)) {
+    throw new InvalidRequestError('The rental is not overdue yet.', [
+      { path: 'dueAt', message: `must not be after the time of the request (${at})` },
+    ]);
+  }
+
+  const caseId = caseIdFor(request.rentalId, dueAt);
+  let record = await deps.cases.get(caseId);
+  let created = false;
+  if (!record) {
+    const country = request.customer.country ?? 'CN';
+    await deps.customers.put(
+      {
+        customerId: request.customer.id,
+        name: request.customer.name,
+        phone: request.customer.phone,
+        email: request.customer.email,
+        locale: localeFor(request.customer.locale),
+        timezone: request.customer.timezone,
+        country,
+      },
+      at,
+    );
+    const fresh: CaseRecord = {
+      caseId,
+      rentalId: request.rentalId,
+      customerId: request.customer.id,
+      dueAt,
+      openedAt: at,
+      updatedAt: at,
+      status: 'OPEN',
+      stage: 'OVERDUE_NOTICE',
+      resolution: null,
+      closedAt: null,
+      currency: request.amountDue.currency,
+      amountDue: request.amountDue.amount,
+      paid: 0,
+      feeDays: 0,
+      feeAccruingSince: dueAt,
+      device: request.device,
+      policyId: policy.id,
+      policyVersion: policy.version,
+      profile: profileForCountry(country).id,
+      creditReport: { status: 'NONE' },
+      accountRestricted: false,
+      payments: [],
+      pendingResolution: null,
+      nextActionAt: at,
+      version: 1,
+    };
+    created = (await deps.cases.create(fresh)) === 'created';
+    record = created ? fresh : await deps.cases.get(caseId);
+    if (!record) throw new Error(`case ${caseId} vanished while being opened`);
+  }
+  await deps.timeline.append(caseId, [caseOpened(record)]);
+  await deps.workflow.start(caseId);
+  return { created, view: viewOf(record, at, policy) };
+}

@@ -1,0 +1,113 @@
+import {
+  type AppliedPayment,
+  balanceOf,
+  type CaseRecord,
+  type CaseView,
+  closeRecord,
+  isActive,
+  viewOf,
+} from '../case';
+import { CaseStateConflictError, InvalidRequestError } from '../errors';
+import type { CaseRepository, CaseWorkflow, TimelineRepository } from '../ports';
+import type { PaymentRequest } from '../requests';
+import { parseIso, toIso } from '../time';
+import type { TimelineEntry } from '../timeline';
+import { policyOf } from './policy-of';
+import { updateCase } from './update-case';
+
+export interface RecordPaymentDeps {
+  cases: CaseRepository;
+  timeline: TimelineRepository;
+  workflow: CaseWorkflow;
+}
+
+/** How far ahead of the request a payment time may be (clock skew between systems). */
+const ALLOWED_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The timeline facts of one applied payment, derived from the stored case so a retry rewrites them exactly. */
+function paymentEntries(record: CaseRecord, payment: AppliedPayment): TimelineEntry[] {
+  const entries: TimelineEntry[] = [
+    {
+      eventId: `payment:${payment.paymentId}`,
+      at: payment.paidAt,
+      type: 'PAYMENT_RECEIVED',
+      detail: { paymentId: payment.paymentId, amount: payment.amount, currency: record.currency },
+    },
+  ];
+  if (payment.excess > 0) {
+    entries.push({
+      eventId: `overpayment:${payment.paymentId}`,
+      at: payment.paidAt,
+      type: 'OVERPAYMENT_FOR_REFUND',
+      detail: { paymentId: payment.paymentId, excess: payment.excess, currency: record.currency },
+    });
+  }
+  if (record.resolution === 'PAID' && record.closedAt !== null && record.payments.at(-1) === payment) {
+    entries.push({
+      eventId: 'case-resolved',
+      at: record.closedAt,
+      type: 'CASE_RESOLVED',
+      detail: { resolution: 'PAID', paymentId: payment.paymentId },
+    });
+  }
+  return entries;
+}
+
+/**
+ * Applies a payment once (by `paymentId`). Paying the whole outstanding amount resolves the case at
+ * once and wakes the workflow; a part payment lowers `outstanding` and leaves the ladder where it is.
+ */
+export async function recordPayment(
+  deps: RecordPaymentDeps,
+  caseId: string,
+  request: PaymentRequest,
+  at: string,
+): Promise<CaseView> {
+  if (parseIso(request.paidAt) > parseIso(at) + ALLOWED_CLOCK_SKEW_MS) {
+    throw new InvalidRequestError('The payment is dated in the future.', [
+      { path: 'paidAt', message: `must not be after the time of the request (${at})` },
+    ]);
+  }
+  const paidAt = toIso(parseIso(request.paidAt));
+  const { record } = await updateCase(deps.cases, caseId, (current) => {
+    if (current.payments.some((payment) => payment.paymentId === request.paymentId)) {
+      return { next: null, result: undefined };
+    }
+    if (current.status === 'CANCELLED') {
+      throw new CaseStateConflictError(`Case ${caseId} was cancelled; a payment cannot be applied to it.`);
+    }
+    if (request.amount.currency !== current.currency) {
+      throw new InvalidRequestError('Payment currency differs from the case.', [
+        { path: 'amount.currency', message: `must be ${current.currency}, the currency of the case` },
+      ]);
+    }
+    const policy = policyOf(current);
+    // Fees count up to the payment's own time, not to when the platform reported it.
+    const asOf = paidAt < at ? paidAt : at;
+    const owed = Math.max(0, balanceOf(current, asOf, policy));
+    const applied: AppliedPayment = {
+      paymentId: request.paymentId,
+      amount: request.amount.amount,
+      paidAt,
+      excess: Math.max(0, request.amount.amount - owed),
+    };
+    const paidUp = {
+      ...current,
+      paid: current.paid + applied.amount,
+      payments: [...current.payments, applied],
+      updatedAt: at,
+    };
+    const next =
+      isActive(current) && applied.amount >= owed
+        ? closeRecord(paidUp, 'RESOLVED', 'PAID', at, asOf)
+        : paidUp;
+    return { next, result: undefined };
+  });
+
+  const payment = record.payments.find((candidate) => candidate.paymentId === request.paymentId);
+  if (payment) await deps.timeline.append(caseId, paymentEntries(record, payment));
+  if (record.status === 'RESOLVED' && record.resolution === 'PAID' && record.pendingResolution) {
+    await deps.workflow.resume(record.pendingResolution.token, { kind: 'PAID' });
+  }
+  return viewOf(record, at, policyOf(record));
+}

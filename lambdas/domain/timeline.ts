@@ -1,0 +1,46 @@
+import type { MessageChannel, TemplateKind } from './policy';
+
+export type TimelineChannel = MessageChannel | 'CALL' | 'VISIT' | 'INBOUND' | 'LETTER';
+
+/**
+ * One entry of a case's append-only timeline. No personal data: the customer is referred to by id,
+ * messages by template kind, never by their text or address.
+ */
+export interface TimelineEntry {
+  /** Deterministic per fact, so a retried write lands on the same entry instead of adding one. */
+  eventId: string;
+  at: string;
+  type: TimelineType;
+  channel?: TimelineChannel;
+  detail: Record<string, string | number | boolean | null>;
+}
+
+export type TimelineType =
+  | 'CASE_OPENED'
+  | 'WORKFLOW_STARTED'
+  | 'STAGE_ENTERED'
+  | 'MESSAGE_SENT'
+  | 'CONTACT_DEFERRED'
+  | 'CONTACT_SKIPPED'
+  | 'PAYMENT_RECEIVED'
+  | 'OVERPAYMENT_FOR_REFUND'
+  | 'CASE_RESOLVED'
+  | 'CASE_WRITTEN_OFF'
+  | 'CASE_CLOSED';
+
+export const messageEventId = (at: string, step: string, channel: MessageChannel): string =>
+  `message:${step}:${channel}:${at}`;
+
+export const messageSent = (
+  at: string,
+  stage: string,
+  channel: MessageChannel,
+  kind: TemplateKind,
+  messageId: string,
+): TimelineEntry => ({
+  eventId: messageEventId(at, stage, channel),
+  at,
+  type: 'MESSAGE_SENT',
+  channel,
+  detail: { stage, kind, messageId },
+});
