@@ -56,6 +56,10 @@ export const paymentSchema = z.strictObject({
 });
 export type PaymentRequest = z.infer<typeof paymentSchema>;
 
+/** `Payment Received` from the platform: without `caseId`, the rental's oldest open case. */
+export const paymentReceivedSchema = paymentSchema.extend({ rentalId: id, caseId: id.optional() });
+export type PaymentReceived = z.infer<typeof paymentReceivedSchema>;
+
 export const listCasesSchema = z.strictObject({
   status: z.enum(CASE_STATUSES).optional(),
   stage: z.enum(STAGES).optional(),

@@ -54,7 +54,8 @@ export interface StageContactOutcome {
   outcome: 'SENT' | 'DEFERRED' | 'SKIPPED' | 'WRITE_OFF_DUE';
   /** How long the workflow waits for a resolution after this contact. Always a positive integer. */
   waitSeconds: number;
-  deferUntil?: string;
+  /** Set when DEFERRED, else null (always present: the ASL reads it). */
+  deferUntil: string | null;
 }
 
 const loadCase = async (cases: CaseRepository, caseId: string): Promise<CaseRecord> => {
@@ -112,14 +113,14 @@ export async function sendStageContact(
   const record = await loadCase(deps.cases, caseId);
   const policy = policyOf(record);
   if (stage === 'SOFT_REMINDERS' && parseIso(at) >= writeOffAt(policy, record)) {
-    return { outcome: 'WRITE_OFF_DUE', waitSeconds: 1 };
+    return { outcome: 'WRITE_OFF_DUE', waitSeconds: 1, deferUntil: null };
   }
   const waitSeconds = waitAfterContact(policy, record, stage, at);
   const skip = async (reason: string): Promise<StageContactOutcome> => {
     await deps.timeline.append(caseId, [
       { eventId: `skipped:${stage}:${at}`, at, type: 'CONTACT_SKIPPED', detail: { stage, reason } },
     ]);
-    return { outcome: 'SKIPPED', waitSeconds };
+    return { outcome: 'SKIPPED', waitSeconds, deferUntil: null };
   };
   if (!isActive(record)) return skip('CASE_CLOSED');
   const customer = await deps.customers.get(record.customerId);
@@ -163,7 +164,7 @@ export async function sendStageContact(
     facts,
     policy,
   );
-  return { outcome: 'SENT', waitSeconds };
+  return { outcome: 'SENT', waitSeconds, deferUntil: null };
 }
 
 interface SendPlan {

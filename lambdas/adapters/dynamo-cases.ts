@@ -1,0 +1,124 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { CaseRecord } from '../domain/case';
+import { InvalidRequestError } from '../domain/errors';
+import type { CasePage, CaseQuery, CaseRepository } from '../domain/ports';
+import { TABLES } from './tables';
+
+type CaseIndex = (typeof TABLES.cases.indexes)[number];
+const index = (name: CaseIndex['name']): CaseIndex =>
+  TABLES.cases.indexes.find((each) => each.name === name)!;
+
+const encodeToken = (key: Record<string, unknown> | undefined): string | undefined =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+
+function decodeToken(token: string | undefined): Record<string, unknown> | undefined {
+  if (token === undefined) return undefined;
+  try {
+    const key: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+  } catch {
+    // falls through to the error below
+  }
+  throw new InvalidRequestError('Invalid nextToken.', [
+    { path: 'nextToken', message: 'pass back the nextToken of the previous page unchanged' },
+  ]);
+}
+
+export class DynamoCaseRepository implements CaseRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(caseId: string): Promise<CaseRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { caseId }, ConsistentRead: true }),
+    );
+    return Item as CaseRecord | undefined;
+  }
+
+  async create(record: CaseRecord): Promise<'created' | 'exists'> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(caseId)',
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      throw error;
+    }
+  }
+
+  async replace(next: CaseRecord): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: next,
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': next.version - 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Uses the most selective index for the filters given (rental, customer, status) and filters the
+   * rest. A filtered page may hold fewer than `limit` items; follow `nextToken` until it is absent.
+   */
+  async list(query: CaseQuery): Promise<CasePage> {
+    const filters: Array<[keyof CaseRecord, string]> = [];
+    const keyed = (byIndex: CaseIndex, value: string): QueryCommandInput => ({
+      TableName: this.tableName,
+      IndexName: byIndex.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': byIndex.partitionKey },
+      ExpressionAttributeValues: { ':pk': value },
+    });
+    let input: QueryCommandInput | undefined;
+    if (query.rentalId) input = keyed(index('byRental'), query.rentalId);
+    else if (query.customerId) input = keyed(index('byCustomer'), query.customerId);
+    else if (query.status) input = keyed(index('byStatus'), query.status);
+    if (query.customerId && query.rentalId) filters.push(['customerId', query.customerId]);
+    if (query.status && (query.rentalId || query.customerId)) filters.push(['status', query.status]);
+    if (query.stage) filters.push(['stage', query.stage]);
+
+    const names: Record<string, string> = { ...(input?.ExpressionAttributeNames ?? {}) };
+    const values: Record<string, unknown> = { ...(input?.ExpressionAttributeValues ?? {}) };
+    const conditions = filters.map(([field, value], index) => {
+      names[`#f${index}`] = field;
+      values[`:f${index}`] = value;
+      return `#f${index} = :f${index}`;
+    });
+    const common = {
+      TableName: this.tableName,
+      Limit: query.limit,
+      ExclusiveStartKey: decodeToken(query.nextToken),
+      ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+      ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+      ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+    };
+    const page = input
+      ? await this.client.send(new QueryCommand({ ...input, ...common }))
+      : await this.client.send(new ScanCommand(common));
+    const nextToken = encodeToken(page.LastEvaluatedKey);
+    return { items: (page.Items ?? []) as CaseRecord[], ...(nextToken ? { nextToken } : {}) };
+  }
+}

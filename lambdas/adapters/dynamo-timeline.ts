@@ -1,0 +1,64 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { TimelineRepository } from '../domain/ports';
+import type { TimelineEntry } from '../domain/timeline';
+
+/** Timeline items: `caseId` + `sk` = `<at>#<eventId>`, so a case's entries read back in time order. */
+const sortKey = (at: string, eventId: string) => `${at}#${eventId}`;
+
+export class DynamoTimelineRepository implements TimelineRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async append(caseId: string, entries: readonly TimelineEntry[]): Promise<void> {
+    for (const entry of entries) {
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { caseId, sk: sortKey(entry.at, entry.eventId), ...entry },
+            ConditionExpression: 'attribute_not_exists(sk)',
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+  }
+
+  async has(caseId: string, at: string, eventId: string): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { caseId, sk: sortKey(at, eventId) },
+        ConsistentRead: true,
+        ProjectionExpression: 'sk',
+      }),
+    );
+    return Item !== undefined;
+  }
+
+  async list(caseId: string): Promise<TimelineEntry[]> {
+    const entries: TimelineEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'caseId = :caseId',
+          ExpressionAttributeValues: { ':caseId': caseId },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { eventId, at, type, channel, detail } = item as TimelineEntry;
+        entries.push({ eventId, at, type, ...(channel ? { channel } : {}), detail });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
+  }
+}

@@ -1,0 +1,68 @@
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { Messenger, OutgoingMessage } from '../domain/ports';
+
+export interface MessengerConfig {
+  senderEmail: string;
+  configurationSet: string;
+  smsSenderId?: string;
+}
+
+/**
+ * SMS by SNS `Publish` to a phone number (transactional), email by SES v2. The case and template kind
+ * travel as message attributes / headers and SES tags (never the address or text), so delivery
+ * events and the local outbox can be tied back to the case.
+ */
+export class SnsSesMessenger implements Messenger {
+  constructor(
+    private readonly sns: SNSClient,
+    private readonly ses: SESv2Client,
+    private readonly config: MessengerConfig,
+  ) {}
+
+  async send(message: OutgoingMessage): Promise<string> {
+    return message.channel === 'SMS' ? this.sendSms(message) : this.sendEmail(message);
+  }
+
+  private async sendSms(message: OutgoingMessage): Promise<string> {
+    const attribute = (value: string) => ({ DataType: 'String', StringValue: value });
+    const result = await this.sns.send(
+      new PublishCommand({
+        PhoneNumber: message.to,
+        Message: message.body,
+        MessageAttributes: {
+          'AWS.SNS.SMS.SMSType': attribute('Transactional'),
+          ...(this.config.smsSenderId ? { 'AWS.SNS.SMS.SenderID': attribute(this.config.smsSenderId) } : {}),
+          'collections.caseId': attribute(message.caseId),
+          'collections.kind': attribute(message.kind),
+        },
+      }),
+    );
+    return result.MessageId ?? '';
+  }
+
+  private async sendEmail(message: OutgoingMessage): Promise<string> {
+    const result = await this.ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.config.senderEmail,
+        Destination: { ToAddresses: [message.to] },
+        ConfigurationSetName: this.config.configurationSet,
+        EmailTags: [
+          { Name: 'caseId', Value: message.caseId },
+          { Name: 'kind', Value: message.kind },
+        ],
+        Content: {
+          Simple: {
+            Subject: { Data: message.subject ?? '', Charset: 'UTF-8' },
+            Body: { Text: { Data: message.body, Charset: 'UTF-8' } },
+            Headers: [
+              { Name: 'X-Collections-Case', Value: message.caseId },
+              { Name: 'X-Collections-Kind', Value: message.kind },
+            ],
+          },
+        },
+      }),
+    );
+    return result.MessageId ?? '';
+  }
+}

@@ -1,0 +1,52 @@
+import {
+  ExecutionAlreadyExists,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import type { CaseWorkflow, WorkflowResolution } from '../domain/ports';
+
+/** One Step Functions execution per case, named by the case id. */
+export class StepFunctionsCaseWorkflow implements CaseWorkflow {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(caseId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name: caseId,
+          input: JSON.stringify({ caseId }),
+        }),
+      );
+    } catch (error) {
+      // Same name and input while running is accepted by the service itself; a finished execution
+      // of the case means the workflow already ran.
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  }
+
+  async resume(token: string, resolution: WorkflowResolution): Promise<'resumed' | 'stale'> {
+    try {
+      await this.client.send(
+        new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(resolution) }),
+      );
+      return 'resumed';
+    } catch (error) {
+      if (
+        error instanceof TaskTimedOut ||
+        error instanceof TaskDoesNotExist ||
+        error instanceof InvalidToken
+      ) {
+        return 'stale';
+      }
+      throw error;
+    }
+  }
+}

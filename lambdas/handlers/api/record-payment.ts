@@ -1,0 +1,18 @@
+import { adapters } from '../../adapters';
+import { paymentSchema } from '../../domain/requests';
+import { recordPayment } from '../../domain/services/record-payment';
+import { apiRoute } from '../../shared/http';
+
+/** POST /cases/{caseId}/payments: applied once per paymentId; paying in full resolves the case. */
+export const handler = apiRoute({
+  body: paymentSchema,
+  run: async ({ body, path, at }) => ({
+    status: 200,
+    body: await recordPayment(
+      { cases: adapters.cases(), timeline: adapters.timeline(), workflow: adapters.workflow() },
+      path.caseId ?? '',
+      body,
+      at,
+    ),
+  }),
+});

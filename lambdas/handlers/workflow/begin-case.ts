@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { adapters } from '../../adapters';
+import { beginCase } from '../../domain/services/workflow-steps';
+import { workflowStep } from '../../shared/step';
+
+const input = z.object({ caseId: z.string().min(1), at: z.iso.datetime(), execution: z.string().min(1) });
+
+/** "Open case": records the workflow start; returns the facts the case events carry. */
+export const handler = workflowStep(input, (step) =>
+  beginCase({ cases: adapters.cases(), timeline: adapters.timeline() }, step),
+);

@@ -1,0 +1,197 @@
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { dynamoClient } from '../adapters/clients';
+import { ConcurrentUpdateError, DomainError, type FieldError, InvalidRequestError } from '../domain/errors';
+import { fieldErrors } from '../domain/requests';
+import { ENV, requireEnv } from './config';
+import { logger, metrics, tracer } from './powertools';
+
+/** API.md: a body over 64 KiB is refused with 413 before it is parsed. */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** API.md: idempotency keys live at least 24 hours; we keep them 48. */
+const IDEMPOTENCY_KEY_TTL_SECONDS = 48 * 3600;
+
+export interface RouteRequest<Body, Query> {
+  body: Body;
+  query: Query;
+  path: Record<string, string>;
+  /** Business time: when API Gateway received the request (the virtual clock, locally). */
+  at: string;
+}
+
+export interface RouteResponse {
+  status: number;
+  body: unknown;
+}
+
+export interface RouteSpec<BodySchema extends z.ZodType, QuerySchema extends z.ZodType> {
+  /** Schema of the JSON body; absent for routes without one. */
+  body?: BodySchema;
+  query?: QuerySchema;
+  run(request: RouteRequest<z.infer<BodySchema>, z.infer<QuerySchema>>): Promise<RouteResponse>;
+}
+
+const PROBLEM_TYPES: Record<number, [type: string, title: string]> = {
+  400: ['/problems/invalid-request', 'The request is invalid'],
+  404: ['/problems/not-found', 'Not found'],
+  409: ['/problems/conflict', 'Not allowed in the current state'],
+  413: ['/problems/body-too-large', 'The request body is too large'],
+  422: ['/problems/policy-limit', 'Outside the limits of the collections policy'],
+  500: ['/problems/internal', 'Internal error'],
+  503: ['/problems/busy', 'Busy, try again'],
+};
+
+export function problem(status: number, detail: string, errors?: FieldError[]): APIGatewayProxyResult {
+  const [type, title] = PROBLEM_TYPES[status] ?? ['about:blank', 'Error'];
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify({ type, title, status, detail, ...(errors && errors.length > 0 ? { errors } : {}) }),
+  };
+}
+
+const json = ({ status, body }: RouteResponse): APIGatewayProxyResult => ({
+  statusCode: status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
+  INVALID: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  POLICY_LIMIT: 422,
+};
+
+function toProblem(error: unknown): APIGatewayProxyResult {
+  if (error instanceof DomainError) {
+    const errors = 'errors' in error ? (error.errors as FieldError[]) : undefined;
+    return problem(DOMAIN_STATUS[error.kind], error.message, errors);
+  }
+  if (error instanceof IdempotencyValidationError) {
+    return problem(409, 'This Idempotency-Key was already used with a different request.', [
+      { path: 'Idempotency-Key', message: 'use a new key for a different request' },
+    ]);
+  }
+  if (error instanceof IdempotencyAlreadyInProgressError) {
+    return problem(409, 'A request with this Idempotency-Key is still in progress; retry shortly.');
+  }
+  if (error instanceof ConcurrentUpdateError) return problem(503, 'The case is busy; retry the request.');
+  // Unknown errors are logged by name and message only (ours never carry personal data) and never
+  // returned to the caller.
+  logger.error('request failed', {
+    error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown',
+  });
+  return problem(500, 'The request could not be completed.');
+}
+
+function parseBody(event: APIGatewayProxyEvent): unknown {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (text.trim() === '')
+    throw new InvalidRequestError('A JSON body is required.', [{ path: '(body)', message: 'required' }]);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidRequestError('The body is not valid JSON.', [
+      { path: '(body)', message: 'not valid JSON' },
+    ]);
+  }
+}
+
+function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new InvalidRequestError(`The ${what} has invalid fields.`, fieldErrors(result.error));
+  return result.data;
+}
+
+function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && value) return value;
+  }
+  return undefined;
+}
+
+interface IdempotentCall {
+  key: string;
+  fingerprint: unknown;
+}
+
+let idempotencyStore: DynamoDBPersistenceLayer | undefined;
+const idempotencyConfig = new IdempotencyConfig({
+  eventKeyJmesPath: 'key',
+  payloadValidationJmesPath: 'fingerprint',
+  expiresAfterSeconds: IDEMPOTENCY_KEY_TTL_SECONDS,
+  throwOnNoIdempotencyKey: true,
+});
+
+/** Runs `work` once per Idempotency-Key: a replay with the same request returns the stored first result. */
+async function onceForKey(call: IdempotentCall, context: Context, work: () => Promise<RouteResponse>) {
+  idempotencyStore ??= new DynamoDBPersistenceLayer({
+    tableName: requireEnv(ENV.idempotencyTable),
+    awsSdkV3Client: dynamoClient(),
+  });
+  idempotencyConfig.registerLambdaContext(context);
+  const run = makeIdempotent(async (_call: IdempotentCall) => work(), {
+    persistenceStore: idempotencyStore,
+    config: idempotencyConfig,
+  });
+  return run(call);
+}
+
+/**
+ * An API Gateway (REST, proxy) route: size check, JSON parsing and zod validation first, then the
+ * route's one domain call; every failure becomes problem+json. POSTs honour `Idempotency-Key`.
+ */
+export function apiRoute<BodySchema extends z.ZodType, QuerySchema extends z.ZodType>(
+  spec: RouteSpec<BodySchema, QuerySchema>,
+) {
+  const handle = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    try {
+      const raw = event.body ?? '';
+      if (Buffer.byteLength(raw, event.isBase64Encoded ? 'base64' : 'utf8') > MAX_BODY_BYTES) {
+        return problem(413, `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+      }
+      const request = {
+        body: spec.body ? validate(spec.body, parseBody(event), 'body') : undefined,
+        query: spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : undefined,
+        path: (event.pathParameters ?? {}) as Record<string, string>,
+        at: new Date(event.requestContext.requestTimeEpoch).toISOString(),
+      } as RouteRequest<z.infer<BodySchema>, z.infer<QuerySchema>>;
+      const key = event.httpMethod === 'POST' ? header(event, 'Idempotency-Key') : undefined;
+      const response = key
+        ? await onceForKey(
+            {
+              key: `${event.httpMethod} ${event.resource} ${key}`,
+              fingerprint: { path: request.path, body: request.body ?? null },
+            },
+            context,
+            () => spec.run(request),
+          )
+        : await spec.run(request);
+      return json(response);
+    } catch (error) {
+      const response = toProblem(error);
+      metrics.addMetric('RequestRejected', MetricUnit.Count, 1);
+      return response;
+    }
+  };
+  return middy(handle)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics));
+}

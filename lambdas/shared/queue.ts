@@ -1,0 +1,49 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { logger, metrics, tracer } from './powertools';
+
+/** An EventBridge event as an SQS target receives it in the message body. */
+const busEventSchema = z.object({
+  id: z.string(),
+  'detail-type': z.string(),
+  source: z.string(),
+  time: z.iso.datetime({ offset: true }),
+  detail: z.unknown(),
+});
+export type BusEvent = z.infer<typeof busEventSchema>;
+
+/**
+ * Consumes bus events from SQS one by one and reports the failed ones (partial batch response), so
+ * SQS retries only those and moves them to the DLQ after `maxReceiveCount` attempts.
+ */
+export function busEventConsumer(consume: (event: BusEvent) => Promise<void>) {
+  const handle = async (batch: SQSEvent): Promise<SQSBatchResponse> => {
+    const failures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of batch.Records) {
+      try {
+        const parsed = busEventSchema.safeParse(JSON.parse(record.body));
+        if (!parsed.success) throw new Error('message body is not an EventBridge event');
+        await consume(parsed.data);
+        metrics.addMetric('BusEventConsumed', MetricUnit.Count, 1);
+      } catch (error) {
+        // Names and messages only: our errors never carry personal data.
+        logger.warn('bus event failed', {
+          messageId: record.messageId,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown',
+        });
+        metrics.addMetric('BusEventFailed', MetricUnit.Count, 1);
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures: failures };
+  };
+  return middy(handle)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics));
+}

@@ -1,0 +1,94 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ENV } from '../lambdas/shared/config';
+import type { ProjectFunction } from './project-function';
+
+export interface NotificationsProps {
+  /** Verified SES identity the customer emails come from (CDK context `senderEmail`). */
+  senderEmail: string;
+  /** Alphanumeric SMS sender id where the destination country supports it (context `smsSenderId`). */
+  smsSenderId?: string;
+}
+
+/**
+ * Customer messages (SMS through SNS, email through SES with a configuration set) and the two
+ * internal topics: ops alerts and legal referrals, encrypted and TLS-only.
+ */
+export class CollectionsNotifications extends Construct {
+  readonly configurationSet: ses.ConfigurationSet;
+  readonly opsTopic: sns.Topic;
+  readonly legalTopic: sns.Topic;
+  private readonly props: NotificationsProps;
+
+  constructor(scope: Construct, id: string, props: NotificationsProps) {
+    super(scope, id);
+    this.props = props;
+    this.configurationSet = new ses.ConfigurationSet(this, 'EmailConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    const key = new kms.Key(this, 'TopicsKey', {
+      description: 'Encrypts the ops and legal topics.',
+      enableKeyRotation: true,
+    });
+    // CloudWatch alarms publish to the ops topic, so the service must be able to use the key.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.opsTopic = new sns.Topic(this, 'OpsAlerts', {
+      displayName: 'Collections ops alerts',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    this.legalTopic = new sns.Topic(this, 'LegalReferrals', {
+      displayName: 'Collections legal referrals',
+      masterKey: key,
+      enforceSSL: true,
+    });
+  }
+
+  /** May send customer SMS and email: sender settings in its variables, and the two send grants. */
+  bindCustomerMessaging(fn: ProjectFunction): void {
+    fn.fn.addEnvironment(ENV.senderEmail, this.props.senderEmail);
+    fn.fn.addEnvironment(ENV.emailConfigurationSet, this.configurationSet.configurationSetName);
+    if (this.props.smsSenderId) fn.fn.addEnvironment(ENV.smsSenderId, this.props.smsSenderId);
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SendSmsToPhoneNumbers',
+        // SNS has no resource for a phone number: publishing an SMS requires Resource "*" (acknowledged in cdk-nag).
+        actions: ['sns:Publish'],
+        resources: ['*'],
+      }),
+    );
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SendEmailFromTheCollectionsIdentity',
+        actions: ['ses:SendEmail'],
+        resources: [
+          ...this.senderIdentities().map((identity) =>
+            fn.fn.stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+          ),
+          fn.fn.stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: this.configurationSet.configurationSetName,
+          }),
+        ],
+      }),
+    );
+  }
+
+  /** The verified SES identity may be the sender's address or its domain; either is allowed. */
+  private senderIdentities(): string[] {
+    const domain = this.props.senderEmail.split('@')[1];
+    return domain ? [this.props.senderEmail, domain] : [this.props.senderEmail];
+  }
+}

@@ -1,0 +1,153 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { ENV } from '../lambdas/shared/config';
+
+export const PROJECT_ROOT = path.join(__dirname, '..');
+
+/** Metadata key naming a function's source entry; the local runtime can load handlers from source with it. */
+export const ENTRY_METADATA_KEY = 'collections:entry';
+
+export interface ProjectFunctionProps {
+  /** Handler module under `lambdas/handlers/`, without extension, e.g. `api/open-case`. */
+  handler: string;
+  description: string;
+  timeout?: Duration;
+  memorySize?: number;
+  logRetention: logs.RetentionDays;
+  environment?: Record<string, string>;
+}
+
+const TABLE_ENV = {
+  cases: ENV.casesTable,
+  timeline: ENV.timelineTable,
+  customers: ENV.customersTable,
+  idempotency: ENV.idempotencyTable,
+} as const;
+
+/**
+ * The defaults every function shares: Node.js 22 on ARM64, X-Ray, source maps, its own log group
+ * with retention, the AWS SDK bundled (so the SDK tested is the one deployed), and a role that only
+ * gets what `bind*` calls give it, each permission together with the variable that uses it.
+ */
+export class ProjectFunction extends Construct {
+  readonly fn: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // A role of our own instead of AWSLambdaBasicExecutionRole: it may write to its log group only.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.handler}`,
+    });
+    this.logGroup.grantWrite(this.role);
+    const entry = path.join(PROJECT_ROOT, 'lambdas', 'handlers', `${props.handler}.ts`);
+    this.fn = new nodejs.NodejsFunction(this, 'Function', {
+      entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(15),
+      tracing: lambda.Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'collections',
+        POWERTOOLS_METRICS_NAMESPACE: 'Collections',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...props.environment,
+      },
+      bundling: {
+        target: 'node22',
+        format: nodejs.OutputFormat.CJS,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        externalModules: [],
+        logLevel: nodejs.LogLevel.ERROR,
+      },
+    });
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-L1',
+        reason:
+          'Node.js 22 on purpose: the local runtime and every test run the handlers on Node 20/22, and the SDK we bundle and test is the one deployed. Move to the next LTS runtime together with the toolchain.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions; functions that send SMS also need sns:Publish on "*", as a phone number is not a resource.',
+      },
+    );
+    const relativeEntry = path.relative(PROJECT_ROOT, entry).split(path.sep).join('/');
+    (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata(ENTRY_METADATA_KEY, relativeEntry);
+  }
+
+  /** Table name in its variable, and read or read-write data access (with the key). */
+  bindTable(name: keyof typeof TABLE_ENV, table: dynamodb.ITable, access: 'R' | 'RW'): this {
+    this.fn.addEnvironment(TABLE_ENV[name], table.tableName);
+    if (access === 'RW') table.grantReadWriteData(this.role);
+    else table.grantReadData(this.role);
+    const tableId = Stack.of(this).getLogicalId(table.node.defaultChild as dynamodb.CfnTable);
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+      reason: 'Queries the global secondary indexes of its own table, listed in lambdas/adapters/tables.ts.',
+    });
+    if (table.encryptionKey) {
+      for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+        Validations.of(this).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Action::${action}]`,
+          reason:
+            'The data key grant CDK makes for an encrypted table; the resource is that one customer-managed key.',
+        });
+      }
+    }
+    return this;
+  }
+
+  /** May start case executions: the state machine's ARN in its variable, and `states:StartExecution`. */
+  bindCaseExecutions(stateMachine: sfn.IStateMachine): this {
+    this.fn.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(this.role);
+    return this;
+  }
+
+  /**
+   * May answer the workflow's callbacks (`SendTaskSuccess`). A separate policy, not the role's default
+   * one, so that functions the state machine itself invokes do not depend on it (which would be a cycle).
+   */
+  allowTaskResponses(stateMachine: sfn.IStateMachine): this {
+    const policy = new iam.Policy(this, 'TaskResponses', {
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+          resources: [stateMachine.stateMachineArn],
+        }),
+      ],
+    });
+    policy.attachToRole(this.role);
+    return this;
+  }
+
+  get functionArn(): string {
+    return this.fn.functionArn;
+  }
+}

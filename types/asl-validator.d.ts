@@ -1,0 +1,10 @@
+declare module 'asl-validator' {
+  interface AslValidationError {
+    'Error code': string;
+    Message: string;
+  }
+  export default function aslValidator(definition: unknown): {
+    isValid: boolean;
+    errors: AslValidationError[];
+  };
+}
