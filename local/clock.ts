@@ -191,7 +191,10 @@ export class VirtualClock implements Scheduler {
           await this.fire(next);
           next = this.timers[0];
         }
-      }).finally(() => this.rearmDriver());
+      }).finally(() => {
+        this.rearmDriver();
+        this.checkQuiet();
+      });
     });
   }
 
@@ -222,13 +225,19 @@ export class VirtualClock implements Scheduler {
     return result;
   }
 
+  /** A deadline already due is work about to start (its kick is queued), so not quiet yet. */
+  private busy(): boolean {
+    const next = this.timers[0];
+    return this.inFlight > 0 || (this.frozen === 0 && next !== undefined && next.at <= this.now());
+  }
+
   private checkQuiet(): void {
     if (this.quietWaiters.length === 0) return;
     // Two macrotask turns without tracked work: continuations chained on settled promises have run.
     setImmediate(() => {
-      if (this.inFlight > 0) return;
+      if (this.busy()) return;
       setImmediate(() => {
-        if (this.inFlight > 0) return;
+        if (this.busy()) return;
         const waiters = this.quietWaiters;
         this.quietWaiters = [];
         for (const resolve of waiters) resolve();

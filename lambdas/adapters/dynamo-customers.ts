@@ -15,8 +15,17 @@ export class DynamoCustomerRepository implements CustomerRepository {
         TableName: this.tableName,
         Key: { customerId: customer.customerId },
         UpdateExpression:
-          'SET #name = :name, phone = :phone, email = :email, locale = :locale, timezone = :timezone, country = :country, updatedAt = :at',
-        ExpressionAttributeNames: { '#name': 'name' },
+          'SET #name = :name, #phone = :phone, #email = :email, #locale = :locale, #timezone = :timezone, #country = :country, #updatedAt = :at',
+        // Several of these are DynamoDB reserved words (name, timezone, …): always use placeholders.
+        ExpressionAttributeNames: {
+          '#name': 'name',
+          '#phone': 'phone',
+          '#email': 'email',
+          '#locale': 'locale',
+          '#timezone': 'timezone',
+          '#country': 'country',
+          '#updatedAt': 'updatedAt',
+        },
         ExpressionAttributeValues: {
           ':name': customer.name,
           ':phone': customer.phone,

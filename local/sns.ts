@@ -1,0 +1,149 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Scheduler } from './clock';
+import type { Ids } from './ids';
+
+/**
+ * A small SNS emulator: the `Publish` action of the AWS Query protocol (what `@aws-sdk/client-sns`
+ * speaks), recording every SMS and topic message with the virtual time it was sent. It also keeps the
+ * account's SMS opt-out list (a customer replying STOP), as SNS does.
+ */
+export interface PublishedMessage {
+  messageId: string;
+  phoneNumber?: string;
+  topicArn?: string;
+  subject?: string;
+  message: string;
+  attributes: Record<string, string>;
+  at: string;
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+class SnsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+const xmlEscape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `MessageAttributes.entry.N.Name` / `.Value.StringValue` pairs as a plain map. */
+function messageAttributes(form: URLSearchParams): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (let n = 1; form.has(`MessageAttributes.entry.${n}.Name`); n++) {
+    const name = form.get(`MessageAttributes.entry.${n}.Name`) ?? '';
+    attributes[name] = form.get(`MessageAttributes.entry.${n}.Value.StringValue`) ?? '';
+  }
+  return attributes;
+}
+
+export class SnsEmulator {
+  readonly messages: PublishedMessage[] = [];
+  private readonly optedOut = new Set<string>();
+  readonly server: Server;
+
+  constructor(
+    private readonly clock: Scheduler,
+    private readonly ids: Ids,
+    private readonly knownTopics: () => ReadonlySet<string>,
+  ) {
+    this.server = createServer((request, response) => {
+      void this.clock.track(
+        (async () => {
+          const requestId = this.ids.uuid();
+          try {
+            const form = new URLSearchParams(await readBody(request));
+            const body = this.dispatch(form);
+            response.writeHead(200, { 'content-type': 'text/xml' });
+            response.end(body.replace('{requestId}', requestId));
+          } catch (error) {
+            const failure =
+              error instanceof SnsError ? error : new SnsError('InternalError', String(error), 500);
+            response.writeHead(failure.status, { 'content-type': 'text/xml' });
+            response.end(
+              `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${failure.code}</Code><Message>${xmlEscape(failure.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+            );
+          }
+        })(),
+      );
+    });
+  }
+
+  /** Marks a number as opted out (what SNS does when the customer replies STOP). */
+  optOut(phoneNumber: string): void {
+    this.optedOut.add(phoneNumber);
+  }
+
+  isOptedOut(phoneNumber: string): boolean {
+    return this.optedOut.has(phoneNumber);
+  }
+
+  private dispatch(form: URLSearchParams): string {
+    const action = form.get('Action');
+    const wrap = (name: string, result: string) =>
+      `<${name}Response xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><${name}Result>${result}</${name}Result><ResponseMetadata><RequestId>{requestId}</RequestId></ResponseMetadata></${name}Response>`;
+    switch (action) {
+      case 'Publish':
+        return wrap('Publish', `<MessageId>${this.publish(form)}</MessageId>`);
+      case 'CheckIfPhoneNumberIsOptedOut': {
+        const phoneNumber = form.get('phoneNumber') ?? '';
+        return wrap(
+          'CheckIfPhoneNumberIsOptedOut',
+          `<isOptedOut>${this.isOptedOut(phoneNumber)}</isOptedOut>`,
+        );
+      }
+      default:
+        throw new SnsError(
+          'InvalidAction',
+          `The local SNS emulator does not implement ${action ?? '(no action)'}.`,
+        );
+    }
+  }
+
+  private publish(form: URLSearchParams): string {
+    const message = form.get('Message');
+    if (!message) throw new SnsError('InvalidParameter', 'Invalid parameter: Message: empty');
+    const phoneNumber = form.get('PhoneNumber') ?? undefined;
+    const topicArn = form.get('TopicArn') ?? form.get('TargetArn') ?? undefined;
+    if ((phoneNumber === undefined) === (topicArn === undefined)) {
+      throw new SnsError(
+        'InvalidParameter',
+        'Invalid parameter: exactly one of PhoneNumber, TopicArn or TargetArn',
+      );
+    }
+    if (phoneNumber !== undefined && !E164.test(phoneNumber)) {
+      throw new SnsError('InvalidParameter', 'Invalid parameter: PhoneNumber Reason: not an E.164 number');
+    }
+    if (topicArn !== undefined && !this.knownTopics().has(topicArn)) {
+      throw new SnsError('NotFound', 'Topic does not exist', 404);
+    }
+    if (message.length > 1600 && phoneNumber !== undefined) {
+      throw new SnsError('InvalidParameter', 'Invalid parameter: Message too long for SMS');
+    }
+    const messageId = this.ids.uuid();
+    // An opted-out number is accepted by Publish but never delivered, as on AWS.
+    if (phoneNumber !== undefined && this.optedOut.has(phoneNumber)) return messageId;
+    const subject = form.get('Subject') ?? undefined;
+    this.messages.push({
+      messageId,
+      ...(phoneNumber !== undefined ? { phoneNumber } : {}),
+      ...(topicArn !== undefined ? { topicArn } : {}),
+      ...(subject !== undefined ? { subject } : {}),
+      message,
+      attributes: messageAttributes(form),
+      at: new Date(this.clock.now()).toISOString(),
+    });
+    return messageId;
+  }
+}
