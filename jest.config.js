@@ -28,7 +28,9 @@ const project = (name, extra = {}) => ({
 module.exports = {
   projects: [
     project('unit'),
-    project('handlers'),
+    project('handlers', {
+      setupFiles: ['<rootDir>/test/setup/polyfills.ts', '<rootDir>/test/setup/quiet-functions.ts'],
+    }),
     project('workflow'),
     project('local'),
     project('infra'),

@@ -2,6 +2,12 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import startSesEmulator from 'aws-ses-v2-local';
 import type { Scheduler } from './clock';
+import { counter } from './sns';
+
+const counterIds = () => {
+  const next = counter();
+  return () => `local-${String(next()).padStart(10, '0')}`;
+};
 
 /**
  * SES through `aws-ses-v2-local` (v1 and v2 APIs), behind a thin proxy of ours that notes the
@@ -18,15 +24,20 @@ export interface StoredEmail {
 
 export interface SentEmail extends StoredEmail {
   at: string;
+  seq: number;
 }
 
 export class SesEmulator {
   readonly server: Server;
   private emulatorPort = 0;
   private emulator: Server | undefined;
-  private readonly sentAt = new Map<string, string>();
+  private readonly sentAt = new Map<string, { messageId: string; at: string; seq: number }>();
 
-  constructor(private readonly clock: Scheduler) {
+  constructor(
+    private readonly clock: Scheduler,
+    private readonly sequence: () => number = counter(),
+    private readonly messageIds: () => string = counterIds(),
+  ) {
     this.server = createServer((incoming, outgoing) => {
       void this.clock.track(
         new Promise<void>((done) => {
@@ -42,9 +53,11 @@ export class SesEmulator {
               const chunks: Buffer[] = [];
               response.on('data', (chunk: Buffer) => chunks.push(chunk));
               response.on('end', () => {
-                const body = Buffer.concat(chunks);
-                this.noteSent(body.toString('utf8'));
-                outgoing.writeHead(response.statusCode ?? 500, response.headers);
+                const body = Buffer.from(this.noteSent(Buffer.concat(chunks).toString('utf8')));
+                outgoing.writeHead(response.statusCode ?? 500, {
+                  ...response.headers,
+                  'content-length': body.length,
+                });
                 outgoing.end(body);
                 done();
               });
@@ -75,13 +88,28 @@ export class SesEmulator {
   async sent(): Promise<SentEmail[]> {
     const response = await fetch(`http://127.0.0.1:${this.emulatorPort}/store`);
     const store = (await response.json()) as { emails: StoredEmail[] };
-    return store.emails.map((email) => ({ ...email, at: this.sentAt.get(email.messageId) ?? '' }));
+    return store.emails.map((email) => ({
+      ...email,
+      ...(this.sentAt.get(email.messageId) ?? { at: '', seq: 0 }),
+    }));
   }
 
-  private noteSent(responseBody: string): void {
-    const json = /"MessageId"\s*:\s*"([^"]+)"/.exec(responseBody);
-    const xml = /<MessageId>([^<]+)<\/MessageId>/.exec(responseBody);
-    const messageId = json?.[1] ?? xml?.[1];
-    if (messageId) this.sentAt.set(messageId, new Date(this.clock.now()).toISOString());
+  /**
+   * Notes when a message was accepted and gives it an id from the runtime's seeded ids (the
+   * emulator's own are random), so a replayed scenario records the same ids.
+   */
+  private noteSent(responseBody: string): string {
+    const found =
+      /"MessageId"\s*:\s*"([^"]+)"/.exec(responseBody) ??
+      /<MessageId>([^<]+)<\/MessageId>/.exec(responseBody);
+    const original = found?.[1];
+    if (!original) return responseBody;
+    const messageId = this.messageIds();
+    this.sentAt.set(original, {
+      messageId,
+      at: new Date(this.clock.now()).toISOString(),
+      seq: this.sequence(),
+    });
+    return responseBody.replace(original, messageId);
   }
 }

@@ -15,6 +15,14 @@ export interface PublishedMessage {
   message: string;
   attributes: Record<string, string>;
   at: string;
+  /** Order among everything the runtime's emulators sent (SMS and email together). */
+  seq: number;
+}
+
+/** A shared ordering of sent messages across emulators. */
+export function counter(): () => number {
+  let value = 0;
+  return () => ++value;
 }
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -57,6 +65,7 @@ export class SnsEmulator {
     private readonly clock: Scheduler,
     private readonly ids: Ids,
     private readonly knownTopics: () => ReadonlySet<string>,
+    private readonly sequence: () => number = counter(),
   ) {
     this.server = createServer((request, response) => {
       void this.clock.track(
@@ -143,6 +152,7 @@ export class SnsEmulator {
       message,
       attributes: messageAttributes(form),
       at: new Date(this.clock.now()).toISOString(),
+      seq: this.sequence(),
     });
     return messageId;
   }

@@ -19,14 +19,38 @@ const index = (name: CaseIndex['name']): CaseIndex =>
 const encodeToken = (key: Record<string, unknown> | undefined): string | undefined =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 
-function decodeToken(token: string | undefined): Record<string, unknown> | undefined {
+/** Where a listing reads from: an index and the partition it queries, or a scan of the table. */
+interface AccessPath {
+  index?: CaseIndex;
+  partition?: string;
+}
+
+/**
+ * The start key a `nextToken` stands for. It must be a key of the same listing: exactly the table's
+ * and the index's key attributes, as strings, in the queried partition. Anything else (a tampered
+ * token, one from another query) is the caller's error, not DynamoDB's ValidationException (a 500).
+ */
+function decodeToken(token: string | undefined, path: AccessPath): Record<string, unknown> | undefined {
   if (token === undefined) return undefined;
+  const keyNames: string[] = [
+    TABLES.cases.partitionKey,
+    ...(path.index ? [path.index.partitionKey, path.index.sortKey] : []),
+  ];
+  let key: unknown;
   try {
-    const key: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+    key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
-    // falls through to the error below
+    key = undefined;
   }
+  const isStartKey =
+    key !== null &&
+    typeof key === 'object' &&
+    !Array.isArray(key) &&
+    Object.keys(key).length === keyNames.length &&
+    keyNames.every((name) => typeof (key as Record<string, unknown>)[name] === 'string') &&
+    (path.index === undefined ||
+      (key as Record<string, unknown>)[path.index.partitionKey] === path.partition);
+  if (isStartKey) return key as Record<string, unknown>;
   throw new InvalidRequestError('Invalid nextToken.', [
     { path: 'nextToken', message: 'pass back the nextToken of the previous page unchanged' },
   ]);
@@ -92,10 +116,11 @@ export class DynamoCaseRepository implements CaseRepository {
       ExpressionAttributeNames: { '#pk': byIndex.partitionKey },
       ExpressionAttributeValues: { ':pk': value },
     });
-    let input: QueryCommandInput | undefined;
-    if (query.rentalId) input = keyed(index('byRental'), query.rentalId);
-    else if (query.customerId) input = keyed(index('byCustomer'), query.customerId);
-    else if (query.status) input = keyed(index('byStatus'), query.status);
+    let path: AccessPath = {};
+    if (query.rentalId) path = { index: index('byRental'), partition: query.rentalId };
+    else if (query.customerId) path = { index: index('byCustomer'), partition: query.customerId };
+    else if (query.status) path = { index: index('byStatus'), partition: query.status };
+    const input = path.index && path.partition ? keyed(path.index, path.partition) : undefined;
     if (query.customerId && query.rentalId) filters.push(['customerId', query.customerId]);
     if (query.status && (query.rentalId || query.customerId)) filters.push(['status', query.status]);
     if (query.stage) filters.push(['stage', query.stage]);
@@ -110,7 +135,7 @@ export class DynamoCaseRepository implements CaseRepository {
     const common = {
       TableName: this.tableName,
       Limit: query.limit,
-      ExclusiveStartKey: decodeToken(query.nextToken),
+      ExclusiveStartKey: decodeToken(query.nextToken, path),
       ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
       ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
       ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),

@@ -1,10 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TimelineRepository } from '../domain/ports';
-import type { TimelineEntry } from '../domain/timeline';
+import { type TimelineEntry, TYPE_ORDER } from '../domain/timeline';
 
-/** Timeline items: `caseId` + `sk` = `<at>#<eventId>`, so a case's entries read back in time order. */
-const sortKey = (at: string, eventId: string) => `${at}#${eventId}`;
+/**
+ * Timeline items: `caseId` + `sk` = `<at>#<type order>#<eventId>`, so a case's entries read back in
+ * time order, and facts of one instant in causal order.
+ */
+const sortKey = (entry: Pick<TimelineEntry, 'at' | 'type' | 'eventId'>) =>
+  `${entry.at}#${TYPE_ORDER[entry.type]}#${entry.eventId}`;
 
 export class DynamoTimelineRepository implements TimelineRepository {
   constructor(
@@ -18,7 +22,7 @@ export class DynamoTimelineRepository implements TimelineRepository {
         await this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { caseId, sk: sortKey(entry.at, entry.eventId), ...entry },
+            Item: { caseId, sk: sortKey(entry), ...entry },
             ConditionExpression: 'attribute_not_exists(sk)',
           }),
         );
@@ -28,11 +32,11 @@ export class DynamoTimelineRepository implements TimelineRepository {
     }
   }
 
-  async has(caseId: string, at: string, eventId: string): Promise<boolean> {
+  async has(caseId: string, entry: Pick<TimelineEntry, 'at' | 'type' | 'eventId'>): Promise<boolean> {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { caseId, sk: sortKey(at, eventId) },
+        Key: { caseId, sk: sortKey(entry) },
         ConsistentRead: true,
         ProjectionExpression: 'sk',
       }),

@@ -1,6 +1,8 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Messenger, OutgoingMessage } from '../domain/ports';
+import { metrics } from '../shared/powertools';
 
 export interface MessengerConfig {
   senderEmail: string;
@@ -21,7 +23,11 @@ export class SnsSesMessenger implements Messenger {
   ) {}
 
   async send(message: OutgoingMessage): Promise<string> {
-    return message.channel === 'SMS' ? this.sendSms(message) : this.sendEmail(message);
+    const messageId = message.channel === 'SMS' ? await this.sendSms(message) : await this.sendEmail(message);
+    const metric = metrics.singleMetric();
+    metric.addDimension('channel', message.channel);
+    metric.addMetric('MessageSent', MetricUnit.Count, 1);
+    return messageId;
   }
 
   private async sendSms(message: OutgoingMessage): Promise<string> {

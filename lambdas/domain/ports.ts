@@ -39,8 +39,8 @@ export interface CaseRepository {
 export interface TimelineRepository {
   /** Appends entries; an entry already there (same `at` and `eventId`) is left as it is. */
   append(caseId: string, entries: readonly TimelineEntry[]): Promise<void>;
-  /** Whether the entry with this `at` and `eventId` is already there (a retried step asks before acting). */
-  has(caseId: string, at: string, eventId: string): Promise<boolean>;
+  /** Whether this entry is already there (a retried step asks before acting). */
+  has(caseId: string, entry: Pick<TimelineEntry, 'at' | 'type' | 'eventId'>): Promise<boolean>;
   list(caseId: string): Promise<TimelineEntry[]>;
 }
 

@@ -28,6 +28,24 @@ export type TimelineType =
   | 'CASE_WRITTEN_OFF'
   | 'CASE_CLOSED';
 
+/**
+ * Order of entry types written at the same instant (a frozen local clock, or one step writing
+ * several facts): cause before effect, so the timeline reads as it happened.
+ */
+export const TYPE_ORDER: Readonly<Record<TimelineType, number>> = {
+  CASE_OPENED: 0,
+  WORKFLOW_STARTED: 1,
+  STAGE_ENTERED: 2,
+  CONTACT_DEFERRED: 3,
+  CONTACT_SKIPPED: 3,
+  MESSAGE_SENT: 3,
+  PAYMENT_RECEIVED: 4,
+  OVERPAYMENT_FOR_REFUND: 5,
+  CASE_RESOLVED: 6,
+  CASE_WRITTEN_OFF: 6,
+  CASE_CLOSED: 7,
+};
+
 export const messageEventId = (at: string, step: string, channel: MessageChannel): string =>
   `message:${step}:${channel}:${at}`;
 

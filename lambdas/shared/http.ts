@@ -161,6 +161,7 @@ export function apiRoute<BodySchema extends z.ZodType, QuerySchema extends z.Zod
   spec: RouteSpec<BodySchema, QuerySchema>,
 ) {
   const handle = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    metrics.addMetric('ApiRequest', MetricUnit.Count, 1);
     try {
       const raw = event.body ?? '';
       if (Buffer.byteLength(raw, event.isBase64Encoded ? 'base64' : 'utf8') > MAX_BODY_BYTES) {

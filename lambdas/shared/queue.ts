@@ -17,6 +17,27 @@ const busEventSchema = z.object({
 });
 export type BusEvent = z.infer<typeof busEventSchema>;
 
+/** An SQS message that is not an EventBridge event; retrying will not help. */
+class InvalidBusEventError extends Error {
+  override readonly name = 'InvalidBusEventError';
+}
+
+/**
+ * The event in a message body. JSON.parse's own error quotes the text around the fault, which may be
+ * a customer's phone or name, so it is replaced by one that says only what was wrong.
+ */
+function parseBusEvent(body: string): BusEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new InvalidBusEventError('message body is not valid JSON');
+  }
+  const parsed = busEventSchema.safeParse(json);
+  if (!parsed.success) throw new InvalidBusEventError('message body is not an EventBridge event');
+  return parsed.data;
+}
+
 /**
  * Consumes bus events from SQS one by one and reports the failed ones (partial batch response), so
  * SQS retries only those and moves them to the DLQ after `maxReceiveCount` attempts.
@@ -26,13 +47,11 @@ export function busEventConsumer(consume: (event: BusEvent) => Promise<void>) {
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of batch.Records) {
       try {
-        const parsed = busEventSchema.safeParse(JSON.parse(record.body));
-        if (!parsed.success) throw new Error('message body is not an EventBridge event');
-        await consume(parsed.data);
+        await consume(parseBusEvent(record.body));
         metrics.addMetric('BusEventConsumed', MetricUnit.Count, 1);
       } catch (error) {
         // Names and messages only: our errors never carry personal data.
-        logger.warn('bus event failed', {
+        logger.error('bus event failed', {
           messageId: record.messageId,
           error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown',
         });

@@ -1,10 +1,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { fieldErrors } from '../domain/requests';
 import { logger, metrics, tracer } from './powertools';
+
+/** A business instant from the workflow (`$$.State.EnteredTime`), normalised to ISO with milliseconds. */
+export const stepTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
 /** The workflow passed a payload this step does not accept: a bug in the ASL, so the task fails loudly. */
 export class InvalidStepInputError extends Error {
@@ -17,6 +21,7 @@ export class InvalidStepInputError extends Error {
  */
 export function workflowStep<S extends z.ZodType, R>(schema: S, run: (input: z.infer<S>) => Promise<R>) {
   const handle = async (event: unknown): Promise<R> => {
+    metrics.addMetric('WorkflowStep', MetricUnit.Count, 1);
     const parsed = schema.safeParse(event);
     if (!parsed.success) {
       const problems = fieldErrors(parsed.error).map((error) => `${error.path}: ${error.message}`);

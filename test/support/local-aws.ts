@@ -106,8 +106,6 @@ async function start(started: Array<() => Promise<void>>): Promise<LocalAws> {
     AWS_ENDPOINT_URL_SNS: await listen(sns.server),
     AWS_ENDPOINT_URL_SESV2: await listen(ses.server),
     AWS_ENDPOINT_URL_SFN: await listen(sfn),
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
     [ENV.casesTable]: tableNames.cases,
     [ENV.timelineTable]: tableNames.timeline,
     [ENV.customersTable]: tableNames.customers,

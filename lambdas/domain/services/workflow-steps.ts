@@ -112,9 +112,6 @@ export async function sendStageContact(
   const { caseId, stage, at } = input;
   const record = await loadCase(deps.cases, caseId);
   const policy = policyOf(record);
-  if (stage === 'SOFT_REMINDERS' && parseIso(at) >= writeOffAt(policy, record)) {
-    return { outcome: 'WRITE_OFF_DUE', waitSeconds: 1, deferUntil: null };
-  }
   const waitSeconds = waitAfterContact(policy, record, stage, at);
   const skip = async (reason: string): Promise<StageContactOutcome> => {
     await deps.timeline.append(caseId, [
@@ -122,7 +119,11 @@ export async function sendStageContact(
     ]);
     return { outcome: 'SKIPPED', waitSeconds, deferUntil: null };
   };
+  // A closed case is never written off: SKIPPED leads the workflow to its resolution (and receipt).
   if (!isActive(record)) return skip('CASE_CLOSED');
+  if (stage === 'SOFT_REMINDERS' && parseIso(at) >= writeOffAt(policy, record)) {
+    return { outcome: 'WRITE_OFF_DUE', waitSeconds: 1, deferUntil: null };
+  }
   const customer = await deps.customers.get(record.customerId);
   if (!customer) return skip('NO_CONTACT_DETAILS');
 
@@ -185,7 +186,12 @@ async function sendOnce(
 ): Promise<void> {
   const text = renderMessage(policy, plan.kind, facts);
   for (const channel of plan.channels) {
-    if (await deps.timeline.has(plan.caseId, plan.at, messageEventId(plan.at, plan.stage, channel))) continue;
+    const marker = {
+      at: plan.at,
+      type: 'MESSAGE_SENT' as const,
+      eventId: messageEventId(plan.at, plan.stage, channel),
+    };
+    if (await deps.timeline.has(plan.caseId, marker)) continue;
     const messageId = await deps.messenger.send(
       channel === 'SMS'
         ? { channel, caseId: plan.caseId, kind: plan.kind, to: plan.customer.phone, body: text.sms }

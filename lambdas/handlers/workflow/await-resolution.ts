@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { adapters } from '../../adapters';
 import { STAGES } from '../../domain/policy';
 import { awaitResolution } from '../../domain/services/workflow-steps';
-import { workflowStep } from '../../shared/step';
+import { stepTime, workflowStep } from '../../shared/step';
 
 const input = z.object({
   caseId: z.string().min(1),
   stage: z.enum(STAGES),
   token: z.string().min(1),
-  at: z.iso.datetime(),
+  at: stepTime,
   timeoutSeconds: z.number().int().positive(),
 });
 

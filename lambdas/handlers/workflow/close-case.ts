@@ -1,13 +1,15 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { adapters } from '../../adapters';
 import { closeCase } from '../../domain/services/workflow-steps';
-import { workflowStep } from '../../shared/step';
+import { metrics } from '../../shared/powertools';
+import { stepTime, workflowStep } from '../../shared/step';
 
-const input = z.object({ caseId: z.string().min(1), at: z.iso.datetime() });
+const input = z.object({ caseId: z.string().min(1), at: stepTime });
 
 /** "Close case": the receipt and the end of the case's workflow. */
-export const handler = workflowStep(input, (step) =>
-  closeCase(
+export const handler = workflowStep(input, async (step) => {
+  const detail = await closeCase(
     {
       cases: adapters.cases(),
       timeline: adapters.timeline(),
@@ -16,5 +18,7 @@ export const handler = workflowStep(input, (step) =>
       workflow: adapters.workflow(),
     },
     step,
-  ),
-);
+  );
+  if (detail.status === 'RESOLVED') metrics.addMetric('CaseResolved', MetricUnit.Count, 1);
+  return detail;
+});

@@ -1,0 +1,28 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { CfnResource } from './template';
+
+/**
+ * CreateTable input from an `AWS::DynamoDB::Table` of the template: keys, attributes and GSIs as
+ * deployed (dynalite ignores encryption, PITR and TTL, which only matter on AWS). Named by logical id.
+ */
+export function tableInputFromTemplate(logicalId: string, resource: CfnResource): CreateTableCommandInput {
+  const properties = (resource.Properties ?? {}) as Record<string, unknown>;
+  const indexes = (properties.GlobalSecondaryIndexes ?? []) as NonNullable<
+    CreateTableCommandInput['GlobalSecondaryIndexes']
+  >;
+  return {
+    TableName: logicalId,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: properties.KeySchema as CreateTableCommandInput['KeySchema'],
+    AttributeDefinitions: properties.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+    ...(indexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: indexes.map((index) => ({
+            IndexName: index.IndexName,
+            KeySchema: index.KeySchema,
+            Projection: index.Projection ?? { ProjectionType: 'ALL' },
+          })),
+        }
+      : {}),
+  };
+}

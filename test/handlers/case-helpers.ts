@@ -1,0 +1,120 @@
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { OpenCaseRequest } from '../../lambdas/domain/requests';
+import { handler as getCase } from '../../lambdas/handlers/api/get-case';
+import { handler as openCase } from '../../lambdas/handlers/api/open-case';
+import { handler as recordPayment } from '../../lambdas/handlers/api/record-payment';
+import type { SentEmail } from '../../local/ses';
+import type { PublishedMessage } from '../../local/sns';
+import { openCaseBody } from '../support/fixtures';
+import { callApi, type LocalAws, START } from '../support/local-aws';
+
+/** Shared steps of the handler tests: every call goes through a real handler and the local services. */
+
+export const DAY = 86_400_000;
+export const iso = (epochMs: number): string => new Date(epochMs).toISOString();
+
+export interface TimelineItem {
+  at: string;
+  type: string;
+  channel?: string;
+  detail: Record<string, unknown>;
+}
+
+/** Opens a case through `POST /cases` and returns the case as the API answered it. */
+export async function openCaseAt(overrides: Partial<OpenCaseRequest> = {}, at = START) {
+  const body = openCaseBody(overrides);
+  const reply = await callApi(openCase, { method: 'POST', resource: '/cases', body, at });
+  if (reply.status !== 201) throw new Error(`opening a case failed: ${JSON.stringify(reply.body)}`);
+  return { request: body, view: reply.body, caseId: reply.body.caseId as string };
+}
+
+export const readCase = (caseId: string, at = START) =>
+  callApi(getCase, { method: 'GET', resource: '/cases/{caseId}', pathParameters: { caseId }, at });
+
+export async function timelineOf(caseId: string, at = START): Promise<TimelineItem[]> {
+  const reply = await readCase(caseId, at);
+  if (reply.status !== 200) throw new Error(`reading case ${caseId} failed: ${reply.status}`);
+  return reply.body.timeline as TimelineItem[];
+}
+
+export const typesOf = (timeline: TimelineItem[]) => timeline.map((entry) => entry.type);
+
+export const pay = (caseId: string, body: unknown, at = START) =>
+  callApi(recordPayment, {
+    method: 'POST',
+    resource: '/cases/{caseId}/payments',
+    pathParameters: { caseId },
+    body,
+    at,
+  });
+
+/** Pays what the case owes as of `at`, through the API: the case is RESOLVED / PAID afterwards. */
+export async function payInFull(caseId: string, at = START, paymentId = `full-${caseId}`) {
+  const owed = (await readCase(caseId, at)).body.outstanding;
+  const reply = await pay(caseId, { paymentId, amount: owed, paidAt: iso(at) }, at);
+  if (reply.body.status !== 'RESOLVED') throw new Error(`payment did not resolve: ${JSON.stringify(reply)}`);
+  return reply.body;
+}
+
+/** SMS the SNS emulator accepted for a case (tied to it by the message attribute, never by text). */
+export const smsOf = (aws: LocalAws, caseId: string): PublishedMessage[] =>
+  aws.sns.messages.filter((message) => message.attributes['collections.caseId'] === caseId);
+
+const headerOf = (email: SentEmail, name: string) =>
+  email.headers?.find((header) => header.name.toLowerCase() === name.toLowerCase())?.value;
+
+/** Emails the SES emulator accepted for a case, by the `X-Collections-Case` header. */
+export async function emailsOf(aws: LocalAws, caseId: string): Promise<SentEmail[]> {
+  return (await aws.ses.sent()).filter((email) => headerOf(email, 'X-Collections-Case') === caseId);
+}
+
+export const emailHeader = headerOf;
+
+export const executionArnOf = (aws: LocalAws, caseId: string) =>
+  `${aws.stateMachineArn.replace(':stateMachine:', ':execution:')}:${caseId}`;
+
+export const executionsOf = (aws: LocalAws, caseId: string) =>
+  aws.engine
+    .listExecutions({ stateMachineArn: aws.stateMachineArn })
+    .executions.filter((e) => e.name === caseId);
+
+let events = 0;
+
+/** An EventBridge event from the platform, as the SQS target receives it in a message body. */
+export function platformEvent(detailType: string, detail: unknown, time: string, id = `event-${++events}`) {
+  return {
+    version: '0',
+    id,
+    'detail-type': detailType,
+    source: 'rental.platform',
+    account: '000000000000',
+    time,
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  };
+}
+
+let messages = 0;
+
+/** One SQS record carrying `body` (an object is sent as JSON, a string as it is). */
+export function sqsRecord(body: unknown, messageId = `message-${++messages}`): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `receipt-${messageId}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(START),
+      SenderId: 'events.amazonaws.com',
+      ApproximateFirstReceiveTimestamp: String(START),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:platform-events',
+    awsRegion: 'us-east-1',
+  };
+}
+
+export const sqsBatch = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
