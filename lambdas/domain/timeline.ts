@@ -46,8 +46,9 @@ export const TYPE_ORDER: Readonly<Record<TimelineType, number>> = {
   CASE_CLOSED: 7,
 };
 
-export const messageEventId = (at: string, step: string, channel: MessageChannel): string =>
-  `message:${step}:${channel}:${at}`;
+/** Messages of one step are numbered in sending order, so they also read back in that order. */
+export const messageEventId = (at: string, step: string, channel: MessageChannel, order = 0): string =>
+  `message:${step}:${order}:${channel}:${at}`;
 
 export const messageSent = (
   at: string,
@@ -55,8 +56,9 @@ export const messageSent = (
   channel: MessageChannel,
   kind: TemplateKind,
   messageId: string,
+  order = 0,
 ): TimelineEntry => ({
-  eventId: messageEventId(at, stage, channel),
+  eventId: messageEventId(at, stage, channel, order),
   at,
   type: 'MESSAGE_SENT',
   channel,

@@ -185,11 +185,11 @@ async function sendOnce(
   policy: Policy,
 ): Promise<void> {
   const text = renderMessage(policy, plan.kind, facts);
-  for (const channel of plan.channels) {
+  for (const [order, channel] of plan.channels.entries()) {
     const marker = {
       at: plan.at,
       type: 'MESSAGE_SENT' as const,
-      eventId: messageEventId(plan.at, plan.stage, channel),
+      eventId: messageEventId(plan.at, plan.stage, channel, order),
     };
     if (await deps.timeline.has(plan.caseId, marker)) continue;
     const messageId = await deps.messenger.send(
@@ -205,7 +205,7 @@ async function sendOnce(
           },
     );
     await deps.timeline.append(plan.caseId, [
-      messageSent(plan.at, plan.stage, channel, plan.kind, messageId),
+      messageSent(plan.at, plan.stage, channel, plan.kind, messageId, order),
     ]);
   }
 }
