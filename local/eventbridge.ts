@@ -95,6 +95,11 @@ export class LocalEventBridge {
     });
   }
 
+  /** The app's buses (not `default`). */
+  busNames(): string[] {
+    return [...this.buses].filter((bus) => bus !== 'default');
+  }
+
   /** Accepts entries like `PutEvents`; matching targets run as tracked work (settle with the clock). */
   putEvents(entries: PutEventsEntry[]): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
     const results = entries.map((entry) => this.putOne(entry));

@@ -86,6 +86,7 @@ export function sharedEnvironment(functions: LocalFunction[]): Record<string, st
 export class LambdaHost {
   private readonly functions = new Map<string, LocalFunction>();
   private readonly loaded = new Map<string, Handler>();
+  private readonly instances = new Map<string, Promise<void>>();
 
   constructor(
     functions: LocalFunction[],
@@ -116,6 +117,21 @@ export class LambdaHost {
    */
   async invoke(nameOrArn: string, payload: unknown): Promise<unknown> {
     const fn = this.find(nameOrArn);
+    // One instance per function, one event at a time, as in Lambda: module-level state (Powertools
+    // logger keys and stored metrics) is never shared by two invocations at once.
+    const previous = this.instances.get(fn.name) ?? Promise.resolve();
+    const run = previous.then(() => this.run(fn, payload));
+    this.instances.set(
+      fn.name,
+      run.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+    return run;
+  }
+
+  private async run(fn: LocalFunction, payload: unknown): Promise<unknown> {
     const handler = this.load(fn);
     const event: unknown = JSON.parse(JSON.stringify(payload ?? null));
     const deadline = Date.now() + fn.timeoutSeconds * 1000;

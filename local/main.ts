@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     `  virtual clock     ${now.toISOString()}, ${speed === 0 ? 'frozen (moves only by advance)' : `${speed}x real time`}`,
     `  DynamoDB          ${runtime.endpoints.dynamodb}   (dynalite, in memory)`,
     `  Step Functions    ${runtime.endpoints.stepFunctions}   (local engine; aws stepfunctions --endpoint-url works)`,
-    `  EventBridge       ${runtime.endpoints.eventBridge}   (PutEvents)`,
+    `  EventBridge       ${runtime.endpoints.eventBridge}   (PutEvents; bus ${runtime.bus.busNames().join(', ')})`,
     `  SNS (SMS)         ${runtime.endpoints.sns}`,
     `  SES (email)       ${runtime.endpoints.ses}`,
     `  functions         ${runtime.lambdas.list().length} from cdk.out (${handlers})`,

@@ -92,6 +92,8 @@ export class LocalRuntime {
     options: LocalRuntimeOptions,
     closers: Array<() => Promise<void>>,
   ): Promise<LocalRuntime> {
+    // The locked SDK supports Node 20; its notice that later releases need Node 22 is in the README.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const app = SynthesizedApp.load(options.cdkOut);
     const clock = new VirtualClock({
       start: options.start,
