@@ -29,6 +29,7 @@ export interface PutEventsEntry {
   DetailType?: string;
   Detail?: string;
   EventBusName?: string;
+  /** Epoch seconds (as the SDK sends it) or an ISO 8601 string. */
   Time?: string | number;
   Resources?: string[];
 }
@@ -129,7 +130,13 @@ export class LocalEventBridge {
         ErrorMessage: `Event bus ${entry.EventBusName} does not exist.`,
       };
     }
-    const time = entry.Time === undefined ? this.clock.now() : new Date(entry.Time).getTime();
+    // On the wire (AWS JSON 1.1) a timestamp is a number of epoch seconds; an ISO string also works.
+    const time =
+      entry.Time === undefined
+        ? this.clock.now()
+        : typeof entry.Time === 'number'
+          ? entry.Time * 1000
+          : Date.parse(entry.Time);
     const event: BusEvent = {
       version: '0',
       id: this.ids.uuid(),

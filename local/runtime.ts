@@ -218,8 +218,10 @@ export class LocalRuntime {
       if (url.pathname.startsWith('/_local/')) return await local.handle(method, url, body, response);
       const match = matchRoute(this.routes, method, url.pathname);
       if (!match) return problem(response, 404, `No route ${method} ${url.pathname}`);
+      // `headersDistinct` keeps a repeated header's values apart (`headers` joins them with ", "),
+      // so the event has them as API Gateway sends them: all in multiValueHeaders, the last in headers.
       const event = proxyEvent(
-        { method, path: url.pathname, query: url.searchParams, headers: request.headers, body },
+        { method, path: url.pathname, query: url.searchParams, headers: request.headersDistinct, body },
         match.route,
         match.pathParameters,
         this.clock.now(),

@@ -84,14 +84,15 @@ export class SesEmulator {
     await new Promise<void>((resolve) => (this.emulator ? this.emulator.close(() => resolve()) : resolve()));
   }
 
-  /** Every email accepted so far, in order, with the virtual time it was sent. */
+  /** Every email this emulator accepted, in order, with the virtual time it was sent. */
   async sent(): Promise<SentEmail[]> {
     const response = await fetch(`http://127.0.0.1:${this.emulatorPort}/store`);
     const store = (await response.json()) as { emails: StoredEmail[] };
-    return store.emails.map((email) => ({
-      ...email,
-      ...(this.sentAt.get(email.messageId) ?? { at: '', seq: 0 }),
-    }));
+    // aws-ses-v2-local keeps one store per process: only mail that went through this proxy is ours.
+    return store.emails.flatMap((email) => {
+      const noted = this.sentAt.get(email.messageId);
+      return noted ? [{ ...email, ...noted }] : [];
+    });
   }
 
   /**

@@ -149,19 +149,13 @@ export class LocalQueues {
       message.receiveCount++;
       message.firstReceivedAt ??= now;
     }
+    const all = new Set(batch.map((message) => message.messageId));
     let failed: Set<string>;
     try {
-      const result = (await this.lambdas.invoke(
-        mapping.functionName,
-        this.event(queue, batch),
-      )) as SQSBatchResponse | null;
-      failed = new Set(
-        mapping.reportBatchItemFailures
-          ? (result?.batchItemFailures ?? []).map((item) => item.itemIdentifier)
-          : [],
-      );
+      const result = await this.lambdas.invoke(mapping.functionName, this.event(queue, batch));
+      failed = mapping.reportBatchItemFailures ? failedItems(result, all) : new Set();
     } catch {
-      failed = new Set(batch.map((message) => message.messageId));
+      failed = all;
     }
     for (const message of batch.filter((candidate) => failed.has(candidate.messageId)))
       this.retry(queue, message);
@@ -200,4 +194,23 @@ export class LocalQueues {
       })),
     };
   }
+}
+
+/**
+ * The messages a partial batch response reports as failed, as Lambda reads it: no response, no or
+ * an empty `batchItemFailures` is a complete success; an item whose `itemIdentifier` is missing,
+ * empty, null or not a message of the batch makes the whole batch a failure.
+ */
+function failedItems(result: unknown, batch: Set<string>): Set<string> {
+  if (result === null || typeof result !== 'object') return new Set();
+  const items = (result as Partial<SQSBatchResponse>).batchItemFailures;
+  if (items === undefined || items === null) return new Set();
+  if (!Array.isArray(items)) return batch;
+  const failed = new Set<string>();
+  for (const item of items as unknown[]) {
+    const id = (item as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || !batch.has(id)) return batch;
+    failed.add(id);
+  }
+  return failed;
 }

@@ -138,8 +138,9 @@ export class SynthesizedApp {
         case 'Ref':
           return this.pseudo(argument as string) ?? this.ref(argument as string);
         case 'Fn::GetAtt': {
+          // The short form `Logical.Attribute` splits at the first dot (`Db.Endpoint.Address`).
           const [logicalId, attribute] = (
-            typeof argument === 'string' ? argument.split('.') : (argument as string[])
+            typeof argument === 'string' ? splitAtFirstDot(argument) : (argument as string[])
           ) as [string, string];
           return this.getAtt(logicalId, attribute);
         }
@@ -194,11 +195,19 @@ export class SynthesizedApp {
       Record<string, unknown>,
     ];
     return text.replace(/\$\{([^}]+)\}/g, (_whole, name: string) => {
-      if (name in variables) return String(this.resolve(variables[name]));
+      // `${!Literal}` is written out as `${Literal}`.
+      if (name.startsWith('!')) return `\${${name.slice(1)}}`;
+      if (Object.hasOwn(variables, name)) return String(this.resolve(variables[name]));
       const pseudo = this.pseudo(name);
       if (pseudo !== undefined) return pseudo;
-      const [logicalId, attribute] = name.split('.') as [string, string | undefined];
+      const [logicalId, attribute] = splitAtFirstDot(name);
       return attribute ? this.getAtt(logicalId, attribute) : this.ref(logicalId);
     });
   }
+}
+
+/** `Logical.Attribute.With.Dots` → [`Logical`, `Attribute.With.Dots`]. */
+function splitAtFirstDot(name: string): [string, string | undefined] {
+  const dot = name.indexOf('.');
+  return dot < 0 ? [name, undefined] : [name.slice(0, dot), name.slice(dot + 1)];
 }

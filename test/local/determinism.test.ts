@@ -1,0 +1,75 @@
+import type { LocalRuntime } from '../../local/runtime';
+import { openCaseBody } from '../support/fixtures';
+import { http, rentalOverdue, startRuntime } from './runtime-support';
+
+/**
+ * ARCHITECTURE.md: same scenario, same seed → same timeline, byte for byte. Two runtimes, one after
+ * the other, each from a fresh module registry (the functions' SDK clients bind to the first
+ * runtime's endpoints when their modules load).
+ */
+const byEvent = openCaseBody({ rentalId: 'rental-same-1', dueAt: '2026-03-01T00:00:00Z' });
+const byApi = openCaseBody({
+  rentalId: 'rental-same-2',
+  dueAt: '2026-02-27T00:00:00Z',
+  customer: {
+    ...byEvent.customer,
+    id: 'customer-same-2',
+    phone: '+8613900139000',
+    email: 'li.na@example.com',
+  },
+});
+
+interface Observed {
+  caseByEvent: string;
+  caseByApi: string;
+  outbox: string;
+  events: string;
+}
+
+/** Opens one case by event and one by API, lets days pass, pays one in full; returns the raw replies. */
+async function scenario(seed: number): Promise<Observed> {
+  const runtime: LocalRuntime = await startRuntime(seed);
+  try {
+    const api = http(runtime);
+    const raw = async (route: string) => (await fetch(`${runtime.endpoints.api}${route}`)).text();
+    await api.post('/_local/events', { Entries: [rentalOverdue(runtime, byEvent)] });
+    const first = (await api.get(`/cases?rentalId=${byEvent.rentalId}`)).body.items[0].caseId as string;
+    const second = (await api.post('/cases', byApi)).body.caseId as string;
+    await api.post('/_local/clock/advance', { days: 3 });
+    const { outstanding } = (await api.get(`/cases/${second}`)).body;
+    const now = (await api.get('/_local/clock')).body.now as string;
+    await api.post(`/cases/${second}/payments`, {
+      paymentId: 'pay-same-1',
+      amount: outstanding,
+      paidAt: now,
+    });
+    await api.post('/_local/clock/advance', { days: 4 });
+    return {
+      caseByEvent: await raw(`/cases/${first}`),
+      caseByApi: await raw(`/cases/${second}`),
+      outbox: await raw('/_local/outbox'),
+      events: await raw('/_local/events'),
+    };
+  } finally {
+    await runtime.stop();
+  }
+}
+
+test('the same scenario with the same seed gives the same cases, outbox and events, byte for byte', async () => {
+  // Prepare
+  const first = await scenario(11);
+  jest.resetModules();
+
+  // Act
+  const second = await scenario(11);
+
+  // Assess: the scenario did something worth comparing
+  const paid = JSON.parse(first.caseByApi);
+  expect(paid).toMatchObject({ status: 'RESOLVED', resolution: 'PAID' });
+  expect(JSON.parse(first.caseByEvent).timeline.length).toBeGreaterThan(1);
+  expect(JSON.parse(first.outbox).items.length).toBeGreaterThan(4);
+  expect(second.caseByEvent).toBe(first.caseByEvent);
+  expect(second.caseByApi).toBe(first.caseByApi);
+  expect(second.outbox).toBe(first.outbox);
+  expect(second.events).toBe(first.events);
+}, 60_000);

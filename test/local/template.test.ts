@@ -1,0 +1,158 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation's own ${…} syntax is what these tests feed in
+import { SynthesizedApp, UnsupportedTemplateError } from '../../local/template';
+
+/** A small hand-written template with one resource of each kind the runtime names. */
+const app = new SynthesizedApp('/nowhere/cdk.out', {
+  Resources: {
+    Cases: { Type: 'AWS::DynamoDB::Table' },
+    Open: { Type: 'AWS::Lambda::Function' },
+    Overdue: { Type: 'AWS::SQS::Queue' },
+    Bus: { Type: 'AWS::Events::EventBus' },
+    Workflow: { Type: 'AWS::StepFunctions::StateMachine' },
+    Alerts: { Type: 'AWS::SNS::Topic' },
+    Role: { Type: 'AWS::IAM::Role' },
+    Api: { Type: 'AWS::ApiGateway::RestApi' },
+    Db: { Type: 'AWS::RDS::DBInstance' },
+  },
+});
+
+const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:000000000000:${resource}`;
+
+describe('SynthesizedApp.resolve: intrinsics to local names', () => {
+  test.each<[string, unknown, unknown]>([
+    ['Ref of a table is its name', { Ref: 'Cases' }, 'Cases'],
+    ['Ref of a function is its name', { Ref: 'Open' }, 'Open'],
+    ['Ref of a queue is its URL', { Ref: 'Overdue' }, 'http://sqs.us-east-1.localhost/000000000000/Overdue'],
+    ['Ref of a topic is its ARN', { Ref: 'Alerts' }, arn('sns', 'Alerts')],
+    ['Ref of a state machine is its ARN', { Ref: 'Workflow' }, arn('states', 'stateMachine:Workflow')],
+    ['Ref AWS::Region', { Ref: 'AWS::Region' }, 'us-east-1'],
+    ['Ref AWS::AccountId', { Ref: 'AWS::AccountId' }, '000000000000'],
+    ['Ref AWS::Partition', { Ref: 'AWS::Partition' }, 'aws'],
+    ['Ref AWS::URLSuffix', { Ref: 'AWS::URLSuffix' }, 'amazonaws.com'],
+    ['GetAtt function Arn', { 'Fn::GetAtt': ['Open', 'Arn'] }, arn('lambda', 'function:Open')],
+    ['GetAtt table Arn', { 'Fn::GetAtt': ['Cases', 'Arn'] }, arn('dynamodb', 'table/Cases')],
+    ['GetAtt queue Arn', { 'Fn::GetAtt': ['Overdue', 'Arn'] }, arn('sqs', 'Overdue')],
+    ['GetAtt queue QueueName', { 'Fn::GetAtt': ['Overdue', 'QueueName'] }, 'Overdue'],
+    ['GetAtt bus Arn', { 'Fn::GetAtt': ['Bus', 'Arn'] }, arn('events', 'event-bus/Bus')],
+    ['GetAtt bus Name', { 'Fn::GetAtt': ['Bus', 'Name'] }, 'Bus'],
+    ['GetAtt state machine Name', { 'Fn::GetAtt': ['Workflow', 'Name'] }, 'Workflow'],
+    [
+      'GetAtt role Arn (IAM has no region)',
+      { 'Fn::GetAtt': ['Role', 'Arn'] },
+      'arn:aws:iam::000000000000:role/Role',
+    ],
+    ['GetAtt in its short form', { 'Fn::GetAtt': 'Open.Arn' }, arn('lambda', 'function:Open')],
+    [
+      'GetAtt short form with a dotted attribute',
+      { 'Fn::GetAtt': 'Db.Endpoint.Address' },
+      'Db.Endpoint.Address',
+    ],
+    ['GetAtt RestApi RootResourceId', { 'Fn::GetAtt': ['Api', 'RootResourceId'] }, 'ApiRoot'],
+    [
+      'Join, with intrinsics among the parts',
+      {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':apigateway:',
+            { Ref: 'AWS::Region' },
+            ':lambda:path/',
+            { 'Fn::GetAtt': ['Open', 'Arn'] },
+          ],
+        ],
+      },
+      `arn:aws:apigateway:us-east-1:lambda:path/${arn('lambda', 'function:Open')}`,
+    ],
+    ['Join with a separator', { 'Fn::Join': ['-', ['a', { Ref: 'Cases' }, 'b']] }, 'a-Cases-b'],
+    [
+      'Sub without variables: logical ids, attributes and pseudo parameters',
+      { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:${Cases}/${Open.Arn}' },
+      `arn:aws:logs:us-east-1:000000000000:Cases/${arn('lambda', 'function:Open')}`,
+    ],
+    [
+      'Sub with variables, which win over logical ids',
+      { 'Fn::Sub': ['${Cases}:${Name}:${AWS::Region}', { Cases: 'overridden', Name: { Ref: 'Bus' } }] },
+      'overridden:Bus:us-east-1',
+    ],
+    ['Sub with a dotted attribute', { 'Fn::Sub': 'host=${Db.Endpoint.Address}' }, 'host=Db.Endpoint.Address'],
+    [
+      'Sub writes ${!Literal} as ${Literal}',
+      { 'Fn::Sub': 'echo ${!HOME} in ${AWS::Region}' },
+      'echo ${HOME} in us-east-1',
+    ],
+    ['Select', { 'Fn::Select': [1, ['a', { Ref: 'Cases' }, 'c']] }, 'Cases'],
+    ['Select a string index', { 'Fn::Select': ['0', ['a', 'b']] }, 'a'],
+    [
+      'Split',
+      { 'Fn::Split': ['/', { 'Fn::GetAtt': ['Bus', 'Arn'] }] },
+      ['arn:aws:events:us-east-1:000000000000:event-bus', 'Bus'],
+    ],
+    [
+      'Select over Split (as CDK writes it)',
+      { 'Fn::Select': [1, { 'Fn::Split': ['/', { 'Fn::GetAtt': ['Bus', 'Arn'] }] }] },
+      'Bus',
+    ],
+    [
+      'nested in objects and arrays',
+      { Variables: { TABLE: { Ref: 'Cases' }, LIST: [{ Ref: 'Bus' }, 'plain', 3] } },
+      { Variables: { TABLE: 'Cases', LIST: ['Bus', 'plain', 3] } },
+    ],
+    ['a plain object with one non-intrinsic key', { Name: { Ref: 'Cases' } }, { Name: 'Cases' }],
+  ])('%s', (_name, input, expected) => {
+    // Act
+    const resolved = app.resolve(input);
+
+    // Assess
+    expect(resolved).toEqual(expected);
+  });
+});
+
+describe('SynthesizedApp refuses what it cannot resolve', () => {
+  test.each<[string, unknown]>([
+    ['Fn::If', { 'Fn::If': ['IsProd', 'a', 'b'] }],
+    ['Fn::ImportValue', { 'Fn::ImportValue': 'SharedBus' }],
+    ['Fn::FindInMap', { 'Fn::FindInMap': ['Map', 'Key', 'Value'] }],
+    ['Fn::Base64', { 'Fn::Base64': 'text' }],
+    ['Fn::GetAZs', { 'Fn::GetAZs': '' }],
+    ['an intrinsic nested in a Join', { 'Fn::Join': ['', ['a', { 'Fn::If': ['C', 'x', 'y'] }]] }],
+    ['a Ref to an unknown resource', { Ref: 'Missing' }],
+    ['a GetAtt of an unknown resource', { 'Fn::GetAtt': ['Missing', 'Arn'] }],
+    ['a Sub naming an unknown resource', { 'Fn::Sub': 'x-${Missing}' }],
+  ])('%s', (_name, input) => {
+    // Act and Assess
+    expect(() => app.resolve(input)).toThrow(UnsupportedTemplateError);
+  });
+
+  test('resolveString refuses a value that does not resolve to a string', () => {
+    expect(() => app.resolveString({ 'Fn::Split': [',', 'a,b'] })).toThrow(/expected a string/);
+  });
+});
+
+describe('SynthesizedApp: resources', () => {
+  test('ofType lists the resources of one type with their logical ids', () => {
+    expect(app.ofType('AWS::SQS::Queue').map(([logicalId]) => logicalId)).toEqual(['Overdue']);
+  });
+
+  test('logicalIdOf reads the logical id back from a local name, URL or ARN', () => {
+    // Prepare
+    const names = [
+      app.resolveString({ 'Fn::GetAtt': ['Open', 'Arn'] }),
+      app.resolveString({ Ref: 'Overdue' }),
+      app.resolveString({ Ref: 'Workflow' }),
+      app.resolveString({ 'Fn::GetAtt': ['Bus', 'Arn'] }),
+      'Cases',
+    ];
+
+    // Act
+    const ids = names.map((name) => app.logicalIdOf(name));
+
+    // Assess
+    expect(ids).toEqual(['Open', 'Overdue', 'Workflow', 'Bus', 'Cases']);
+  });
+
+  test('load refuses a cdk.out that was never synthesized', () => {
+    expect(() => SynthesizedApp.load('/nowhere/cdk.out')).toThrow(/npm run synth/);
+  });
+});
