@@ -33,14 +33,14 @@ export class CollectionsStack extends Stack {
     const steps = {
       BeginCaseFunctionArn: fn('BeginCase', 'workflow/begin-case', 'Workflow: open case')
         .bindTable('cases', cases, 'R')
-        .bindTable('timeline', timeline, 'RW'),
+        .bindTable('timeline', timeline, 'APPEND'),
       SendStageContactFunctionArn: fn(
         'SendStageContact',
         'workflow/send-stage-contact',
         'Workflow: stage contact',
       )
         .bindTable('cases', cases, 'RW')
-        .bindTable('timeline', timeline, 'RW')
+        .bindTable('timeline', timeline, 'APPEND')
         .bindTable('customers', customers, 'R'),
       AwaitResolutionFunctionArn: fn(
         'AwaitResolution',
@@ -49,11 +49,11 @@ export class CollectionsStack extends Stack {
       ).bindTable('cases', cases, 'RW'),
       CloseCaseFunctionArn: fn('CloseCase', 'workflow/close-case', 'Workflow: close case')
         .bindTable('cases', cases, 'RW')
-        .bindTable('timeline', timeline, 'RW')
+        .bindTable('timeline', timeline, 'APPEND')
         .bindTable('customers', customers, 'R'),
       WriteOffCaseFunctionArn: fn('WriteOffCase', 'workflow/write-off-case', 'Workflow: write off')
         .bindTable('cases', cases, 'RW')
-        .bindTable('timeline', timeline, 'RW'),
+        .bindTable('timeline', timeline, 'APPEND'),
     };
     notifications.bindCustomerMessaging(steps.SendStageContactFunctionArn);
     notifications.bindCustomerMessaging(steps.CloseCaseFunctionArn);
@@ -63,7 +63,7 @@ export class CollectionsStack extends Stack {
 
     const openCase = fn('OpenCase', 'api/open-case', 'POST /cases')
       .bindTable('cases', cases, 'RW')
-      .bindTable('timeline', timeline, 'RW')
+      .bindTable('timeline', timeline, 'APPEND')
       .bindTable('customers', customers, 'RW')
       .bindTable('idempotency', idempotency, 'RW')
       .bindCaseExecutions(stateMachine);
@@ -73,7 +73,7 @@ export class CollectionsStack extends Stack {
     const listCases = fn('ListCases', 'api/list-cases', 'GET /cases').bindTable('cases', cases, 'R');
     const recordPayment = fn('RecordPayment', 'api/record-payment', 'POST /cases/{caseId}/payments')
       .bindTable('cases', cases, 'RW')
-      .bindTable('timeline', timeline, 'RW')
+      .bindTable('timeline', timeline, 'APPEND')
       .bindTable('idempotency', idempotency, 'RW')
       .allowTaskResponses(stateMachine);
 
@@ -85,7 +85,7 @@ export class CollectionsStack extends Stack {
 
     const startCases = fn('StartCases', 'events/start-cases', 'Rental Overdue events: open cases')
       .bindTable('cases', cases, 'RW')
-      .bindTable('timeline', timeline, 'RW')
+      .bindTable('timeline', timeline, 'APPEND')
       .bindTable('customers', customers, 'RW')
       .bindCaseExecutions(stateMachine);
     const applyUpdates = fn(
@@ -94,13 +94,14 @@ export class CollectionsStack extends Stack {
       'Payment Received events',
     )
       .bindTable('cases', cases, 'RW')
-      .bindTable('timeline', timeline, 'RW')
+      .bindTable('timeline', timeline, 'APPEND')
       .allowTaskResponses(stateMachine);
     events.routeToConsumer('RentalOverdue', ['Rental Overdue'], startCases, 5);
     events.routeToConsumer('PlatformUpdates', ['Payment Received'], applyUpdates, 5);
 
     new CollectionsObservability(this, 'Observability', {
       stateMachine,
+      api: api.api,
       functions: {
         ...Object.fromEntries(
           Object.entries(steps).map(([key, step]) => [key.replace(/FunctionArn$/, ''), step]),

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -41,6 +42,7 @@ export class CollectionsNotifications extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
     this.opsTopic = new sns.Topic(this, 'OpsAlerts', {
@@ -66,6 +68,15 @@ export class CollectionsNotifications extends Construct {
         // SNS has no resource for a phone number: publishing an SMS requires Resource "*" (acknowledged in cdk-nag).
         actions: ['sns:Publish'],
         resources: ['*'],
+      }),
+    );
+    // ...which would also allow publishing to any topic: denied, so SMS senders cannot post to topics.
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'NoTopicPublishing',
+        effect: iam.Effect.DENY,
+        actions: ['sns:Publish'],
+        resources: [Stack.of(this).formatArn({ service: 'sns', resource: '*' })],
       }),
     );
     fn.role.addToPrincipalPolicy(

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -9,6 +10,7 @@ import type { ProjectFunction } from './project-function';
 
 export interface ObservabilityProps {
   stateMachine: sfn.StateMachine;
+  api: apigw.RestApi;
   functions: Record<string, ProjectFunction>;
   deadLetterQueues: sqs.IQueue[];
   opsTopic: sns.ITopic;
@@ -50,6 +52,24 @@ export class CollectionsObservability extends Construct {
         'Platform events failed repeatedly and wait in a dead-letter queue. See the runbook (redrive).',
       );
     }
+    // The API and queue handlers turn failures into problem responses and batch item failures, so
+    // Lambda's Errors metric never sees them: these two watch what the callers see instead.
+    alarm(
+      'ApiServerErrors',
+      props.api.metricServerError({ period, statistic: 'Sum' }),
+      'The API answered 5xx: requests are failing. See the functions’ logs.',
+    );
+    alarm(
+      'PlatformEventFailures',
+      new cloudwatch.Metric({
+        namespace: 'Collections',
+        metricName: 'BusEventFailed',
+        dimensionsMap: { service: 'collections' },
+        statistic: 'Sum',
+        period,
+      }),
+      'A platform event failed; it will be retried, then dead-lettered.',
+    );
     for (const [name, fn] of Object.entries(props.functions)) {
       alarm(`${name}Errors`, fn.fn.metricErrors({ period }), `Function ${name} is failing.`);
     }

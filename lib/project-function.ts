@@ -101,11 +101,17 @@ export class ProjectFunction extends Construct {
     (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata(ENTRY_METADATA_KEY, relativeEntry);
   }
 
-  /** Table name in its variable, and read or read-write data access (with the key). */
-  bindTable(name: keyof typeof TABLE_ENV, table: dynamodb.ITable, access: 'R' | 'RW'): this {
+  /**
+   * Table name in its variable, and data access with the key: read (`R`), read-write (`RW`), or
+   * `APPEND` (put, get and query; no update or delete) for the append-only timeline.
+   */
+  bindTable(name: keyof typeof TABLE_ENV, table: dynamodb.ITable, access: 'R' | 'RW' | 'APPEND'): this {
     this.fn.addEnvironment(TABLE_ENV[name], table.tableName);
     if (access === 'RW') table.grantReadWriteData(this.role);
+    else if (access === 'APPEND')
+      table.grant(this.role, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query');
     else table.grantReadData(this.role);
+    if (access === 'APPEND') table.encryptionKey?.grantEncryptDecrypt(this.role);
     const tableId = Stack.of(this).getLogicalId(table.node.defaultChild as dynamodb.CfnTable);
     Validations.of(this).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
@@ -138,7 +144,7 @@ export class ProjectFunction extends Construct {
     const policy = new iam.Policy(this, 'TaskResponses', {
       statements: [
         new iam.PolicyStatement({
-          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+          actions: ['states:SendTaskSuccess'],
           resources: [stateMachine.stateMachineArn],
         }),
       ],

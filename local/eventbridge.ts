@@ -10,6 +10,11 @@ import {
   UnsupportedTemplateError,
 } from './template';
 
+/** A whole PutEvents request is invalid (AWS: ValidationException), not just an entry. */
+export class PutEventsValidationError extends Error {
+  override readonly name = 'ValidationException';
+}
+
 /** An event as EventBridge delivers it to targets. */
 export interface BusEvent {
   version: '0';
@@ -103,6 +108,9 @@ export class LocalEventBridge {
 
   /** Accepts entries like `PutEvents`; matching targets run as tracked work (settle with the clock). */
   putEvents(entries: PutEventsEntry[]): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
+    if (entries.length === 0 || entries.length > 10) {
+      throw new PutEventsValidationError('PutEvents takes 1 to 10 entries.');
+    }
     const results = entries.map((entry) => this.putOne(entry));
     return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results };
   }
@@ -178,11 +186,18 @@ export class LocalEventBridge {
       });
       return;
     }
+    let input: { Entries?: PutEventsEntry[] };
     try {
-      const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Entries?: PutEventsEntry[] };
-      reply(200, this.putEvents(input.Entries ?? []));
+      input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Entries?: PutEventsEntry[] };
     } catch {
       reply(400, { __type: 'ValidationException', message: 'The request body is not valid JSON.' });
+      return;
+    }
+    try {
+      reply(200, this.putEvents(input.Entries ?? []));
+    } catch (error) {
+      if (!(error instanceof PutEventsValidationError)) throw error;
+      reply(400, { __type: 'ValidationException', message: error.message });
     }
   }
 }

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import type { Ids } from './ids';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localArn, type SynthesizedApp } from './template';
@@ -83,15 +84,104 @@ export function sharedEnvironment(functions: LocalFunction[]): Record<string, st
   return merged;
 }
 
+export interface LambdaHostOptions {
+  /** `bundle`: each function in its own worker thread with its own environment (what deploys). */
+  source: HandlerSource;
+  /** What every function sees besides its own variables: SDK endpoints, credentials, region. */
+  runtimeEnvironment: () => Record<string, string>;
+}
+
+interface PendingCall {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** One execution environment of a function: a worker thread running its bundle with its own env. */
+class FunctionInstance {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, PendingCall>();
+  private nextId = 0;
+  dead = false;
+
+  constructor(
+    private readonly fn: LocalFunction,
+    file: string,
+    exportName: string,
+    environment: Record<string, string>,
+  ) {
+    this.worker = new Worker(path.join(__dirname, 'lambda-worker.cjs'), {
+      workerData: { file, exportName },
+      env: environment,
+    });
+    this.worker.unref();
+    this.worker.on('message', (reply: WorkerReply) => {
+      const call = this.pending.get(reply.id);
+      if (!call) return;
+      this.pending.delete(reply.id);
+      clearTimeout(call.timer);
+      if (reply.ok) call.resolve(reply.result);
+      else call.reject(new FunctionError(reply.errorType, reply.errorMessage, reply.trace));
+    });
+    this.worker.on('error', (error) => this.fail(new FunctionError('Runtime.ExitError', error.message, [])));
+    this.worker.on('exit', () =>
+      this.fail(new FunctionError('Runtime.ExitError', 'the function exited', [])),
+    );
+  }
+
+  invoke(event: unknown, awsRequestId: string): Promise<unknown> {
+    const id = this.nextId++;
+    const timeoutMs = this.fn.timeoutSeconds * 1000;
+    return new Promise((resolve, reject) => {
+      // Real time: a Lambda timeout is about the code's own run time, not business time.
+      const timer = setTimeout(() => {
+        this.fail(
+          new FunctionError(
+            'Sandbox.Timedout',
+            `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`,
+            [],
+          ),
+        );
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      this.worker.postMessage({
+        id,
+        event,
+        context: { functionName: this.fn.name, invokedFunctionArn: this.fn.arn, awsRequestId, timeoutMs },
+      });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.dead = true;
+    await this.worker.terminate();
+  }
+
+  private fail(error: FunctionError): void {
+    this.dead = true;
+    for (const call of this.pending.values()) {
+      clearTimeout(call.timer);
+      call.reject(error);
+    }
+    this.pending.clear();
+    void this.worker.terminate();
+  }
+}
+
+type WorkerReply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; errorType: string; errorMessage: string; trace: string[] };
+
 export class LambdaHost {
   private readonly functions = new Map<string, LocalFunction>();
   private readonly loaded = new Map<string, Handler>();
-  private readonly instances = new Map<string, Promise<void>>();
+  private readonly workers = new Map<string, FunctionInstance>();
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     functions: LocalFunction[],
     private readonly ids: Ids,
-    private readonly source: HandlerSource,
+    private readonly options: LambdaHostOptions,
   ) {
     for (const fn of functions) {
       this.functions.set(fn.name, fn);
@@ -113,15 +203,14 @@ export class LambdaHost {
 
   /**
    * Invokes a function with a JSON payload and returns its JSON result, as Lambda would: the event
-   * and result go through JSON, and a thrown error becomes a `FunctionError`.
+   * and result go through JSON, and a thrown error becomes a `FunctionError`. One instance per
+   * function runs one event at a time, as a Lambda execution environment does.
    */
   async invoke(nameOrArn: string, payload: unknown): Promise<unknown> {
     const fn = this.find(nameOrArn);
-    // One instance per function, one event at a time, as in Lambda: module-level state (Powertools
-    // logger keys and stored metrics) is never shared by two invocations at once.
-    const previous = this.instances.get(fn.name) ?? Promise.resolve();
-    const run = previous.then(() => this.run(fn, payload));
-    this.instances.set(
+    const previous = this.queues.get(fn.name) ?? Promise.resolve();
+    const run = previous.then(() => this.run(fn, JSON.parse(JSON.stringify(payload ?? null))));
+    this.queues.set(
       fn.name,
       run.then(
         () => undefined,
@@ -131,9 +220,14 @@ export class LambdaHost {
     return run;
   }
 
-  private async run(fn: LocalFunction, payload: unknown): Promise<unknown> {
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.workers.values()].map((instance) => instance.terminate()));
+    this.workers.clear();
+  }
+
+  private async run(fn: LocalFunction, event: unknown): Promise<unknown> {
+    if (this.options.source === 'bundle') return this.instance(fn).invoke(event, this.ids.uuid());
     const handler = this.load(fn);
-    const event: unknown = JSON.parse(JSON.stringify(payload ?? null));
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
     try {
       const result = await handler(event, this.context(fn, deadline));
@@ -146,15 +240,29 @@ export class LambdaHost {
     }
   }
 
+  private instance(fn: LocalFunction): FunctionInstance {
+    const existing = this.workers.get(fn.name);
+    if (existing && !existing.dead) return existing;
+    if (!fn.bundle) throw new UnknownFunctionError(`function ${fn.name} has no bundle in cdk.out`);
+    const created = new FunctionInstance(fn, fn.bundle.file, fn.bundle.exportName, {
+      ...this.options.runtimeEnvironment(),
+      ...fn.environment,
+    });
+    this.workers.set(fn.name, created);
+    return created;
+  }
+
+  /**
+   * Source mode (tests): handlers load into this process through the test runner's TypeScript
+   * support, so they share one environment; bundle mode is the faithful one.
+   */
   private load(fn: LocalFunction): Handler {
     const cached = this.loaded.get(fn.name);
     if (cached) return cached;
-    const file = this.source === 'source' ? fn.sourceEntry : fn.bundle?.file;
-    const exportName = this.source === 'source' ? 'handler' : (fn.bundle?.exportName ?? 'handler');
-    if (!file) throw new UnknownFunctionError(`function ${fn.name} has no ${this.source} to load`);
-    const module = require(file) as Record<string, unknown>;
-    const handler = module[exportName];
-    if (typeof handler !== 'function') throw new UnknownFunctionError(`${file} exports no ${exportName}`);
+    if (!fn.sourceEntry) throw new UnknownFunctionError(`function ${fn.name} has no source entry to load`);
+    const module = require(fn.sourceEntry) as Record<string, unknown>;
+    const handler = module.handler;
+    if (typeof handler !== 'function') throw new UnknownFunctionError(`${fn.sourceEntry} exports no handler`);
     this.loaded.set(fn.name, handler as Handler);
     return handler as Handler;
   }
@@ -169,7 +277,6 @@ export class LambdaHost {
       awsRequestId: this.ids.uuid(),
       logGroupName: `/aws/lambda/${fn.name}`,
       logStreamName: `local/${LOCAL_REGION}/${LOCAL_ACCOUNT}`,
-      // Real time: a Lambda timeout is about the code's own run time, not business time.
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
       done: () => undefined,
       fail: () => undefined,

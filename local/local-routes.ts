@@ -125,6 +125,9 @@ export function localRoutes(runtime: LocalRuntime): LocalRoutes {
             }
             if (!Array.isArray(input?.Entries))
               throw new BadRequest('an array of PutEvents entries', 'Entries');
+            if (input.Entries.length < 1 || input.Entries.length > 10) {
+              throw new BadRequest('1 to 10 PutEvents entries, as on AWS', 'Entries');
+            }
             const result = runtime.bus.putEvents(input.Entries);
             await runtime.clock.whenQuiet();
             return send(response, 200, result);

@@ -128,7 +128,9 @@ export class LocalRuntime {
     closers.push(() => ses.stop());
 
     const functions = functionsOf(app, options.projectRoot);
-    const lambdas = new LambdaHost(functions, ids, options.handlers ?? 'bundle');
+    const source = options.handlers ?? 'bundle';
+    const runtimeEnvironment: Record<string, string> = {};
+    const lambdas = new LambdaHost(functions, ids, { source, runtimeEnvironment: () => runtimeEnvironment });
     let bus: LocalEventBridge | undefined;
     const engine = new StepFunctionsEngine({
       scheduler: clock,
@@ -155,7 +157,7 @@ export class LocalRuntime {
       stepFunctions: await listen(createStepFunctionsFacade(engine, { scheduler: clock })),
       eventBridge: await listen(bus.server),
     };
-    Object.assign(process.env, sharedEnvironment(functions), {
+    Object.assign(runtimeEnvironment, {
       AWS_REGION: LOCAL_REGION,
       AWS_DEFAULT_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: 'local',
@@ -168,7 +170,11 @@ export class LocalRuntime {
       // Metrics would be EMF lines on stdout here; CloudWatch is the only reader of them.
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: options.functionLogLevel ?? 'WARN',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
+    // Bundles run in workers that see only their own variables (as on AWS); sources run in this
+    // process, so they need every function's variables here.
+    if (source === 'source') Object.assign(process.env, sharedEnvironment(functions), runtimeEnvironment);
 
     for (const [logicalId, resource] of app.ofType('AWS::StepFunctions::StateMachine')) {
       engine.registerStateMachine({
@@ -193,6 +199,7 @@ export class LocalRuntime {
 
   async stop(): Promise<void> {
     this.clock.stop();
+    await this.lambdas.stop();
     await Promise.allSettled(this.closers.map((close) => close()));
   }
 
@@ -233,8 +240,11 @@ export class LocalRuntime {
       response.writeHead(result.statusCode, { ...(result.headers as Record<string, string> | undefined) });
       response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      problem(response, 502, `Internal server error: ${detail}`, '/problems/gateway-error');
+      // As API Gateway: the caller learns nothing of the crash; the runtime's console shows it.
+      console.error(
+        `[local] ${method} ${url.pathname} failed: ${error instanceof Error ? error.message : error}`,
+      );
+      problem(response, 502, 'Internal server error', '/problems/gateway-error');
     }
   }
 }

@@ -1,14 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TimelineRepository } from '../domain/ports';
-import { type TimelineEntry, TYPE_ORDER } from '../domain/timeline';
+import { rankOf, type TimelineEntry } from '../domain/timeline';
 
 /**
  * Timeline items: `caseId` + `sk` = `<at>#<type order>#<eventId>`, so a case's entries read back in
  * time order, and facts of one instant in causal order.
  */
-const sortKey = (entry: Pick<TimelineEntry, 'at' | 'type' | 'eventId'>) =>
-  `${entry.at}#${TYPE_ORDER[entry.type]}#${entry.eventId}`;
+const sortKey = (entry: Pick<TimelineEntry, 'at' | 'type' | 'eventId'>): string =>
+  `${entry.at}#${rankOf(entry)}#${entry.eventId}`;
 
 export class DynamoTimelineRepository implements TimelineRepository {
   constructor(

@@ -22,7 +22,9 @@ export const adapters = {
   cases: memo(() => new DynamoCaseRepository(documentClient(), requireEnv(ENV.casesTable))),
   timeline: memo(() => new DynamoTimelineRepository(documentClient(), requireEnv(ENV.timelineTable))),
   customers: memo(() => new DynamoCustomerRepository(documentClient(), requireEnv(ENV.customersTable))),
-  workflow: memo(() => new StepFunctionsCaseWorkflow(stepFunctionsClient(), requireEnv(ENV.stateMachineArn))),
+  workflow: memo(
+    () => new StepFunctionsCaseWorkflow(stepFunctionsClient(), () => requireEnv(ENV.stateMachineArn)),
+  ),
   messenger: memo(
     () =>
       new SnsSesMessenger(snsClient(), sesClient(), {

@@ -9,18 +9,22 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { CaseWorkflow, WorkflowResolution } from '../domain/ports';
 
-/** One Step Functions execution per case, named by the case id. */
+/**
+ * One Step Functions execution per case, named by the case id. Resuming needs only the task token;
+ * the state machine's ARN is read when an execution is started, so the workflow's own steps (which
+ * cannot be given the ARN: that would be a deployment cycle) can still resume it.
+ */
 export class StepFunctionsCaseWorkflow implements CaseWorkflow {
   constructor(
     private readonly client: SFNClient,
-    private readonly stateMachineArn: string,
+    private readonly stateMachineArn: () => string,
   ) {}
 
   async start(caseId: string): Promise<void> {
     try {
       await this.client.send(
         new StartExecutionCommand({
-          stateMachineArn: this.stateMachineArn,
+          stateMachineArn: this.stateMachineArn(),
           name: caseId,
           input: JSON.stringify({ caseId }),
         }),

@@ -54,12 +54,87 @@ export interface AppliedPayment {
   excess: number;
 }
 
-/** A callback the workflow is waiting on: the API completes it when the case is resolved. */
+/**
+ * What a waiting workflow is waiting for: the ladder's next stage, a promised payment, the next
+ * instalment, a dispute ruling, a legal-review decision or the legal outcome. The same change to the
+ * case means different things to each (a PROMISED case wakes a ladder wait, not a promise wait).
+ */
+export const AWAITING = ['LADDER', 'PROMISE', 'PLAN', 'DISPUTE', 'LEGAL_REVIEW', 'LEGAL_OUTCOME'] as const;
+export type Awaiting = (typeof AWAITING)[number];
+
+/** A callback the workflow is waiting on: the API completes it when the case changes. */
 export interface PendingResolution {
   token: string;
   stage: Stage;
+  awaiting: Awaiting;
   since: string;
   until: string;
+}
+
+export interface PromiseToPay {
+  promisedAt: string;
+  amount: number;
+  madeAt: string;
+  /** `promisedAt` plus the policy's grace days: a payment by then keeps the promise. */
+  keepBy: string;
+}
+
+export interface Installment {
+  dueAt: string;
+  amount: number;
+}
+
+export interface PaymentPlan {
+  type: 'INSTALLMENTS' | 'EXTENDED_RETURN';
+  installments: Installment[];
+  returnBy: string | null;
+  agreedAt: string;
+  /** What had been paid when the plan was agreed: instalments are checked against payments since. */
+  paidBefore: number;
+}
+
+export interface DisputeRecord {
+  /** The customer's words stay on the case (never on the timeline or in logs). */
+  reason: string;
+  openedAt: string;
+  /** POLICY.md: a dispute must be ruled within 30 days. */
+  rulingDueAt: string;
+  /** The status to return to when the dispute is rejected. */
+  statusBefore: 'OPEN' | 'LEGAL';
+  outcome: 'UPHELD' | 'REJECTED' | null;
+  ruledAt: string | null;
+}
+
+export interface LegalRecord {
+  reviewWorkItemId: string | null;
+  decision: 'APPROVE' | 'DECLINE' | null;
+  reviewer: string | null;
+  decidedAt: string | null;
+  outcome: 'JUDGMENT' | 'SETTLED' | 'LOST' | 'WITHDRAWN' | null;
+  judgmentRef: string | null;
+  outcomeAt: string | null;
+  /** Distinct approvers of a public disclosure (two are needed, with a judgment reference). */
+  disclosureApprovers: string[];
+  disclosedAt: string | null;
+}
+
+/** Where the ladder stands, so a broken promise or plan or a rejected dispute resumes it there. */
+export interface LadderPosition {
+  stage: Stage;
+  /** When the stage's wait ends (its contact's time plus the stage wait). */
+  waitUntil: string;
+  /** Set while the ladder is paused: what was left of the stage's wait when the pause began. */
+  pausedRemainingSeconds: number | null;
+}
+
+export interface CreditReportState {
+  status: CreditReportStatus;
+  /** The bureau's reference once reported. */
+  reference: string | null;
+  preNoticeAt: string | null;
+  reportedAt: string | null;
+  /** The status before a dispute flagged the report (REPORTED or SETTLED), to return to. */
+  statusBeforeDispute: CreditReportStatus | null;
 }
 
 /** The case aggregate as stored. Amounts are integer minor units of `currency`. */
@@ -82,8 +157,15 @@ export interface CaseRecord extends FeeState {
   policyVersion: number;
   /** Compliance profile from the customer's country at opening (CN or US). */
   profile: 'CN' | 'US';
-  creditReport: { status: CreditReportStatus };
+  creditReport: CreditReportState;
   accountRestricted: boolean;
+  promise: PromiseToPay | null;
+  plan: PaymentPlan | null;
+  dispute: DisputeRecord | null;
+  legal: LegalRecord;
+  ladder: LadderPosition;
+  /** Returned device's condition, once returned. */
+  returnCondition: 'GOOD' | 'DAMAGED' | null;
   /** Every payment applied, in order; its id makes a repeated payment a no-op. */
   payments: AppliedPayment[];
   pendingResolution: PendingResolution | null;
@@ -113,6 +195,14 @@ export interface CaseView {
   policy: { id: string; version: number };
   creditReport: { status: CreditReportStatus };
   accountRestricted: boolean;
+  promise: { promisedAt: string; amount: Money } | null;
+  plan: {
+    type: PaymentPlan['type'];
+    installments: Array<{ dueAt: string; amount: Money }>;
+    returnBy: string | null;
+  } | null;
+  dispute: { openedAt: string; rulingDueAt: string; outcome: DisputeRecord['outcome'] } | null;
+  legal: { decision: LegalRecord['decision']; outcome: LegalRecord['outcome']; judgmentRef: string | null };
 }
 
 /** The detail of every outbound case event (API.md). */
@@ -168,8 +258,33 @@ export function viewOf(record: CaseRecord, at: string, policy: Pick<Policy, 'lat
     closedAt: record.closedAt,
     device: record.device,
     policy: { id: record.policyId, version: record.policyVersion },
-    creditReport: record.creditReport,
+    creditReport: { status: record.creditReport.status },
     accountRestricted: record.accountRestricted,
+    promise: record.promise
+      ? { promisedAt: record.promise.promisedAt, amount: money(record.promise.amount) }
+      : null,
+    plan: record.plan
+      ? {
+          type: record.plan.type,
+          installments: record.plan.installments.map((installment) => ({
+            dueAt: installment.dueAt,
+            amount: money(installment.amount),
+          })),
+          returnBy: record.plan.returnBy,
+        }
+      : null,
+    dispute: record.dispute
+      ? {
+          openedAt: record.dispute.openedAt,
+          rulingDueAt: record.dispute.rulingDueAt,
+          outcome: record.dispute.outcome,
+        }
+      : null,
+    legal: {
+      decision: record.legal.decision,
+      outcome: record.legal.outcome,
+      judgmentRef: record.legal.judgmentRef,
+    },
   };
 }
 

@@ -73,3 +73,41 @@ export interface Messenger {
   /** Sends one SMS or email; resolves to the provider's message id. */
   send(message: OutgoingMessage): Promise<string>;
 }
+
+/** Who is reported: the bureau matches on identity, so this is personal data and never logged. */
+export interface CreditSubject {
+  customerId: string;
+  name: string;
+  phone: string;
+}
+
+/**
+ * A credit bureau (Zhima/Sesame-style). Every call is keyed by the case id, so a retried call is the
+ * same report at the bureau, never a second one.
+ */
+export interface CreditBureau {
+  /** Files negative information about an overdue debt; resolves to the bureau's reference. */
+  report(input: {
+    caseId: string;
+    subject: CreditSubject;
+    amount: { amount: number; currency: string };
+    overdueSince: string;
+    at: string;
+  }): Promise<{ reference: string }>;
+  /** Updates a filed report to settled (paid or returned); the history stays at the bureau. */
+  settle(input: {
+    caseId: string;
+    reference: string;
+    resolution: 'PAID' | 'RETURNED';
+    at: string;
+  }): Promise<void>;
+  /** Marks a filed report as disputed while a dispute is open (`disputed: false` lifts the flag). */
+  flagDispute(input: { caseId: string; reference: string; disputed: boolean; at: string }): Promise<void>;
+  /** Deletes a filed report: only for a debt that was not owed (an upheld dispute or an error). */
+  remove(input: {
+    caseId: string;
+    reference: string;
+    reason: 'DISPUTE_UPHELD' | 'ERROR';
+    at: string;
+  }): Promise<void>;
+}

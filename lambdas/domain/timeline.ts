@@ -43,10 +43,17 @@ export const TYPE_ORDER: Readonly<Record<TimelineType, number>> = {
   OVERPAYMENT_FOR_REFUND: 5,
   CASE_RESOLVED: 6,
   CASE_WRITTEN_OFF: 6,
-  CASE_CLOSED: 7,
+  CASE_CLOSED: 8,
 };
 
 /** Messages of one step are numbered in sending order, so they also read back in that order. */
+/** Sort rank of an entry among those of the same instant; a receipt follows the resolution it confirms. */
+export function rankOf(entry: Pick<TimelineEntry, 'type' | 'eventId'>): number {
+  return entry.type === 'MESSAGE_SENT' && entry.eventId.startsWith('message:CLOSE:')
+    ? 7
+    : TYPE_ORDER[entry.type];
+}
+
 export const messageEventId = (at: string, step: string, channel: MessageChannel, order = 0): string =>
   `message:${step}:${order}:${channel}:${at}`;
 

@@ -265,11 +265,11 @@ describe('apply-platform-updates (Payment Received)', () => {
     expect((await readCase(older.caseId)).body.paid.amount).toBe(200_000);
   });
 
-  test('a payment for a rental with no open case succeeds and changes nothing', async () => {
-    // Prepare: one rental whose only case is paid, one the collections service never saw
+  test('a payment for a rental whose case is closed is kept there for refund', async () => {
+    // Prepare: the rental's only case is paid
     const { caseId, request } = await openCaseAt();
     await payInFull(caseId, START);
-    const before = await readCase(caseId, START + DAY);
+    const before = (await readCase(caseId, START + DAY)).body;
 
     // Act
     const result = await deliver(
@@ -280,17 +280,39 @@ describe('apply-platform-updates (Payment Received)', () => {
         amount: { amount: 1_000, currency: 'CNY' },
         paidAt: iso(START + HOUR),
       }),
-      paymentReceived({
-        rentalId: 'events-rental-unknown',
-        paymentId: 'evt-pay-unknown',
-        amount: { amount: 1_000, currency: 'CNY' },
-        paidAt: iso(START + HOUR),
-      }),
     );
 
     // Assess
     expect(result.batchItemFailures).toEqual([]);
-    expect(await readCase(caseId, START + DAY)).toEqual(before);
+    const after = (await readCase(caseId, START + DAY)).body;
+    expect(after).toMatchObject({
+      status: 'RESOLVED',
+      resolution: before.resolution,
+      outstanding: { amount: 0 },
+    });
+    expect(after.paid.amount).toBe(before.paid.amount + 1_000);
+    expect(after.timeline).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'OVERPAYMENT_FOR_REFUND',
+          detail: expect.objectContaining({ excess: 1_000 }),
+        }),
+      ]),
+    );
+  });
+
+  test('a payment for a rental without any case fails so the queue retries it, and changes nothing', async () => {
+    // Act
+    const record = paymentReceived({
+      rentalId: 'events-rental-unknown',
+      paymentId: 'evt-pay-unknown',
+      amount: { amount: 1_000, currency: 'CNY' },
+      paidAt: iso(START + HOUR),
+    });
+    const result = await deliver(applyPlatformUpdates, record);
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
     expect(await casesOfRental('events-rental-unknown')).toEqual([]);
   });
 

@@ -358,6 +358,7 @@ describe('await-resolution', () => {
     expect(stored?.pendingResolution).toEqual({
       token,
       stage: 'OVERDUE_NOTICE',
+      awaiting: 'LADDER',
       since: iso(at),
       until: iso(at + 3 * DAY),
     });
@@ -403,7 +404,7 @@ describe('await-resolution', () => {
 });
 
 describe('close-case', () => {
-  test('after a full payment: one RECEIPT by SMS and email, CASE_CLOSED, the event detail; a retry sends nothing more', async () => {
+  test('after a full payment: one RECEIPT by SMS and email, CASE_CLOSED, the event detail; a replay sends nothing more', async () => {
     // Prepare
     const { caseId, request, token } = await openWithToken({ dueAt: DUE_TODAY });
     await awaitResolution(
@@ -416,7 +417,7 @@ describe('close-case', () => {
 
     // Act
     const detail = await closeCase({ caseId, at }, lambdaContext());
-    const retried = await closeCase({ caseId, at }, lambdaContext());
+    const replayed = await closeCase({ caseId, at: iso(START + 100 * DAY) }, lambdaContext());
 
     // Assess
     expect(detail).toEqual({
@@ -428,7 +429,7 @@ describe('close-case', () => {
       outstanding: { amount: 0, currency: 'CNY' },
       at,
     });
-    expect(retried).toEqual(detail);
+    expect(replayed).toEqual({ ...detail, at: iso(START + 100 * DAY) });
     const sms = smsOf(aws, caseId);
     expect(sms).toHaveLength(1);
     expect(sms[0]).toMatchObject({
@@ -441,8 +442,9 @@ describe('close-case', () => {
     expect(emailHeader(emails[0]!, 'X-Collections-Kind')).toBe('RECEIPT');
     expect(emails[0]?.destination.to).toEqual([request.customer.email]);
     const timeline = await timelineOf(caseId);
+    // Recorded at the closing instant itself, so a replay of the step (even much later) adds nothing.
     expect(ofType(timeline, 'CASE_CLOSED')).toEqual([
-      { at, type: 'CASE_CLOSED', detail: { status: 'RESOLVED', resolution: 'PAID' } },
+      { at: iso(START + HOUR), type: 'CASE_CLOSED', detail: { status: 'RESOLVED', resolution: 'PAID' } },
     ]);
     expect(ofType(timeline, 'MESSAGE_SENT').map((entry) => entry.detail.kind)).toEqual([
       'RECEIPT',

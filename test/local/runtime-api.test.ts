@@ -61,6 +61,7 @@ beforeAll(async () => {
     start: START,
     speed: 0,
     seed: 1,
+    handlers: 'source',
   });
 }, 60_000);
 

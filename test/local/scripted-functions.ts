@@ -5,10 +5,9 @@ import type { Context } from 'aws-lambda';
 import type { CfnResource } from '../../local/template';
 
 /**
- * Lambda functions whose behaviour each test scripts, hosted the way the local runtime hosts the
- * app's own: a CommonJS bundle in a `cdk.out`-like folder, named by the function's
- * `aws:asset:path` metadata and loaded by `LambdaHost` with `require`. The bundle hands each
- * invocation to the script registered for its function name.
+ * Lambda functions whose behaviour each test scripts: a CommonJS file in a `cdk.out`-like folder,
+ * named by the function's metadata and loaded by `LambdaHost` in source mode (in this process, with
+ * `projectRoot` = that folder), handing each invocation to the script registered for its name.
  */
 export type Script = (event: unknown, context: Context) => unknown;
 
@@ -39,7 +38,8 @@ export function scriptedFunctions(...names: string[]): ScriptedFunctions {
     writeFileSync(path.join(cdkOut, `asset.${name}`, 'index.js'), HANDLER);
     resources[name] = {
       Type: 'AWS::Lambda::Function',
-      Metadata: { 'aws:asset:path': `asset.${name}` },
+      // Loaded in this process (source mode) so the scripts registered here are visible to them.
+      Metadata: { 'aws:asset:path': `asset.${name}`, 'collections:entry': `asset.${name}/index.js` },
       Properties: { Handler: 'index.handler', Timeout: 30 },
     };
   }

@@ -58,7 +58,15 @@ function queuesWith(mapping: Mapping = {}) {
   });
   const clock = new VirtualClock({ start: START, speed: 0 });
   const ids = new Ids(1);
-  const queues = new LocalQueues(app, clock, ids, new LambdaHost(functionsOf(app, '/unused'), ids, 'bundle'));
+  const queues = new LocalQueues(
+    app,
+    clock,
+    ids,
+    new LambdaHost(functionsOf(app, functions.cdkOut), ids, {
+      source: 'source',
+      runtimeEnvironment: () => ({}),
+    }),
+  );
   const deliveries: Delivery[] = [];
   /** Scripts the consumer: it records each batch, then answers with `reply`. */
   const consume = (reply: (event: SQSEvent) => unknown) =>

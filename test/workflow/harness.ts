@@ -150,24 +150,20 @@ export const writeOffDue = (): StepBehaviour => ({
   return: { outcome: 'WRITE_OFF_DUE', waitSeconds: 1, deferUntil: null },
 });
 
-/** The case facts "Open case" returns (they become the Case Opened event's detail). */
-export const openedDetail = (payload: StepPayload): JsonValue => ({
+/** The case facts the steps return (`CaseEventDetail`): they become the events' detail. */
+const caseDetail = (payload: StepPayload, status: string, outstanding: number): JsonValue => ({
   caseId: payload.caseId,
-  customerId: 'customer-7',
   rentalId: 'rental-42',
-  outstanding: { amount: 259_900, currency: 'CNY' },
-  openedAt: payload.at,
+  customerId: 'customer-7',
+  status,
+  stage: 'OVERDUE_NOTICE',
+  outstanding: { amount: outstanding, currency: 'CNY' },
+  at: payload.at,
 });
-export const closedDetail = (payload: StepPayload): JsonValue => ({
-  caseId: payload.caseId,
-  resolution: 'SETTLED',
-  closedAt: payload.at,
-});
-export const writtenOffDetail = (payload: StepPayload): JsonValue => ({
-  caseId: payload.caseId,
-  writtenOff: { amount: 259_900, currency: 'CNY' },
-  writtenOffAt: payload.at,
-});
+export const openedDetail = (payload: StepPayload): JsonValue => caseDetail(payload, 'OPEN', 259_900);
+export const closedDetail = (payload: StepPayload): JsonValue => caseDetail(payload, 'RESOLVED', 0);
+export const writtenOffDetail = (payload: StepPayload): JsonValue =>
+  caseDetail(payload, 'WRITTEN_OFF', 259_900);
 
 export const DEFAULT_SCRIPTS: Record<StepName, StepScript> = {
   BeginCase: ({ payload }) => ({ return: openedDetail(payload) }),

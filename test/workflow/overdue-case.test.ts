@@ -251,6 +251,36 @@ describe('happy path', () => {
 });
 
 describe('timeouts and the soft reminders', () => {
+  it('a payment that lands between the write-off decision and the write-off closes the case as paid', async () => {
+    // Prepare: the write-off step finds the case already RESOLVED and writes nothing
+    const harness = new WorkflowHarness({
+      steps: {
+        SendStageContact: writeOffContacts(),
+        WriteOffCase: ({ payload }) => ({ return: closedDetail(payload) }),
+      },
+    });
+
+    // Act
+    const arn = await harness.start();
+    const end = await harness.runToEnd(arn);
+
+    // Assess
+    expect(end.status).toBe('SUCCEEDED');
+    expect(
+      harness
+        .entered(arn)
+        .map(([state]) => state)
+        .slice(-5),
+    ).toEqual([
+      'Write off the debt',
+      'Was the debt written off?',
+      'Close case',
+      'Announce case resolved',
+      'Case resolved',
+    ]);
+    expect(harness.published().map((event) => event.DetailType)).toEqual(['Case Opened', 'Case Resolved']);
+  });
+
   it("the notice's await times out exactly after waitSeconds and the soft reminder starts at that instant", async () => {
     // Prepare
     const harness = new WorkflowHarness();
@@ -329,10 +359,11 @@ describe('timeouts and the soft reminders', () => {
       ...Array(5).fill(SOFT_REMINDER_WAIT_SECONDS),
       27 * 86_400,
     ]);
-    expect(harness.entered(arn).slice(-5)).toEqual([
+    expect(harness.entered(arn).slice(-6)).toEqual([
       ['Send soft reminder', '180d 00:00:00.000'],
       ['Are the soft reminders over?', '180d 00:00:00.000'],
       ['Write off the debt', '180d 00:00:00.000'],
+      ['Was the debt written off?', '180d 00:00:00.000'],
       ['Announce case written off', '180d 00:00:00.000'],
       ['Case written off', '180d 00:00:00.000'],
     ]);

@@ -1,4 +1,4 @@
-import { type CaseRecord, type CaseView, caseIdFor, viewOf } from '../case';
+import { type CaseRecord, type CaseView, caseIdFor, isActive, viewOf } from '../case';
 import { profileForCountry } from '../compliance/profiles';
 import { InvalidRequestError } from '../errors';
 import { DEFAULT_POLICY_ID, findPolicy } from '../policy';
@@ -103,8 +103,30 @@ export async function openCase(
       policyId: policy.id,
       policyVersion: policy.version,
       profile: profileForCountry(country).id,
-      creditReport: { status: 'NONE' },
+      creditReport: {
+        status: 'NONE',
+        reference: null,
+        preNoticeAt: null,
+        reportedAt: null,
+        statusBeforeDispute: null,
+      },
       accountRestricted: false,
+      promise: null,
+      plan: null,
+      dispute: null,
+      legal: {
+        reviewWorkItemId: null,
+        decision: null,
+        reviewer: null,
+        decidedAt: null,
+        outcome: null,
+        judgmentRef: null,
+        outcomeAt: null,
+        disclosureApprovers: [],
+        disclosedAt: null,
+      },
+      ladder: { stage: 'OVERDUE_NOTICE', waitUntil: at, pausedRemainingSeconds: null },
+      returnCondition: null,
       payments: [],
       pendingResolution: null,
       nextActionAt: at,
@@ -115,6 +137,8 @@ export async function openCase(
     if (!record) throw new Error(`case ${caseId} vanished while being opened`);
   }
   await deps.timeline.append(caseId, [caseOpened(record)]);
-  await deps.workflow.start(caseId);
+  // A closed case has no workflow to (re)start: execution names are free again 90 days after an
+  // execution ends, and a replayed opening must not walk a paid case through the ladder again.
+  if (isActive(record)) await deps.workflow.start(caseId);
   return { created, view: viewOf(record, at, policy) };
 }

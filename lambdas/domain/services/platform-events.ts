@@ -4,6 +4,13 @@ import type { CaseRepository } from '../ports';
 import type { PaymentReceived } from '../requests';
 import { type RecordPaymentDeps, recordPayment } from './record-payment';
 
+export class NoOpenCaseError extends Error {
+  override readonly name = 'NoOpenCaseError';
+  constructor(rentalId: string) {
+    super(`no case for rental ${rentalId} yet`);
+  }
+}
+
 /** The first of the rental's cases, oldest first, that `matches`. */
 async function findRentalCase(
   cases: CaseRepository,
@@ -42,22 +49,34 @@ export async function caseForRental(
 }
 
 /**
- * Applies a `Payment Received` event; a payment for a rental with no open case is not ours to apply.
- * Without a `caseId`, a payment already applied (a redelivered event) goes back to the case that holds
- * it, where it is a no-op, rather than to the rental's next open case.
+ * Applies a `Payment Received` event. Without a `caseId`, in this order: the case that already holds
+ * the payment (a redelivered event, a no-op there), the rental's oldest open case, else its latest
+ * closed case (the money is recorded there for refund, never lost). A rental with no case at all
+ * fails, so the queue retries it: its `Rental Overdue` may still be on the way.
  */
 export async function applyPaymentReceived(
   deps: RecordPaymentDeps,
   event: PaymentReceived,
   at: string,
-): Promise<'applied' | 'no-open-case'> {
+): Promise<'applied'> {
   const caseId = event.caseId
     ? await caseForRental(deps.cases, event.rentalId, event.caseId)
     : ((await findRentalCase(deps.cases, event.rentalId, (record) =>
         record.payments.some((payment) => payment.paymentId === event.paymentId),
-      )) ?? (await caseForRental(deps.cases, event.rentalId, undefined)));
-  if (!caseId) return 'no-open-case';
+      )) ??
+      (await caseForRental(deps.cases, event.rentalId, undefined)) ??
+      (await latestCaseOfRental(deps.cases, event.rentalId)));
+  if (!caseId) throw new NoOpenCaseError(event.rentalId);
   const { rentalId: _rentalId, caseId: _caseId, ...payment } = event;
   await recordPayment(deps, caseId, payment, at);
   return 'applied';
+}
+
+async function latestCaseOfRental(cases: CaseRepository, rentalId: string): Promise<string | undefined> {
+  let latest: CaseRecord | undefined;
+  await findRentalCase(cases, rentalId, (record) => {
+    if (record.status !== 'CANCELLED') latest = record;
+    return false;
+  });
+  return latest?.caseId;
 }

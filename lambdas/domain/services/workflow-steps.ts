@@ -141,10 +141,17 @@ export async function sendStageContact(
   }
 
   const deadline = toIso(parseIso(at) + waitSeconds * MS_PER_SECOND);
-  const { record: current, changed } = await updateCase(deps.cases, caseId, (latest) => ({
-    next: { ...latest, stage, nextActionAt: deadline, updatedAt: at },
-    result: undefined,
-  }));
+  // Decided again on the latest record: a payment may have closed the case since the first read.
+  const {
+    record: current,
+    changed,
+    result: stillActive,
+  } = await updateCase(deps.cases, caseId, (latest) =>
+    isActive(latest)
+      ? { next: { ...latest, stage, nextActionAt: deadline, updatedAt: at }, result: true }
+      : { next: null, result: false },
+  );
+  if (!stillActive) return skip('CASE_CLOSED');
   if (changed && record.stage !== stage) {
     await deps.timeline.append(caseId, [
       { eventId: `stage:${stage}`, at, type: 'STAGE_ENTERED', detail: { stage, from: record.stage } },
@@ -232,7 +239,13 @@ export async function awaitResolution(
     return {
       next: {
         ...current,
-        pendingResolution: { token: input.token, stage: input.stage, since: input.at, until },
+        pendingResolution: {
+          token: input.token,
+          stage: input.stage,
+          awaiting: 'LADDER',
+          since: input.at,
+          until,
+        },
         nextActionAt: until,
       },
       result: 'waiting' as const,
@@ -258,11 +271,12 @@ export async function closeCase(
       locale: customer.locale,
       timeZone: customer.timezone,
     };
+    // Keyed by when the case closed, not by this step's time: a replayed close sends no second receipt.
     await sendOnce(
       deps,
       {
         caseId: record.caseId,
-        at: input.at,
+        at: record.closedAt ?? input.at,
         stage: 'CLOSE',
         customer,
         kind: 'RECEIPT',
@@ -278,7 +292,7 @@ export async function closeCase(
   }));
   const entry: TimelineEntry = {
     eventId: 'case-closed',
-    at: input.at,
+    at: record.closedAt ?? input.at,
     type: 'CASE_CLOSED',
     detail: { status: record.status, resolution: record.resolution },
   };

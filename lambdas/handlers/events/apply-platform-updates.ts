@@ -1,19 +1,19 @@
 import { adapters } from '../../adapters';
 import { paymentReceivedSchema } from '../../domain/requests';
 import { applyPaymentReceived } from '../../domain/services/platform-events';
-import { logger } from '../../shared/powertools';
 import { busEventConsumer } from '../../shared/queue';
 
-/** `Payment Received` from the platform, applied exactly like `POST /cases/{caseId}/payments`. */
+/**
+ * `Payment Received` from the platform, applied exactly like `POST /cases/{caseId}/payments`. A
+ * payment whose case is not visible yet fails and is retried by the queue (then dead-lettered).
+ */
 export const handler = busEventConsumer(async (event) => {
-  if (event['detail-type'] !== 'Payment Received')
+  if (event['detail-type'] !== 'Payment Received') {
     throw new Error(`unexpected detail-type ${event['detail-type']}`);
-  const detail = paymentReceivedSchema.parse(event.detail);
-  const outcome = await applyPaymentReceived(
+  }
+  await applyPaymentReceived(
     { cases: adapters.cases(), timeline: adapters.timeline(), workflow: adapters.workflow() },
-    detail,
+    paymentReceivedSchema.parse(event.detail),
     new Date(event.time).toISOString(),
   );
-  if (outcome === 'no-open-case')
-    logger.info('payment for a rental without an open case', { rentalId: detail.rentalId });
 });

@@ -1,0 +1,72 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { MissingConfigError, optionalEnv, requireEnv } from '../shared/config';
+import { tracer } from '../shared/powertools';
+import { ZhimaCreditBureau } from './zhima-credit-bureau';
+
+/** The credit bureau's environment variables (to join `ENV` in shared/config.ts). */
+export const CREDIT_BUREAU_ENV = {
+  endpoint: 'CREDIT_BUREAU_ENDPOINT',
+  secretArn: 'CREDIT_BUREAU_SECRET_ARN',
+  /** Optional; below the function's 15 s timeout so a slow bureau is a retryable error, not a crash. */
+  timeoutMs: 'CREDIT_BUREAU_TIMEOUT_MS',
+} as const;
+
+const DEFAULT_TIMEOUT_MS = 8_000;
+
+/** The secret's JSON. Key material: never logged, never in an error message. */
+interface CreditBureauSecret {
+  appId: string;
+  privateKeyPem: string;
+  bureauPublicKeyPem: string;
+}
+
+const SECRET_FIELDS = ['appId', 'privateKeyPem', 'bureauPublicKeyPem'] as const;
+
+function parseSecret(text: string | undefined): CreditBureauSecret {
+  let value: unknown;
+  try {
+    value = JSON.parse(text ?? '');
+  } catch {
+    throw new MissingConfigError('the credit bureau secret is not JSON');
+  }
+  const record = (value ?? {}) as Record<string, unknown>;
+  const missing = SECRET_FIELDS.filter((field) => typeof record[field] !== 'string' || record[field] === '');
+  if (missing.length > 0) {
+    throw new MissingConfigError(`the credit bureau secret lacks ${missing.join(', ')}`);
+  }
+  return record as unknown as CreditBureauSecret;
+}
+
+function timeoutFromEnvironment(): number {
+  const text = optionalEnv(CREDIT_BUREAU_ENV.timeoutMs);
+  if (text === undefined) return DEFAULT_TIMEOUT_MS;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new MissingConfigError(`${CREDIT_BUREAU_ENV.timeoutMs} is not a positive whole number of ms`);
+  }
+  return value;
+}
+
+let secrets: SecretsManagerClient | undefined;
+let pending: Promise<ZhimaCreditBureau> | undefined;
+
+async function load(): Promise<ZhimaCreditBureau> {
+  const endpoint = requireEnv(CREDIT_BUREAU_ENV.endpoint);
+  const secretArn = requireEnv(CREDIT_BUREAU_ENV.secretArn);
+  const timeoutMs = timeoutFromEnvironment();
+  secrets ??= tracer.captureAWSv3Client(new SecretsManagerClient({}));
+  const result = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  return new ZhimaCreditBureau({ endpoint, timeoutMs, ...parseSecret(result.SecretString) });
+}
+
+/**
+ * The Zhima adapter configured from `CREDIT_BUREAU_ENDPOINT` and the Secrets Manager secret named by
+ * `CREDIT_BUREAU_SECRET_ARN`, read once per container; a failed read is retried on the next call.
+ */
+export function creditBureauFromEnvironment(): Promise<ZhimaCreditBureau> {
+  pending ??= load().catch((error: unknown) => {
+    pending = undefined;
+    throw error;
+  });
+  return pending;
+}
