@@ -1,7 +1,10 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CollectionsStack } from '../lib/collections-stack';
-import { acknowledgeNagFindings } from '../lib/nag-acknowledgements';
+import { loadPolicies } from '../lib/policies';
+
+// A bad policy stops the synth here, with every problem listed (docs/policy.md).
+loadPolicies();
 
 const app = new App();
 const senderEmail = String(app.node.tryGetContext('senderEmail') ?? '');
@@ -11,10 +14,14 @@ if (!/^[^@\s]+@[^@\s]+$/.test(senderEmail)) {
   );
 }
 const smsSenderId = String(app.node.tryGetContext('smsSenderId') ?? '');
-const stack = new CollectionsStack(app, 'RentalCollections', {
+const creditBureauEndpoint = String(app.node.tryGetContext('creditBureauEndpoint') ?? '');
+if (!/^https?:\/\//.test(creditBureauEndpoint)) {
+  throw new Error('CDK context "creditBureauEndpoint" must be the credit bureau gateway URL');
+}
+new CollectionsStack(app, 'RentalCollections', {
   description: 'Overdue rental collections: one Step Functions execution per case.',
   senderEmail,
+  creditBureauEndpoint,
   ...(smsSenderId ? { smsSenderId } : {}),
 });
-acknowledgeNagFindings(stack);
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -1,8 +1,10 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ProjectFunction } from './project-function';
+
+export const STAGE = 'v1';
 
 /**
  * API Gateway's own rejections, in the same problem+json shape as the handlers' errors (API.md).
@@ -42,7 +44,7 @@ export class CollectionsApi extends Construct {
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
       deployOptions: {
-        stageName: 'v1',
+        stageName: STAGE,
         tracingEnabled: true,
         loggingLevel: apigw.MethodLoggingLevel.INFO,
         // Request and response bodies carry personal data: never logged.
@@ -101,6 +103,46 @@ export class CollectionsApi extends Construct {
         },
       );
     }
+  }
+
+  /**
+   * The API's public base URL built from its id, not from its stage: functions the routes depend on
+   * (through the state machine) can carry it without a deployment cycle.
+   */
+  get baseUrl(): string {
+    const stack = Stack.of(this);
+    return Fn.join('', [
+      'https://',
+      this.api.restApiId,
+      '.execute-api.',
+      stack.region,
+      '.',
+      stack.urlSuffix,
+      `/${STAGE}/`,
+    ]);
+  }
+
+  /**
+   * A route without auth: only for the signed opt-out link in customers' messages, where the sealed
+   * token is the authority and the page reveals nothing.
+   */
+  publicRoute(method: 'GET', path: string, handler: ProjectFunction): void {
+    const resource = this.api.root.resourceForPath(path);
+    const created = resource.addMethod(method, new apigw.LambdaIntegration(handler.fn), {
+      authorizationType: apigw.AuthorizationType.NONE,
+    });
+    Validations.of(created).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-APIG4',
+        reason:
+          'The opt-out link customers click in an SMS or email: the sealed token is its authorisation (AES-GCM, unforgeable).',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-COG4',
+        reason:
+          'Customers are not users of this API; the sealed token in the link is the only credential the route needs.',
+      },
+    );
   }
 
   /** Adds `method path` (e.g. `POST /cases/{caseId}/payments`) as a Lambda proxy route. */

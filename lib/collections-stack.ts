@@ -1,17 +1,21 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ENV } from '../lambdas/shared/config';
 import { CollectionsApi } from './api';
 import { CollectionsData } from './data';
 import { CollectionsEvents } from './events';
 import { CollectionsNotifications } from './notifications';
 import { CollectionsObservability } from './observability';
 import { ProjectFunction } from './project-function';
-import { CaseWorkflow } from './workflow';
+import { CollectionsSecrets } from './secrets';
+import { CaseWorkflow, WORKFLOW_STEPS, type WorkflowStep } from './workflow';
 
 export interface CollectionsStackProps extends StackProps {
   senderEmail: string;
   smsSenderId?: string;
+  /** The credit bureau's gateway (context `creditBureauEndpoint`). */
+  creditBureauEndpoint: string;
 }
 
 /** The whole collections system: one stack, one construct per concern, wired here. */
@@ -20,99 +24,239 @@ export class CollectionsStack extends Stack {
     super(scope, id, props);
     const logRetention = logs.RetentionDays.ONE_YEAR;
     const data = new CollectionsData(this, 'Data');
-    const { cases, timeline, customers, idempotency } = data.tables;
+    const { cases, timeline, customers, workItems, idempotency } = data.tables;
     const notifications = new CollectionsNotifications(this, 'Notifications', {
       senderEmail: props.senderEmail,
       ...(props.smsSenderId ? { smsSenderId: props.smsSenderId } : {}),
     });
+    const secrets = new CollectionsSecrets(this, 'Secrets');
     const events = new CollectionsEvents(this, 'Events');
+    const api = new CollectionsApi(this, 'Api', { logRetention });
     const fn = (id: string, handler: string, description: string) =>
       new ProjectFunction(this, id, { handler, description, logRetention });
 
+    // What the functions share, bound with their grants.
+    const sendsMessages = (f: ProjectFunction, sms = true) => {
+      notifications.bindCustomerMessaging(f, { sms });
+      f.bindSecret(ENV.signingSecretArn, secrets.signing);
+      f.fn.addEnvironment(ENV.optOutBaseUrl, api.baseUrl);
+      return f.bindTable('customers', customers, 'R');
+    };
+    const usesBureau = (f: ProjectFunction) => {
+      f.fn.addEnvironment('CREDIT_BUREAU_ENDPOINT', props.creditBureauEndpoint);
+      return f.bindSecret('CREDIT_BUREAU_SECRET_ARN', secrets.creditBureau);
+    };
+    const onCase = (f: ProjectFunction) =>
+      f.bindTable('cases', cases, 'RW').bindTable('timeline', timeline, 'APPEND');
+
     // Workflow steps: invoked by the state machine, so they never get its ARN (that would be a cycle).
-    const steps = {
-      BeginCaseFunctionArn: fn('BeginCase', 'workflow/begin-case', 'Workflow: open case')
+    const step = (name: WorkflowStep, handler: string, description: string) =>
+      fn(name, `workflow/${handler}`, `Workflow: ${description}`);
+    const steps: Record<WorkflowStep, ProjectFunction> = {
+      BeginCase: step('BeginCase', 'begin-case', 'open case')
         .bindTable('cases', cases, 'R')
         .bindTable('timeline', timeline, 'APPEND'),
-      SendStageContactFunctionArn: fn(
-        'SendStageContact',
-        'workflow/send-stage-contact',
-        'Workflow: stage contact',
-      )
-        .bindTable('cases', cases, 'RW')
-        .bindTable('timeline', timeline, 'APPEND')
-        .bindTable('customers', customers, 'R'),
-      AwaitResolutionFunctionArn: fn(
-        'AwaitResolution',
-        'workflow/await-resolution',
-        'Workflow: await resolution',
-      ).bindTable('cases', cases, 'RW'),
-      CloseCaseFunctionArn: fn('CloseCase', 'workflow/close-case', 'Workflow: close case')
-        .bindTable('cases', cases, 'RW')
-        .bindTable('timeline', timeline, 'APPEND')
-        .bindTable('customers', customers, 'R'),
-      WriteOffCaseFunctionArn: fn('WriteOffCase', 'workflow/write-off-case', 'Workflow: write off')
-        .bindTable('cases', cases, 'RW')
-        .bindTable('timeline', timeline, 'APPEND'),
+      SendStageContact: sendsMessages(
+        onCase(step('SendStageContact', 'send-stage-contact', 'stage contact')),
+      ).bindTable('workItems', workItems, 'RW'),
+      AwaitResolution: step('AwaitResolution', 'await-resolution', 'await resolution').bindTable(
+        'cases',
+        cases,
+        'RW',
+      ),
+      PrepareWait: step('PrepareWait', 'prepare-wait', 'prepare a wait').bindTable('cases', cases, 'R'),
+      CheckCase: step('CheckCase', 'check-case', 'check the case').bindTable('cases', cases, 'R'),
+      CheckArrangement: onCase(step('CheckArrangement', 'check-arrangement', 'promise or plan kept?')),
+      ResumeLadder: onCase(step('ResumeLadder', 'resume-ladder', 'resume the ladder')),
+      ReportToBureau: usesBureau(
+        onCase(step('ReportToBureau', 'report-to-bureau', 'credit report')),
+      ).bindTable('customers', customers, 'R'),
+      RestrictAccount: onCase(step('RestrictAccount', 'restrict-account', 'restrict account')),
+      OpenLegalReview: onCase(step('OpenLegalReview', 'open-legal-review', 'legal review')).bindTable(
+        'workItems',
+        workItems,
+        'RW',
+      ),
+      StartLegalAction: sendsMessages(
+        onCase(step('StartLegalAction', 'start-legal-action', 'legal action')),
+        false,
+      ),
+      UpdateCreditReport: usesBureau(
+        onCase(step('UpdateCreditReport', 'update-credit-report', 'update the credit report')),
+      ),
+      CloseCase: sendsMessages(onCase(step('CloseCase', 'close-case', 'close case'))).bindTable(
+        'workItems',
+        workItems,
+        'RW',
+      ),
+      CancelCase: onCase(step('CancelCase', 'cancel-case', 'cancel case')).bindTable(
+        'workItems',
+        workItems,
+        'RW',
+      ),
+      WriteOffCase: onCase(step('WriteOffCase', 'write-off-case', 'write off')).bindTable(
+        'workItems',
+        workItems,
+        'RW',
+      ),
+      ContinueCase: step('ContinueCase', 'continue-case', 'continue in a new execution').bindTable(
+        'timeline',
+        timeline,
+        'APPEND',
+      ),
     };
-    notifications.bindCustomerMessaging(steps.SendStageContactFunctionArn);
-    notifications.bindCustomerMessaging(steps.CloseCaseFunctionArn);
-    const workflow = new CaseWorkflow(this, 'Workflow', { steps, bus: events.bus, logRetention });
+    notifications.bindLegalReferrals(steps.StartLegalAction);
+    const workflow = new CaseWorkflow(this, 'Workflow', {
+      steps,
+      bus: events.bus,
+      opsTopic: notifications.opsTopic,
+      logRetention,
+    });
     const { stateMachine } = workflow;
-    steps.AwaitResolutionFunctionArn.allowTaskResponses(stateMachine);
+    steps.AwaitResolution.allowTaskResponses(stateMachine);
+    steps.ContinueCase.allowContinuations(stateMachine);
 
-    const openCase = fn('OpenCase', 'api/open-case', 'POST /cases')
-      .bindTable('cases', cases, 'RW')
-      .bindTable('timeline', timeline, 'APPEND')
+    // API routes (API.md), each with what it touches.
+    const command = (id: string, handler: string, route: string) =>
+      onCase(fn(id, `api/${handler}`, route))
+        .bindTable('idempotency', idempotency, 'RW')
+        .allowTaskResponses(stateMachine);
+    const routes: Array<[string, string, ProjectFunction]> = [
+      [
+        'POST',
+        '/cases',
+        onCase(fn('OpenCase', 'api/open-case', 'POST /cases'))
+          .bindTable('customers', customers, 'RW')
+          .bindTable('idempotency', idempotency, 'RW')
+          .bindCaseExecutions(stateMachine),
+      ],
+      ['GET', '/cases', fn('ListCases', 'api/list-cases', 'GET /cases').bindTable('cases', cases, 'R')],
+      [
+        'GET',
+        '/cases/{caseId}',
+        fn('GetCase', 'api/get-case', 'GET /cases/{caseId}')
+          .bindTable('cases', cases, 'R')
+          .bindTable('timeline', timeline, 'R'),
+      ],
+      [
+        'POST',
+        '/cases/{caseId}/payments',
+        command('RecordPayment', 'record-payment', 'POST /cases/{caseId}/payments'),
+      ],
+      [
+        'POST',
+        '/cases/{caseId}/returns',
+        command('RecordReturn', 'record-return', 'POST /cases/{caseId}/returns'),
+      ],
+      [
+        'POST',
+        '/cases/{caseId}/promises',
+        command('MakePromise', 'make-promise', 'POST /cases/{caseId}/promises'),
+      ],
+      ['POST', '/cases/{caseId}/plans', command('AgreePlan', 'agree-plan', 'POST /cases/{caseId}/plans')],
+      [
+        'POST',
+        '/cases/{caseId}/disputes',
+        command('OpenDispute', 'open-dispute', 'POST /cases/{caseId}/disputes'),
+      ],
+      [
+        'POST',
+        '/cases/{caseId}/disputes/resolution',
+        command('RuleDispute', 'rule-dispute', 'POST /cases/{caseId}/disputes/resolution'),
+      ],
+      [
+        'POST',
+        '/cases/{caseId}/contacts',
+        onCase(fn('RecordContact', 'api/record-contact', 'POST /cases/{caseId}/contacts'))
+          .bindTable('customers', customers, 'RW')
+          .bindTable('workItems', workItems, 'R')
+          .bindTable('idempotency', idempotency, 'RW'),
+      ],
+      [
+        'POST',
+        '/cases/{caseId}/legal-review',
+        command('DecideLegalReview', 'decide-legal-review', 'POST /cases/{caseId}/legal-review').bindTable(
+          'workItems',
+          workItems,
+          'RW',
+        ),
+      ],
+      [
+        'POST',
+        '/cases/{caseId}/legal-outcome',
+        command('RecordLegalOutcome', 'record-legal-outcome', 'POST /cases/{caseId}/legal-outcome'),
+      ],
+      [
+        'POST',
+        '/cases/{caseId}/public-disclosure/approvals',
+        events.allowCaseEvents(
+          command(
+            'ApproveDisclosure',
+            'approve-disclosure',
+            'POST /cases/{caseId}/public-disclosure/approvals',
+          ).bindTable('customers', customers, 'R'),
+        ),
+      ],
+      [
+        'GET',
+        '/work-items',
+        fn('ListWorkItems', 'api/list-work-items', 'GET /work-items').bindTable('workItems', workItems, 'R'),
+      ],
+      ...(['claim', 'complete'] as const).map((action): [string, string, ProjectFunction] => [
+        'POST',
+        `/work-items/{workItemId}/${action}`,
+        onCase(
+          fn(
+            action === 'claim' ? 'ClaimWorkItem' : 'CompleteWorkItem',
+            `api/${action}-work-item`,
+            `POST /work-items/{workItemId}/${action}`,
+          ),
+        )
+          .bindTable('workItems', workItems, 'RW')
+          .bindTable('customers', customers, 'RW')
+          .bindTable('idempotency', idempotency, 'RW'),
+      ]),
+      [
+        'POST',
+        '/customers/{customerId}/opt-outs',
+        onCase(fn('OptOut', 'api/opt-out', 'POST /customers/{customerId}/opt-outs'))
+          .bindTable('customers', customers, 'RW')
+          .bindTable('workItems', workItems, 'RW')
+          .bindTable('idempotency', idempotency, 'RW'),
+      ],
+    ];
+    for (const [method, path, handler] of routes) api.route(method as 'GET' | 'POST', path, handler);
+    // The signed link in every message: no auth (the token is the authority), reveals nothing.
+    const optOutLink = onCase(fn('OptOutLink', 'api/opt-out-link', 'GET /opt-out?token= (signed link)'))
       .bindTable('customers', customers, 'RW')
-      .bindTable('idempotency', idempotency, 'RW')
-      .bindCaseExecutions(stateMachine);
-    const getCase = fn('GetCase', 'api/get-case', 'GET /cases/{caseId}')
-      .bindTable('cases', cases, 'R')
-      .bindTable('timeline', timeline, 'R');
-    const listCases = fn('ListCases', 'api/list-cases', 'GET /cases').bindTable('cases', cases, 'R');
-    const recordPayment = fn('RecordPayment', 'api/record-payment', 'POST /cases/{caseId}/payments')
-      .bindTable('cases', cases, 'RW')
-      .bindTable('timeline', timeline, 'APPEND')
-      .bindTable('idempotency', idempotency, 'RW')
-      .allowTaskResponses(stateMachine);
+      .bindTable('workItems', workItems, 'RW')
+      .bindSecret(ENV.signingSecretArn, secrets.signing);
+    api.publicRoute('GET', '/opt-out', optOutLink);
 
-    const api = new CollectionsApi(this, 'Api', { logRetention });
-    api.route('POST', '/cases', openCase);
-    api.route('GET', '/cases', listCases);
-    api.route('GET', '/cases/{caseId}', getCase);
-    api.route('POST', '/cases/{caseId}/payments', recordPayment);
-
-    const startCases = fn('StartCases', 'events/start-cases', 'Rental Overdue events: open cases')
-      .bindTable('cases', cases, 'RW')
-      .bindTable('timeline', timeline, 'APPEND')
+    const startCases = onCase(fn('StartCases', 'events/start-cases', 'Rental Overdue events: open cases'))
       .bindTable('customers', customers, 'RW')
       .bindCaseExecutions(stateMachine);
-    const applyUpdates = fn(
-      'ApplyPlatformUpdates',
-      'events/apply-platform-updates',
-      'Payment Received events',
-    )
-      .bindTable('cases', cases, 'RW')
-      .bindTable('timeline', timeline, 'APPEND')
-      .allowTaskResponses(stateMachine);
+    const applyUpdates = onCase(
+      fn(
+        'ApplyPlatformUpdates',
+        'events/apply-platform-updates',
+        'Payment Received and Device Returned events',
+      ),
+    ).allowTaskResponses(stateMachine);
     events.routeToConsumer('RentalOverdue', ['Rental Overdue'], startCases, 5);
-    events.routeToConsumer('PlatformUpdates', ['Payment Received'], applyUpdates, 5);
+    events.routeToConsumer('PlatformUpdates', ['Payment Received', 'Device Returned'], applyUpdates, 5);
 
+    const functions: Record<string, ProjectFunction> = {
+      StartCases: startCases,
+      ApplyPlatformUpdates: applyUpdates,
+    };
+    for (const name of WORKFLOW_STEPS) functions[name] = steps[name];
+    for (const [, , handler] of routes) functions[handler.node.id] = handler;
+    functions.OptOutLink = optOutLink;
     new CollectionsObservability(this, 'Observability', {
       stateMachine,
       api: api.api,
-      functions: {
-        ...Object.fromEntries(
-          Object.entries(steps).map(([key, step]) => [key.replace(/FunctionArn$/, ''), step]),
-        ),
-        OpenCase: openCase,
-        GetCase: getCase,
-        ListCases: listCases,
-        RecordPayment: recordPayment,
-        StartCases: startCases,
-        ApplyPlatformUpdates: applyUpdates,
-      },
+      functions,
       deadLetterQueues: events.deadLetterQueues,
       opsTopic: notifications.opsTopic,
     });
@@ -125,5 +269,10 @@ export class CollectionsStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
     new CfnOutput(this, 'OpsTopicArn', { value: notifications.opsTopic.topicArn });
     new CfnOutput(this, 'LegalTopicArn', { value: notifications.legalTopic.topicArn });
+    new CfnOutput(this, 'CreditBureauSecretArn', {
+      value: secrets.creditBureau.secretArn,
+      description:
+        'Fill in {"appId","privateKeyPem","bureauPublicKeyPem"} before going live (docs/deploy.md).',
+    });
   }
 }

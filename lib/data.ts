@@ -15,7 +15,7 @@ export class CollectionsData extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.key = new kms.Key(this, 'DataKey', {
-      description: 'Encrypts the collections tables (cases, timeline, customers, idempotency).',
+      description: 'Encrypts the collections tables (cases, timeline, customers, work items, idempotency).',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -45,6 +45,7 @@ export class CollectionsData extends Construct {
       cases: table('Cases', TABLES.cases),
       timeline: table('Timeline', TABLES.timeline),
       customers: table('Customers', TABLES.customers),
+      workItems: table('WorkItems', TABLES.workItems),
       idempotency: table('Idempotency', TABLES.idempotency),
     };
   }

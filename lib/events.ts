@@ -4,6 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../lambdas/shared/config';
 import type { ProjectFunction } from './project-function';
 
 /** `source` of the platform's events and of ours (API.md). */
@@ -26,6 +27,13 @@ export class CollectionsEvents extends Construct {
     this.bus = new events.EventBus(this, 'Bus', {
       description: 'Overdue rental collections: platform events in, case events out.',
     });
+  }
+
+  /** May put case events on the bus itself (API commands; the workflow announces through its states). */
+  allowCaseEvents(fn: ProjectFunction): ProjectFunction {
+    fn.fn.addEnvironment(ENV.eventBusName, this.bus.eventBusName);
+    this.bus.grantPutEventsTo(fn.role);
+    return fn;
   }
 
   /**

@@ -57,28 +57,21 @@ export class CollectionsNotifications extends Construct {
     });
   }
 
-  /** May send customer SMS and email: sender settings in its variables, and the two send grants. */
-  bindCustomerMessaging(fn: ProjectFunction): void {
+  /** May publish legal referrals: the legal topic in its variable, and publish on that topic only. */
+  bindLegalReferrals(fn: ProjectFunction): void {
+    fn.fn.addEnvironment(ENV.legalTopicArn, this.legalTopic.topicArn);
+    this.legalTopic.grantPublish(fn.role);
+  }
+
+  /**
+   * May send customer email and, unless `sms: false`, SMS: sender settings in its variables and the
+   * send grants (SMS also needs the carrier's opt-out list).
+   */
+  bindCustomerMessaging(fn: ProjectFunction, options: { sms: boolean } = { sms: true }): void {
     fn.fn.addEnvironment(ENV.senderEmail, this.props.senderEmail);
     fn.fn.addEnvironment(ENV.emailConfigurationSet, this.configurationSet.configurationSetName);
     if (this.props.smsSenderId) fn.fn.addEnvironment(ENV.smsSenderId, this.props.smsSenderId);
-    fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'SendSmsToPhoneNumbers',
-        // SNS has no resource for a phone number: publishing an SMS requires Resource "*" (acknowledged in cdk-nag).
-        actions: ['sns:Publish'],
-        resources: ['*'],
-      }),
-    );
-    // ...which would also allow publishing to any topic: denied, so SMS senders cannot post to topics.
-    fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'NoTopicPublishing',
-        effect: iam.Effect.DENY,
-        actions: ['sns:Publish'],
-        resources: [Stack.of(this).formatArn({ service: 'sns', resource: '*' })],
-      }),
-    );
+    if (options.sms) this.allowSms(fn);
     fn.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'SendEmailFromTheCollectionsIdentity',
@@ -93,6 +86,27 @@ export class CollectionsNotifications extends Construct {
             resourceName: this.configurationSet.configurationSetName,
           }),
         ],
+      }),
+    );
+  }
+
+  private allowSms(fn: ProjectFunction): void {
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SendSmsToPhoneNumbers',
+        // SNS has no resource for a phone number: publishing an SMS, and reading the carrier's opt-out
+        // list (numbers that replied STOP), require Resource "*" (acknowledged in cdk-nag).
+        actions: ['sns:Publish', 'sns:CheckIfPhoneNumberIsOptedOut'],
+        resources: ['*'],
+      }),
+    );
+    // ...which would also allow publishing to any topic: denied, so SMS senders cannot post to topics.
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'NoTopicPublishing',
+        effect: iam.Effect.DENY,
+        actions: ['sns:Publish'],
+        resources: [Stack.of(this).formatArn({ service: 'sns', resource: '*' })],
       }),
     );
   }

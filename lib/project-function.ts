@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ENV } from '../lambdas/shared/config';
@@ -28,6 +29,7 @@ const TABLE_ENV = {
   cases: ENV.casesTable,
   timeline: ENV.timelineTable,
   customers: ENV.customersTable,
+  workItems: ENV.workItemsTable,
   idempotency: ENV.idempotencyTable,
 } as const;
 
@@ -145,6 +147,30 @@ export class ProjectFunction extends Construct {
       statements: [
         new iam.PolicyStatement({
           actions: ['states:SendTaskSuccess'],
+          resources: [stateMachine.stateMachineArn],
+        }),
+      ],
+    });
+    policy.attachToRole(this.role);
+    return this;
+  }
+
+  /** A secret's ARN in its variable, and read access to it (and only it). */
+  bindSecret(variable: string, secret: secretsmanager.ISecret): this {
+    this.fn.addEnvironment(variable, secret.secretArn);
+    secret.grantRead(this.role);
+    return this;
+  }
+
+  /**
+   * May continue a case's workflow in a new execution (`states:StartExecution`). A separate policy,
+   * like `allowTaskResponses`, because the state machine invokes this function (a cycle otherwise).
+   */
+  allowContinuations(stateMachine: sfn.IStateMachine): this {
+    const policy = new iam.Policy(this, 'Continuations', {
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['states:StartExecution'],
           resources: [stateMachine.stateMachineArn],
         }),
       ],

@@ -141,6 +141,39 @@ export function localRoutes(runtime: LocalRuntime): LocalRoutes {
                 matchedRules,
               })),
             });
+          case 'GET /_local/credit-bureau':
+            await runtime.clock.whenQuiet();
+            return send(response, 200, runtime.bureau.recorded());
+          case 'GET /_local/topics': {
+            await runtime.clock.whenQuiet();
+            const topic = url.searchParams.get('topic');
+            const items = runtime.sns.messages
+              .filter((message) => message.topicArn !== undefined)
+              .filter(
+                (message) => !topic || (message.topicArn ?? '').toLowerCase().includes(topic.toLowerCase()),
+              )
+              .map(({ topicArn, subject, message, at }) => ({
+                topicArn,
+                subject: subject ?? null,
+                message,
+                at,
+              }));
+            return send(response, 200, { items });
+          }
+          case 'POST /_local/sms/stop': {
+            let phoneNumber: unknown;
+            try {
+              phoneNumber = (JSON.parse(body) as { phoneNumber?: unknown }).phoneNumber;
+            } catch {
+              throw new BadRequest('not valid JSON', '(body)');
+            }
+            if (typeof phoneNumber !== 'string' || !/^\+[1-9]\d{6,14}$/.test(phoneNumber)) {
+              throw new BadRequest('an E.164 phone number', 'phoneNumber');
+            }
+            // What the carrier does when the customer replies STOP: the number joins SNS's opt-out list.
+            runtime.sns.optOut(phoneNumber);
+            return send(response, 200, { phoneNumber, optedOut: true });
+          }
           case 'GET /_local/queues':
             return send(response, 200, { items: runtime.queues.depths() });
           case 'GET /_local/executions': {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { isProxyResult, matchRoute, proxyEvent, type Route, routesOf } from './api-gateway';
 import { VirtualClock } from './clock';
+import { FakeCreditBureau } from './credit-bureau';
 import { createTable, localDynamoClient, startDynalite } from './dynamodb';
 import { type BusEvent, LocalEventBridge } from './eventbridge';
 import { Ids } from './ids';
@@ -16,8 +17,9 @@ import {
   UnknownFunctionError,
 } from './lambda-host';
 import { type LocalRoutes, localRoutes } from './local-routes';
+import { LocalSecretsManager } from './secrets-manager';
 import { SesEmulator } from './ses';
-import { counter, SnsEmulator } from './sns';
+import { counter, SnsEmulator, SnsError } from './sns';
 import { LocalQueues } from './sqs';
 import {
   createStepFunctionsFacade,
@@ -52,6 +54,8 @@ export interface Endpoints {
   ses: string;
   stepFunctions: string;
   eventBridge: string;
+  secretsManager: string;
+  creditBureau: string;
 }
 
 const problem = (response: ServerResponse, status: number, detail: string, type = '/problems/not-found') => {
@@ -76,6 +80,7 @@ export class LocalRuntime {
     readonly queues: LocalQueues,
     readonly lambdas: LambdaHost,
     readonly routes: Route[],
+    readonly bureau: FakeCreditBureau,
   ) {}
 
   static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
@@ -142,8 +147,35 @@ export class LocalRuntime {
     const integrations = (resource: string): TaskIntegration | undefined => {
       if (resource === 'arn:aws:states:::lambda:invoke') return invokeLambda(lambdas, ids);
       if (resource === 'arn:aws:states:::events:putEvents') return putEvents(() => bus);
+      if (resource === 'arn:aws:states:::sns:publish') return publishToSns(sns, ids);
       return undefined;
     };
+    const secrets = new LocalSecretsManager(app, ids, clock);
+    // The credit bureau cannot be reached from here: a local fake of its gateway takes its place, and
+    // the bureau secret holds the keys the fake and the adapter share.
+    const keys = FakeCreditBureau.generateKeys();
+    const bureau = new FakeCreditBureau({
+      appId: 'local-app',
+      merchantPublicKeyPem: keys.merchant.publicKeyPem,
+      bureauPrivateKeyPem: keys.bureau.privateKeyPem,
+      clock,
+    });
+    const bureauUrl = await bureau.listen(0, host);
+    closers.push(() => bureau.close());
+    for (const fn of functions) {
+      if (fn.environment.CREDIT_BUREAU_ENDPOINT) fn.environment.CREDIT_BUREAU_ENDPOINT = bureauUrl;
+      const secretArn = fn.environment.CREDIT_BUREAU_SECRET_ARN;
+      if (secretArn) {
+        secrets.put(
+          secretArn,
+          JSON.stringify({
+            appId: 'local-app',
+            privateKeyPem: keys.merchant.privateKeyPem,
+            bureauPublicKeyPem: keys.bureau.publicKeyPem,
+          }),
+        );
+      }
+    }
     const queues = new LocalQueues(app, clock, ids, lambdas);
     bus = new LocalEventBridge(app, clock, ids, (target, event) =>
       deliver(target, event, { queues, lambdas, engine }),
@@ -156,6 +188,8 @@ export class LocalRuntime {
       ses: await listen(ses.server),
       stepFunctions: await listen(createStepFunctionsFacade(engine, { scheduler: clock })),
       eventBridge: await listen(bus.server),
+      secretsManager: await listen(secrets.server),
+      creditBureau: bureauUrl,
     };
     Object.assign(runtimeEnvironment, {
       AWS_REGION: LOCAL_REGION,
@@ -167,6 +201,7 @@ export class LocalRuntime {
       AWS_ENDPOINT_URL_SESV2: endpoints.ses,
       AWS_ENDPOINT_URL_SFN: endpoints.stepFunctions,
       AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
       // Metrics would be EMF lines on stdout here; CloudWatch is the only reader of them.
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: options.functionLogLevel ?? 'WARN',
@@ -184,7 +219,18 @@ export class LocalRuntime {
     }
 
     const routes = routesOf(app);
-    const runtime = new LocalRuntime(clock, endpoints, engine, sns, ses, bus, queues, lambdas, routes);
+    const runtime = new LocalRuntime(
+      clock,
+      endpoints,
+      engine,
+      sns,
+      ses,
+      bus,
+      queues,
+      lambdas,
+      routes,
+      bureau,
+    );
     const local = localRoutes(runtime);
     const api = createServer((request, response) => {
       // App routes are work the clock waits for; local routes wait for the clock, so never tracked.
@@ -192,6 +238,20 @@ export class LocalRuntime {
       if (!request.url?.startsWith('/_local/')) void clock.track(work);
     });
     endpoints.api = await listen(api, options.port);
+    // The API's public URL (in opt-out links) points at this server instead of execute-api, and the
+    // functions log at the runtime's level (`--log-level`), not at the one their template sets.
+    for (const fn of functions) {
+      for (const [key, value] of Object.entries(fn.environment)) {
+        fn.environment[key] = value.replace(
+          /^https:\/\/[\w-]+\.execute-api\.[^/]+\/[^/]+\/?$/,
+          `${endpoints.api}/`,
+        );
+      }
+      if (fn.environment.POWERTOOLS_LOG_LEVEL !== undefined) {
+        fn.environment.POWERTOOLS_LOG_LEVEL = runtimeEnvironment.POWERTOOLS_LOG_LEVEL as string;
+      }
+    }
+    if (source === 'source') Object.assign(process.env, sharedEnvironment(functions));
     runtime.closers.push(...closers);
     clock.start();
     return runtime;
@@ -286,6 +346,32 @@ function invokeLambda(lambdas: LambdaHost, ids: Ids): TaskIntegration {
         'Lambda.ServiceException',
         error instanceof Error ? error.message : String(error),
       );
+    }
+  };
+}
+
+/** `arn:aws:states:::sns:publish` to a topic (ops alerts): the result shape Step Functions gives. */
+function publishToSns(sns: SnsEmulator, ids: Ids): TaskIntegration {
+  return async (parameters) => {
+    const { TopicArn, Message, Subject } = parameters as {
+      TopicArn?: string;
+      Message?: unknown;
+      Subject?: string;
+    };
+    try {
+      const messageId = sns.publishMessage({
+        message: typeof Message === 'string' ? Message : JSON.stringify(Message),
+        ...(TopicArn ? { topicArn: TopicArn } : {}),
+        ...(Subject ? { subject: Subject } : {}),
+      });
+      return {
+        MessageId: messageId,
+        SdkHttpMetadata: { HttpStatusCode: 200 },
+        SdkResponseMetadata: { RequestId: ids.uuid() },
+      };
+    } catch (error) {
+      if (error instanceof SnsError) throw new TaskFailedError(`SNS.${error.code}Exception`, error.message);
+      throw error;
     }
   };
 }

@@ -27,7 +27,7 @@ export function counter(): () => number {
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
-class SnsError extends Error {
+export class SnsError extends Error {
   constructor(
     readonly code: string,
     message: string,
@@ -121,10 +121,28 @@ export class SnsEmulator {
   }
 
   private publish(form: URLSearchParams): string {
-    const message = form.get('Message');
-    if (!message) throw new SnsError('InvalidParameter', 'Invalid parameter: Message: empty');
     const phoneNumber = form.get('PhoneNumber') ?? undefined;
     const topicArn = form.get('TopicArn') ?? form.get('TargetArn') ?? undefined;
+    const subject = form.get('Subject') ?? undefined;
+    return this.publishMessage({
+      message: form.get('Message') ?? '',
+      attributes: messageAttributes(form),
+      ...(phoneNumber !== undefined ? { phoneNumber } : {}),
+      ...(topicArn !== undefined ? { topicArn } : {}),
+      ...(subject !== undefined ? { subject } : {}),
+    });
+  }
+
+  /** `Publish` itself, shared by the Query protocol and the state machine's `sns:publish` integration. */
+  publishMessage(input: {
+    message: string;
+    phoneNumber?: string;
+    topicArn?: string;
+    subject?: string;
+    attributes?: Record<string, string>;
+  }): string {
+    const { message, phoneNumber, topicArn, subject } = input;
+    if (!message) throw new SnsError('InvalidParameter', 'Invalid parameter: Message: empty');
     if ((phoneNumber === undefined) === (topicArn === undefined)) {
       throw new SnsError(
         'InvalidParameter',
@@ -143,14 +161,13 @@ export class SnsEmulator {
     const messageId = this.ids.uuid();
     // An opted-out number is accepted by Publish but never delivered, as on AWS.
     if (phoneNumber !== undefined && this.optedOut.has(phoneNumber)) return messageId;
-    const subject = form.get('Subject') ?? undefined;
     this.messages.push({
       messageId,
       ...(phoneNumber !== undefined ? { phoneNumber } : {}),
       ...(topicArn !== undefined ? { topicArn } : {}),
       ...(subject !== undefined ? { subject } : {}),
       message,
-      attributes: messageAttributes(form),
+      attributes: input.attributes ?? {},
       at: new Date(this.clock.now()).toISOString(),
       seq: this.sequence(),
     });

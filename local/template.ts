@@ -80,6 +80,8 @@ export class SynthesizedApp {
         return `http://sqs.${LOCAL_REGION}.localhost/${LOCAL_ACCOUNT}/${logicalId}`;
       case 'AWS::StepFunctions::StateMachine':
         return localArn('states', `stateMachine:${logicalId}`);
+      case 'AWS::SecretsManager::Secret':
+        return localArn('secretsmanager', `secret:${logicalId}`);
       default:
         // Tables, functions, buses, configuration sets, log groups, roles, keys, API ids: the name.
         return logicalId;

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -14,6 +15,7 @@ let documents: DynamoDBDocumentClient | undefined;
 let stepFunctions: SFNClient | undefined;
 let sns: SNSClient | undefined;
 let ses: SESv2Client | undefined;
+let eventBridge: EventBridgeClient | undefined;
 
 export function dynamoClient(): DynamoDBClient {
   dynamo ??= tracer.captureAWSv3Client(new DynamoDBClient({}));
@@ -40,4 +42,9 @@ export function snsClient(): SNSClient {
 export function sesClient(): SESv2Client {
   ses ??= tracer.captureAWSv3Client(new SESv2Client({}));
   return ses;
+}
+
+export function eventBridgeClient(): EventBridgeClient {
+  eventBridge ??= tracer.captureAWSv3Client(new EventBridgeClient({}));
+  return eventBridge;
 }

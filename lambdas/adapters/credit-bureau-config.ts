@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreditBureauRefusedError } from '../domain/ports';
 import { MissingConfigError, optionalEnv, requireEnv } from '../shared/config';
 import { tracer } from '../shared/powertools';
 import { ZhimaCreditBureau } from './zhima-credit-bureau';
@@ -66,7 +67,14 @@ async function load(): Promise<ZhimaCreditBureau> {
 export function creditBureauFromEnvironment(): Promise<ZhimaCreditBureau> {
   pending ??= load().catch((error: unknown) => {
     pending = undefined;
+    // Credentials not filled in yet is a refusal (ops must act), not an outage to retry.
+    if (error instanceof MissingConfigError) throw new CreditBureauNotConfiguredError(error.message);
     throw error;
   });
   return pending;
+}
+
+/** The bureau's endpoint or credentials are missing or malformed (docs/deploy.md). */
+export class CreditBureauNotConfiguredError extends CreditBureauRefusedError {
+  override readonly name = 'CreditBureauNotConfiguredError';
 }

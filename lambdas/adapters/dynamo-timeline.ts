@@ -8,7 +8,7 @@ import { rankOf, type TimelineEntry } from '../domain/timeline';
  * time order, and facts of one instant in causal order.
  */
 const sortKey = (entry: Pick<TimelineEntry, 'at' | 'type' | 'eventId'>): string =>
-  `${entry.at}#${rankOf(entry)}#${entry.eventId}`;
+  `${entry.at}#${String(rankOf(entry)).padStart(2, '0')}#${entry.eventId}`;
 
 export class DynamoTimelineRepository implements TimelineRepository {
   constructor(
@@ -17,18 +17,22 @@ export class DynamoTimelineRepository implements TimelineRepository {
   ) {}
 
   async append(caseId: string, entries: readonly TimelineEntry[]): Promise<void> {
-    for (const entry of entries) {
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { caseId, sk: sortKey(entry), ...entry },
-            ConditionExpression: 'attribute_not_exists(sk)',
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+    for (const entry of entries) await this.appendNew(caseId, entry);
+  }
+
+  async appendNew(caseId: string, entry: TimelineEntry): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { caseId, sk: sortKey(entry), ...entry },
+          ConditionExpression: 'attribute_not_exists(sk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 

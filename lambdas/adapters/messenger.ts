@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Messenger, OutgoingMessage } from '../domain/ports';
+import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { Messenger, OutgoingMessage, SendResult } from '../domain/ports';
 import { metrics } from '../shared/powertools';
 
 export interface MessengerConfig {
@@ -22,12 +22,20 @@ export class SnsSesMessenger implements Messenger {
     private readonly config: MessengerConfig,
   ) {}
 
-  async send(message: OutgoingMessage): Promise<string> {
+  async send(message: OutgoingMessage): Promise<SendResult> {
+    // SNS keeps the account's SMS opt-out list (numbers that replied STOP); a publish to one of them
+    // is accepted but never delivered, so ask first and report it as the customer's opt-out.
+    if (message.channel === 'SMS') {
+      const { isOptedOut } = await this.sns.send(
+        new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: message.to }),
+      );
+      if (isOptedOut) return { status: 'OPTED_OUT' };
+    }
     const messageId = message.channel === 'SMS' ? await this.sendSms(message) : await this.sendEmail(message);
     const metric = metrics.singleMetric();
     metric.addDimension('channel', message.channel);
     metric.addMetric('MessageSent', MetricUnit.Count, 1);
-    return messageId;
+    return { status: 'SENT', messageId };
   }
 
   private async sendSms(message: OutgoingMessage): Promise<string> {

@@ -7,7 +7,8 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import type { CaseWorkflow, WorkflowResolution } from '../domain/ports';
+import type { CaseWorkflow } from '../domain/ports';
+import type { WorkflowResolution } from '../domain/resolution';
 
 /**
  * One Step Functions execution per case, named by the case id. Resuming needs only the task token;
@@ -32,6 +33,16 @@ export class StepFunctionsCaseWorkflow implements CaseWorkflow {
     } catch (error) {
       // Same name and input while running is accepted by the service itself; a finished execution
       // of the case means the workflow already ran.
+      if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    }
+  }
+
+  async continueAs(stateMachineArn: string, name: string, input: Record<string, unknown>): Promise<void> {
+    try {
+      await this.client.send(
+        new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
+      );
+    } catch (error) {
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
     }
   }

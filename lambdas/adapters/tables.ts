@@ -21,6 +21,14 @@ export const TABLES = {
   },
   timeline: { partitionKey: 'caseId', sortKey: 'sk', indexes: [] },
   customers: { partitionKey: 'customerId', indexes: [] },
+  workItems: {
+    partitionKey: 'workItemId',
+    indexes: [
+      // `statusDue` = `<status>#<dueAt>#<workItemId>`: a queue's open items, oldest due first.
+      { name: 'byQueue', partitionKey: 'queue', sortKey: 'statusDue' },
+      { name: 'byCase', partitionKey: 'caseId', sortKey: 'createdAt' },
+    ],
+  },
   idempotency: { partitionKey: 'id', indexes: [], timeToLive: 'expiration' },
 } as const satisfies Record<string, TableModel>;
 

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject } from 'node:crypto';
 import { minorUnitDigits } from '../domain/money';
-import type { CreditBureau, CreditSubject } from '../domain/ports';
+import { type CreditBureau, CreditBureauRefusedError, type CreditSubject } from '../domain/ports';
 import { localParts } from '../domain/time';
 
 /*
@@ -76,7 +76,7 @@ export class CreditBureauUnavailableError extends Error {
 }
 
 /** The bureau answered and refused. Only codes, never `sub_msg`, which may echo what was sent. */
-export class CreditBureauRejectedError extends Error {
+export class CreditBureauRejectedError extends CreditBureauRefusedError {
   override readonly name = 'CreditBureauRejectedError';
   readonly retryable = false;
   constructor(
@@ -89,7 +89,7 @@ export class CreditBureauRejectedError extends Error {
 }
 
 /** The answer's signature does not verify with the bureau's public key: it is not trusted. */
-export class CreditBureauSignatureError extends Error {
+export class CreditBureauSignatureError extends CreditBureauRefusedError {
   override readonly name = 'CreditBureauSignatureError';
   readonly retryable = false;
   constructor(

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type FeeState, freezeFees, lateFeeAt } from './fees';
+import { type FeeState, freezeFees, lateFeeAt, resumeFees } from './fees';
 import type { Money } from './money';
 import type { Policy, Stage } from './policy';
 
@@ -114,7 +114,7 @@ export interface LegalRecord {
   judgmentRef: string | null;
   outcomeAt: string | null;
   /** Distinct approvers of a public disclosure (two are needed, with a judgment reference). */
-  disclosureApprovers: string[];
+  disclosureApprovals: Array<{ approver: string; at: string }>;
   disclosedAt: string | null;
 }
 
@@ -135,6 +135,8 @@ export interface CreditReportState {
   reportedAt: string | null;
   /** The status before a dispute flagged the report (REPORTED or SETTLED), to return to. */
   statusBeforeDispute: CreditReportStatus | null;
+  /** The last update sent to the bureau and the step time it ran at, so a retried step knows it did it. */
+  lastUpdate?: { action: 'SETTLE' | 'DELETE' | 'FLAG' | 'UNFLAG'; at: string } | null;
 }
 
 /** The case aggregate as stored. Amounts are integer minor units of `currency`. */
@@ -166,6 +168,8 @@ export interface CaseRecord extends FeeState {
   ladder: LadderPosition;
   /** Returned device's condition, once returned. */
   returnCondition: 'GOOD' | 'DAMAGED' | null;
+  /** When the device came back (the platform's time), once returned: a repeated event matches it. */
+  returnedAt: string | null;
   /** Every payment applied, in order; its id makes a repeated payment a no-op. */
   payments: AppliedPayment[];
   pendingResolution: PendingResolution | null;
@@ -322,4 +326,18 @@ export function closeRecord(
     updatedAt: at,
     nextActionAt: at,
   };
+}
+
+/** Moves an active case to another active status; fees accrue only in OPEN and PROMISED. */
+export function withStatus(record: CaseRecord, status: CaseStatus, at: string): CaseRecord {
+  const accruing = ACCRUING_STATUSES.includes(status);
+  const fees = accruing ? resumeFees(record, at) : freezeFees(record, at);
+  return { ...record, ...fees, status, updatedAt: at };
+}
+
+/** Pauses the ladder's wait (a promise, plan or dispute): keeps what was left of the stage's wait. */
+export function pauseLadder(record: CaseRecord, at: string): LadderPosition {
+  if (record.ladder.pausedRemainingSeconds !== null) return record.ladder;
+  const remaining = Math.max(0, Math.ceil((Date.parse(record.ladder.waitUntil) - Date.parse(at)) / 1000));
+  return { ...record.ladder, pausedRemainingSeconds: remaining };
 }

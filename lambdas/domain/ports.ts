@@ -1,6 +1,15 @@
 import type { CaseRecord, CaseStatus } from './case';
 import type { Locale, MessageChannel, Stage, TemplateKind } from './policy';
+import type { WorkflowResolution } from './resolution';
 import type { TimelineEntry } from './timeline';
+
+export type OptOutChannel = 'SMS' | 'EMAIL' | 'CALL';
+
+/** Calls to one debtor on one local day, across all of their cases (caps are per debtor). */
+export interface CallDay {
+  attempts: number;
+  connected: number;
+}
 
 /** The only place personal data lives. */
 export interface Customer {
@@ -11,7 +20,16 @@ export interface Customer {
   locale: Locale;
   timezone: string;
   country: string;
+  /** When the customer opted out of each channel, if they did. */
+  optOuts: Partial<Record<OptOutChannel, string>>;
+  /** Calls by local date (`YYYY-MM-DD` in the customer's time zone). */
+  callDays: Record<string, CallDay>;
+  /** The last connected call (a conversation), for Reg F's seven quiet days after it. */
+  lastConversationAt: string | null;
 }
+
+/** The contact details and preferences `POST /cases` carries; counters and opt-outs are kept apart. */
+export type CustomerDetails = Omit<Customer, 'optOuts' | 'callDays' | 'lastConversationAt'>;
 
 export interface CaseQuery {
   status?: CaseStatus;
@@ -39,23 +57,27 @@ export interface CaseRepository {
 export interface TimelineRepository {
   /** Appends entries; an entry already there (same `at` and `eventId`) is left as it is. */
   append(caseId: string, entries: readonly TimelineEntry[]): Promise<void>;
+  /** Appends one entry; false when it was already there (so a retried request counts nothing twice). */
+  appendNew(caseId: string, entry: TimelineEntry): Promise<boolean>;
   /** Whether this entry is already there (a retried step asks before acting). */
   has(caseId: string, entry: Pick<TimelineEntry, 'at' | 'type' | 'eventId'>): Promise<boolean>;
   list(caseId: string): Promise<TimelineEntry[]>;
 }
 
 export interface CustomerRepository {
-  put(customer: Customer, at: string): Promise<void>;
+  /** Latest contact details win; opt-outs and call counters are kept. */
+  put(customer: CustomerDetails, at: string): Promise<void>;
   get(customerId: string): Promise<Customer | undefined>;
-}
-
-export interface WorkflowResolution {
-  kind: 'PAID' | 'RETURNED' | 'CLOSED';
+  optOut(customerId: string, channel: OptOutChannel, at: string): Promise<void>;
+  /** Counts one call on the customer's local `day`; a connected one is also a conversation. */
+  recordCall(customerId: string, day: string, connected: boolean, at: string): Promise<void>;
 }
 
 export interface CaseWorkflow {
   /** Starts the case's execution (named by case id); a running or finished one is left alone. */
   start(caseId: string): Promise<void>;
+  /** Starts a continuation of a case's workflow under another name (the one-year execution limit). */
+  continueAs(stateMachineArn: string, name: string, input: Record<string, unknown>): Promise<void>;
   /** Completes the callback the workflow waits on; 'stale' when that wait is already over. */
   resume(token: string, resolution: WorkflowResolution): Promise<'resumed' | 'stale'>;
 }
@@ -69,9 +91,78 @@ export interface OutgoingMessage {
   body: string;
 }
 
+export type SendResult = { status: 'SENT'; messageId: string } | { status: 'OPTED_OUT' };
+
 export interface Messenger {
-  /** Sends one SMS or email; resolves to the provider's message id. */
-  send(message: OutgoingMessage): Promise<string>;
+  /**
+   * Sends one SMS or email. `OPTED_OUT` when the carrier's list says the number replied STOP (the
+   * message is not sent).
+   */
+  send(message: OutgoingMessage): Promise<SendResult>;
+}
+
+export type WorkQueue = 'CALLS' | 'VISITS' | 'LEGAL_REVIEW' | 'LETTERS';
+export type WorkItemStatus = 'OPEN' | 'CLAIMED' | 'DONE' | 'CANCELLED';
+
+/** A task for people: a call, a field visit, a legal review or a letter. No personal data. */
+export interface WorkItem {
+  workItemId: string;
+  queue: WorkQueue;
+  caseId: string;
+  customerId: string;
+  stage: Stage;
+  status: WorkItemStatus;
+  dueAt: string;
+  createdAt: string;
+  claimedBy: string | null;
+  claimedAt: string | null;
+  completedAt: string | null;
+  outcome: string | null;
+  version: number;
+}
+
+export interface WorkItemPage {
+  items: WorkItem[];
+  nextToken?: string;
+}
+
+export interface WorkItemRepository {
+  /** Creates the item unless it exists (ids are deterministic per case, stage and slot). */
+  create(item: WorkItem): Promise<boolean>;
+  get(workItemId: string): Promise<WorkItem | undefined>;
+  /** Writes `next` if the stored version is still `next.version - 1`. */
+  replace(next: WorkItem): Promise<boolean>;
+  list(query: {
+    queue: WorkQueue;
+    status: WorkItemStatus;
+    limit: number;
+    nextToken?: string;
+  }): Promise<WorkItemPage>;
+  listByCase(caseId: string): Promise<WorkItem[]>;
+}
+
+/** Signed opt-out links: opaque tokens that reveal nothing and cannot be forged. */
+export interface OptOutLinks {
+  link(customerId: string, channel: 'SMS' | 'EMAIL'): Promise<string>;
+  read(token: string): Promise<{ customerId: string; channel: 'SMS' | 'EMAIL' } | null>;
+}
+
+/** The legal topic: the referral with its evidence bundle goes to the law firm's subscription. */
+export interface LegalReferrals {
+  refer(bundle: Record<string, unknown>): Promise<void>;
+}
+
+/** Outbound case events from API commands (the workflow announces its own through its states). */
+export interface CaseEvents {
+  publish(detailType: string, detail: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * The bureau refused a call (a business error, an untrusted answer, missing credentials): retrying
+ * will not help. The workflow alerts ops and goes on; adapters' refusals extend this.
+ */
+export class CreditBureauRefusedError extends Error {
+  override name = 'CreditBureauRefusedError';
 }
 
 /** Who is reported: the bureau matches on identity, so this is personal data and never logged. */

@@ -71,9 +71,112 @@ export const listCasesSchema = z.strictObject({
 export type ListCasesRequest = z.infer<typeof listCasesSchema>;
 
 /** Zod issues as API field errors: the dotted path of each wrong field and what it should be. */
-export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
+export function fieldErrors(error: z.ZodError, part = 'body'): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const at = issue.path.map(String);
+    // An unknown field is named itself, not its parent object.
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({ path: [...at, key].join('.'), message: 'unknown field' }));
+    return [{ path: at.join('.') || `(${part})`, message: issue.message }];
+  });
 }
+
+export const returnSchema = z.strictObject({
+  returnedAt: isoInstant,
+  condition: z.enum(['GOOD', 'DAMAGED']),
+});
+export type ReturnRequest = z.infer<typeof returnSchema>;
+
+export const promiseSchema = z.strictObject({
+  promisedAt: isoInstant,
+  amount: moneySchema,
+});
+export type PromiseRequest = z.infer<typeof promiseSchema>;
+
+export const planSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('INSTALLMENTS'),
+    installments: z
+      .array(z.strictObject({ dueAt: isoInstant, amount: moneySchema }))
+      .min(1)
+      .max(60),
+  }),
+  z.strictObject({ type: z.literal('EXTENDED_RETURN'), returnBy: isoInstant }),
+]);
+export type PlanRequest = z.infer<typeof planSchema>;
+
+/** Free text from the customer: kept on the case only, never on the timeline or in logs. */
+export const disputeSchema = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
+export type DisputeRequest = z.infer<typeof disputeSchema>;
+
+export const disputeResolutionSchema = z.strictObject({
+  outcome: z.enum(['UPHELD', 'REJECTED']),
+  note: z.string().max(2000).optional(),
+});
+export type DisputeResolutionRequest = z.infer<typeof disputeResolutionSchema>;
+
+export const HARDSHIPS = ['ILLNESS', 'JOB_LOSS', 'FAMILY', 'FORGOT', 'OTHER'] as const;
+export const CONTACT_OUTCOMES = ['CONNECTED', 'NO_ANSWER', 'WRONG_NUMBER', 'REFUSED'] as const;
+
+export const contactSchema = z.strictObject({
+  contactId: id,
+  occurredAt: isoInstant,
+  channel: z.enum(['CALL', 'VISIT', 'INBOUND']),
+  outcome: z.enum(CONTACT_OUTCOMES),
+  note: z.string().max(2000).optional(),
+  hardship: z.enum(HARDSHIPS).optional(),
+});
+export type ContactRequest = z.infer<typeof contactSchema>;
+
+export const legalReviewSchema = z.strictObject({
+  decision: z.enum(['APPROVE', 'DECLINE']),
+  reviewer: z.string().trim().min(1).max(200),
+  note: z.string().max(2000).optional(),
+});
+export type LegalReviewRequest = z.infer<typeof legalReviewSchema>;
+
+export const legalOutcomeSchema = z
+  .strictObject({
+    outcome: z.enum(['JUDGMENT', 'SETTLED', 'LOST', 'WITHDRAWN']),
+    judgmentRef: z.string().trim().min(1).max(200).optional(),
+    note: z.string().max(2000).optional(),
+  })
+  .refine((body) => body.outcome !== 'JUDGMENT' || body.judgmentRef !== undefined, {
+    path: ['judgmentRef'],
+    message: 'required with a JUDGMENT outcome',
+  });
+export type LegalOutcomeRequest = z.infer<typeof legalOutcomeSchema>;
+
+export const WORK_QUEUES = ['CALLS', 'VISITS', 'LEGAL_REVIEW', 'LETTERS'] as const;
+export const WORK_ITEM_STATUSES = ['OPEN', 'CLAIMED', 'DONE', 'CANCELLED'] as const;
+
+export const listWorkItemsSchema = z.strictObject({
+  queue: z.enum(WORK_QUEUES),
+  status: z.enum(WORK_ITEM_STATUSES).default('OPEN'),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  nextToken: z.string().max(2048).optional(),
+});
+export type ListWorkItemsRequest = z.infer<typeof listWorkItemsSchema>;
+
+export const claimSchema = z.strictObject({ agent: z.string().trim().min(1).max(200) });
+export type ClaimRequest = z.infer<typeof claimSchema>;
+
+export const completeSchema = z.strictObject({
+  outcome: z.enum([...CONTACT_OUTCOMES, 'SENT', 'APPROVED', 'DECLINED', 'DONE']),
+  occurredAt: isoInstant,
+  note: z.string().max(2000).optional(),
+  hardship: z.enum(HARDSHIPS).optional(),
+});
+export type CompleteRequest = z.infer<typeof completeSchema>;
+
+export const OPT_OUT_CHANNELS = ['SMS', 'EMAIL', 'CALL'] as const;
+export type OptOutChannel = (typeof OPT_OUT_CHANNELS)[number];
+export const optOutSchema = z.strictObject({ channel: z.enum(OPT_OUT_CHANNELS) });
+export type OptOutRequest = z.infer<typeof optOutSchema>;
+
+export const disclosureApprovalSchema = z.strictObject({ approver: z.string().trim().min(1).max(200) });
+export type DisclosureApprovalRequest = z.infer<typeof disclosureApprovalSchema>;
+
+/** `Device Returned` from the platform: without `caseId`, the rental's oldest open case. */
+export const deviceReturnedSchema = returnSchema.extend({ rentalId: id, caseId: id.optional() });
+export type DeviceReturned = z.infer<typeof deviceReturnedSchema>;

@@ -26,6 +26,8 @@ export interface MessageFacts {
   /** When the customer should act by (pay, return, or before a credit report). */
   deadline?: string;
   reportDate?: string;
+  /** The signed link that opts the customer out of this message's channel. */
+  optOutUrl: string;
 }
 
 /** `zh`, `zh-Hans-CN` → `zh-CN`; everything else → `en`. */
@@ -58,6 +60,7 @@ export function renderMessage(policy: Policy, kind: TemplateKind, facts: Message
     servicePhone: policy.customerService.phone,
     serviceUrl: policy.customerService.url,
     caseRef: facts.record.caseId,
+    optOutUrl: facts.optOutUrl,
   };
   return {
     sms: fill(template.sms, values),

@@ -23,9 +23,16 @@ export const ENV = {
   casesTable: 'CASES_TABLE',
   timelineTable: 'TIMELINE_TABLE',
   customersTable: 'CUSTOMERS_TABLE',
+  workItemsTable: 'WORK_ITEMS_TABLE',
   idempotencyTable: 'IDEMPOTENCY_TABLE',
   stateMachineArn: 'CASE_STATE_MACHINE_ARN',
   senderEmail: 'SENDER_EMAIL',
   emailConfigurationSet: 'EMAIL_CONFIGURATION_SET',
   smsSenderId: 'SMS_SENDER_ID',
+  /** Secrets Manager secret holding the key that signs opt-out links. */
+  signingSecretArn: 'SIGNING_SECRET_ARN',
+  /** Where opt-out links point: the API's public base URL. */
+  optOutBaseUrl: 'OPT_OUT_BASE_URL',
+  legalTopicArn: 'LEGAL_TOPIC_ARN',
+  eventBusName: 'EVENT_BUS_NAME',
 } as const;

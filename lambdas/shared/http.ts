@@ -34,6 +34,8 @@ export interface RouteRequest<Body, Query> {
 export interface RouteResponse {
   status: number;
   body: unknown;
+  /** Default JSON; `text/html` sends `body` (a string) as it is. */
+  contentType?: 'application/json' | 'text/html; charset=utf-8';
 }
 
 export interface RouteSpec<BodySchema extends z.ZodType, QuerySchema extends z.ZodType> {
@@ -53,20 +55,35 @@ const PROBLEM_TYPES: Record<number, [type: string, title: string]> = {
   503: ['/problems/busy', 'Busy, try again'],
 };
 
-export function problem(status: number, detail: string, errors?: FieldError[]): APIGatewayProxyResult {
+export function problem(
+  status: number,
+  detail: string,
+  errors?: FieldError[],
+  extensions: Record<string, string> = {},
+): APIGatewayProxyResult {
   const [type, title] = PROBLEM_TYPES[status] ?? ['about:blank', 'Error'];
   return {
     statusCode: status,
     headers: { 'content-type': 'application/problem+json' },
-    body: JSON.stringify({ type, title, status, detail, ...(errors && errors.length > 0 ? { errors } : {}) }),
+    body: JSON.stringify({
+      type,
+      title,
+      status,
+      detail,
+      ...(errors && errors.length > 0 ? { errors } : {}),
+      ...extensions,
+    }),
   };
 }
 
-const json = ({ status, body }: RouteResponse): APIGatewayProxyResult => ({
-  statusCode: status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
+const json = ({ status, body, contentType }: RouteResponse): APIGatewayProxyResult =>
+  contentType === 'text/html; charset=utf-8'
+    ? {
+        statusCode: status,
+        headers: { 'content-type': contentType, 'cache-control': 'no-store' },
+        body: String(body),
+      }
+    : { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 
 const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
   INVALID: 400,
@@ -78,7 +95,11 @@ const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
 function toProblem(error: unknown): APIGatewayProxyResult {
   if (error instanceof DomainError) {
     const errors = 'errors' in error ? (error.errors as FieldError[]) : undefined;
-    return problem(DOMAIN_STATUS[error.kind], error.message, errors);
+    // A compliance refusal names its rule (and when to try again), so agents' tools can act on it.
+    const extensions: Record<string, string> = {};
+    if ('rule' in error && typeof error.rule === 'string') extensions.rule = error.rule;
+    if ('retryAt' in error && typeof error.retryAt === 'string') extensions.retryAt = error.retryAt;
+    return problem(DOMAIN_STATUS[error.kind], error.message, errors, extensions);
   }
   if (error instanceof IdempotencyValidationError) {
     return problem(409, 'This Idempotency-Key was already used with a different request.', [
@@ -114,7 +135,7 @@ function parseBody(event: APIGatewayProxyEvent): unknown {
 function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (!result.success)
-    throw new InvalidRequestError(`The ${what} has invalid fields.`, fieldErrors(result.error));
+    throw new InvalidRequestError(`The ${what} has invalid fields.`, fieldErrors(result.error, what));
   return result.data;
 }
 

@@ -1,15 +1,63 @@
+import policy from '../../policies/default.json';
 import { openCaseBody } from '../support/fixtures';
 import { http, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
 
 /**
- * The foundation's path end to end, over HTTP against `npm start`'s runtime (the synthesized app):
+ * The payment path end to end, over HTTP against `npm start`'s runtime (the synthesized app):
  * open, duplicate open, overdue notice by SMS and email, full payment, repeated payment, then 40
- * quiet days; and an unpaid case whose 30-day soft-reminder wait fires on time.
+ * quiet days; and an unpaid case walking the ladder of policies/default.json up to the second soft
+ * reminder, whose 30-day wait (beyond the 24.8-day timer limit) fires on time, not at once.
  */
 const START = '2026-03-02T01:00:00.000Z'; // 09:00 in Shanghai
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const at = (offsetMs: number) => new Date(Date.parse(START) + offsetMs).toISOString();
+const shanghaiHour = (ms: number) => (new Date(ms).getUTCHours() + 8) % 24;
+
+/**
+ * Every message of an unpaid CNY case below the legal threshold, opened inside the contact window,
+ * by day after opening (policies/default.json): the notice (SMS+EMAIL) then 3 days; the first
+ * collection reminder (SMS) then 7; the second (EMAIL+SMS) then 14; the credit pre-notice
+ * (SMS+EMAIL) then 7; the credit report and the first soft reminder (SMS) on day 31; the next soft
+ * reminder 30 days later, on day 61: the first message after a wait longer than 25 days.
+ */
+const LADDER: Array<[day: number, channel: 'SMS' | 'EMAIL', kind: string]> = [
+  [0, 'SMS', 'OVERDUE_NOTICE'],
+  [0, 'EMAIL', 'OVERDUE_NOTICE'],
+  [3, 'SMS', 'REMINDER'],
+  [10, 'EMAIL', 'SECOND_REMINDER'],
+  [10, 'SMS', 'SECOND_REMINDER'],
+  [24, 'SMS', 'CREDIT_PRE_NOTICE'],
+  [24, 'EMAIL', 'CREDIT_PRE_NOTICE'],
+  [31, 'SMS', 'SOFT_REMINDER'],
+  [61, 'SMS', 'SOFT_REMINDER'],
+];
+const FIRST_SOFT_REMINDER_DAY = 31;
+const LONG_WAIT_DAY = 61;
+
+/** The same ladder computed from the policy file, so a change of the policy shows here. */
+function ladderOfPolicy(): typeof LADDER {
+  const sends: typeof LADDER = [];
+  let day = 0;
+  for (const stage of [
+    'OVERDUE_NOTICE',
+    'FIRST_COLLECTION',
+    'SECOND_COLLECTION',
+    'CREDIT_PRE_NOTICE',
+  ] as const) {
+    const { channels, template, waitDays } = policy.stages[stage];
+    for (const channel of channels) sends.push([day, channel as 'SMS' | 'EMAIL', template]);
+    day += waitDays;
+  }
+  const soft = policy.stages.SOFT_REMINDERS;
+  for (const channel of soft.channels) sends.push([day, channel as 'SMS' | 'EMAIL', soft.template]);
+  for (const channel of soft.channels)
+    sends.push([day + soft.everyDays, channel as 'SMS' | 'EMAIL', soft.template]);
+  return sends;
+}
+
+// Cold starts of the functions and a 61-day advance of the whole system take several seconds.
+jest.setTimeout(60_000);
 
 let runtime: RuntimeProcess;
 let api: ReturnType<typeof http>;
@@ -102,6 +150,7 @@ describe('the payment path', () => {
 
   test('the same payment again changes nothing', async () => {
     const before = (await api.get(`/cases/${caseId}`)).body;
+    const sentBefore = await outboxOf(caseId);
 
     const reply = await api.post(`/cases/${caseId}/payments`, {
       paymentId: 'pay-e2e-1',
@@ -112,6 +161,7 @@ describe('the payment path', () => {
     expect(reply.status).toBe(200);
     const after = (await api.get(`/cases/${caseId}`)).body;
     expect(after).toEqual(before);
+    expect(await outboxOf(caseId)).toEqual(sentBefore);
   });
 
   test('40 more virtual days send no more collection messages: a receipt at most', async () => {
@@ -119,42 +169,92 @@ describe('the payment path', () => {
 
     await api.post('/_local/clock/advance', { days: 40 });
 
-    const later = (await outboxOf(caseId)).slice(sentBefore);
-    expect(later).toEqual([]);
-    const kinds = (await outboxOf(caseId)).map((item) => item.kind);
-    expect(kinds.filter((kind) => kind !== 'OVERDUE_NOTICE' && kind !== 'RECEIPT')).toEqual([]);
-    expect(kinds.filter((kind) => kind === 'RECEIPT')).toHaveLength(2);
+    const items = await outboxOf(caseId);
+    expect(items.slice(sentBefore)).toEqual([]);
+    expect(items.map((item) => `${item.channel} ${item.kind}`)).toEqual([
+      'SMS OVERDUE_NOTICE',
+      'EMAIL OVERDUE_NOTICE',
+      'SMS RECEIPT',
+      'EMAIL RECEIPT',
+    ]);
+    const { body } = await api.get(`/cases/${caseId}`);
+    expect(body).toMatchObject({ status: 'RESOLVED', resolution: 'PAID', stage: 'OVERDUE_NOTICE' });
+    const openCalls = (await api.get('/work-items?queue=CALLS&status=OPEN&limit=100')).body.items.filter(
+      (item: { caseId: string }) => item.caseId === caseId,
+    );
+    expect(openCalls).toEqual([]);
   });
 });
 
 describe('an unpaid case', () => {
   let caseId: string;
   let openedAt: number;
+  const dayOf = (iso: string) => (Date.parse(iso) - openedAt) / DAY;
+  const sent = async () =>
+    (await outboxOf(caseId)).map((item): [number, string, string] => [
+      dayOf(item.at),
+      item.channel,
+      item.kind,
+    ]);
 
-  test('a 30-day wait (beyond the 24.8-day timer limit) fires on time, not at once', async () => {
-    // Prepare: the notice, then after its 3-day wait the first soft reminder
+  test('the ladder above is the one of policies/default.json', () => {
+    expect(ladderOfPolicy()).toEqual(LADDER);
+  });
+
+  test('the ladder runs notice, collection reminders and credit pre-notice to the first soft reminder on day 31', async () => {
+    // Prepare: opened inside the contact window, so no message is deferred
     const reply = await api.post(
       '/cases',
       openCaseBody({ rentalId: 'rental-e2e-unpaid', dueAt: '2026-04-10T00:00:00Z' }),
     );
+    expect(reply.status).toBe(201);
     caseId = reply.body.caseId;
     openedAt = Date.parse(reply.body.openedAt);
-    await api.post('/_local/clock/advance', { to: new Date(openedAt + 3 * DAY + HOUR).toISOString() });
-    const reminders = async () => (await outboxOf(caseId)).filter((item) => item.kind === 'SOFT_REMINDER');
-    const [first] = await reminders();
-    expect(first?.at).toBe(new Date(openedAt + 3 * DAY).toISOString());
+    for (const day of new Set(LADDER.map(([day]) => day))) {
+      expect(shanghaiHour(openedAt + day * DAY)).toBeGreaterThanOrEqual(8);
+      expect(shanghaiHour(openedAt + day * DAY)).toBeLessThan(22);
+    }
 
-    // Act: to one hour before the next reminder is due, then past it
-    await api.post('/_local/clock/advance', { to: new Date(openedAt + 33 * DAY - HOUR).toISOString() });
-    const before = await reminders();
-    await api.post('/_local/clock/advance', { to: new Date(openedAt + 33 * DAY + HOUR).toISOString() });
-    const after = await reminders();
+    // Act: to one hour before the first soft reminder, then past it
+    await api.post('/_local/clock/advance', {
+      to: new Date(openedAt + FIRST_SOFT_REMINDER_DAY * DAY - HOUR).toISOString(),
+    });
+    const before = await sent();
+    await api.post('/_local/clock/advance', {
+      to: new Date(openedAt + FIRST_SOFT_REMINDER_DAY * DAY + HOUR).toISOString(),
+    });
+    const after = await sent();
 
     // Assess
-    expect(before).toHaveLength(1);
-    expect(after.map((item) => item.at)).toEqual([
-      new Date(openedAt + 3 * DAY).toISOString(),
-      new Date(openedAt + 33 * DAY).toISOString(),
+    expect(before).toEqual(LADDER.filter(([day]) => day < FIRST_SOFT_REMINDER_DAY));
+    expect(after).toEqual(LADDER.filter(([day]) => day <= FIRST_SOFT_REMINDER_DAY));
+    const { body } = await api.get(`/cases/${caseId}`);
+    expect(body).toMatchObject({
+      status: 'OPEN',
+      stage: 'SOFT_REMINDERS',
+      creditReport: { status: 'REPORTED' },
+      accountRestricted: true,
+    });
+  });
+
+  test('the 30-day wait to the next soft reminder (beyond the 24.8-day timer limit) fires on day 61, not at once', async () => {
+    // Act: to one hour before the next soft reminder is due, then past it
+    await api.post('/_local/clock/advance', {
+      to: new Date(openedAt + LONG_WAIT_DAY * DAY - HOUR).toISOString(),
+    });
+    const before = await sent();
+    await api.post('/_local/clock/advance', {
+      to: new Date(openedAt + LONG_WAIT_DAY * DAY + HOUR).toISOString(),
+    });
+    const after = await sent();
+
+    // Assess: nothing during the wait, then exactly that reminder at exactly its time
+    expect(before).toEqual(LADDER.filter(([day]) => day < LONG_WAIT_DAY));
+    expect(after).toEqual(LADDER);
+    const reminders = (await outboxOf(caseId)).filter((item) => item.kind === 'SOFT_REMINDER');
+    expect(reminders.map((item) => item.at)).toEqual([
+      new Date(openedAt + FIRST_SOFT_REMINDER_DAY * DAY).toISOString(),
+      new Date(openedAt + LONG_WAIT_DAY * DAY).toISOString(),
     ]);
   });
 
@@ -162,12 +262,14 @@ describe('an unpaid case', () => {
     const { body } = await api.get(`/cases/${caseId}`);
 
     expect(body).toMatchObject({ status: 'OPEN', stage: 'SOFT_REMINDERS' });
-    const sent = body.timeline.filter((entry: { type: string }) => entry.type === 'MESSAGE_SENT');
+    const messages = body.timeline.filter((entry: { type: string }) => entry.type === 'MESSAGE_SENT');
     expect(
-      sent.map(
-        (entry: { channel: string; detail: { kind: string } }) => `${entry.channel} ${entry.detail.kind}`,
-      ),
-    ).toEqual(['SMS OVERDUE_NOTICE', 'EMAIL OVERDUE_NOTICE', 'SMS SOFT_REMINDER', 'SMS SOFT_REMINDER']);
+      messages.map((entry: { at: string; channel: string; detail: { kind: string } }) => [
+        dayOf(entry.at),
+        entry.channel,
+        entry.detail.kind,
+      ]),
+    ).toEqual(LADDER);
     expect(JSON.stringify(body.timeline)).not.toMatch(/\+86|@example\.com|张伟/);
   });
 });

@@ -1,12 +1,14 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { adapters } from '../../lambdas/adapters';
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
 import { handler as getCase } from '../../lambdas/handlers/api/get-case';
 import { handler as openCase } from '../../lambdas/handlers/api/open-case';
 import { handler as recordPayment } from '../../lambdas/handlers/api/record-payment';
+import { handler as awaitResolution } from '../../lambdas/handlers/workflow/await-resolution';
 import type { SentEmail } from '../../local/ses';
 import type { PublishedMessage } from '../../local/sns';
 import { openCaseBody } from '../support/fixtures';
-import { callApi, type LocalAws, START } from '../support/local-aws';
+import { type ApiCall, callApi, type LocalAws, lambdaContext, START } from '../support/local-aws';
 
 /** Shared steps of the handler tests: every call goes through a real handler and the local services. */
 
@@ -118,3 +120,81 @@ export function sqsRecord(body: unknown, messageId = `message-${++messages}`): S
 }
 
 export const sqsBatch = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
+
+type ApiHandler = Parameters<typeof callApi>[0];
+
+/** A POST to one of the API's routes, through its real handler. */
+export const post = (
+  handler: ApiHandler,
+  resource: string,
+  pathParameters: Record<string, string>,
+  body: unknown,
+  at = START,
+  headers?: Record<string, string>,
+) =>
+  callApi(handler, {
+    method: 'POST',
+    resource,
+    pathParameters,
+    body,
+    at,
+    ...(headers ? { headers } : {}),
+  } satisfies ApiCall);
+
+/** The stored case record, for what the API does not show (ladder position, pending callback, …). */
+export async function storedCase(caseId: string) {
+  const record = await adapters.cases().get(caseId);
+  if (!record) throw new Error(`no case ${caseId}`);
+  return record;
+}
+
+/** The work items of a case, oldest first. */
+export async function workItemsOf(caseId: string) {
+  const items = await adapters.workItems().listByCase(caseId);
+  return items.sort((a, b) => a.workItemId.localeCompare(b.workItemId));
+}
+
+export const ofType = (timeline: TimelineItem[], type: string) =>
+  timeline.filter((entry) => entry.type === type);
+
+/** The signed opt-out link's token in a message text, if there is one. */
+export function optOutTokenIn(text: string): string | undefined {
+  return /\/opt-out\?token=([A-Za-z0-9_-]+)/.exec(text)?.[1];
+}
+
+/** Something that must never be in a timeline, log or step output: the customer's personal data. */
+export function personalDataOf(request: OpenCaseRequest): string[] {
+  const { name, phone, email } = request.customer;
+  return [name, phone, phone.slice(1), email];
+}
+
+/**
+ * Opens a case and parks its stand-in workflow in "await-resolution" for `awaiting`, as the real
+ * workflow does between steps: the API's changes then reach the workflow through the stored token.
+ */
+export async function waitingCase(
+  aws: LocalAws,
+  awaiting = 'LADDER',
+  overrides: Partial<OpenCaseRequest> = {},
+  at = START,
+  /** What happens to the case before the workflow reaches its wait (a dispute before a dispute hold). */
+  before?: (caseId: string) => Promise<unknown>,
+) {
+  const opened = await openCaseAt(overrides, at);
+  await aws.clock.whenQuiet();
+  const token = aws.tokens.at(-1);
+  if (!token) throw new Error('the stand-in workflow did not reach its callback');
+  if (before) await before(opened.caseId);
+  await awaitResolution(
+    { caseId: opened.caseId, awaiting, token, at: iso(at), timeoutSeconds: 3 * 86_400 },
+    lambdaContext('await-resolution'),
+  );
+  return { ...opened, token };
+}
+
+/** What the waiting workflow was told (`{ kind }`), or null while it still waits. */
+export async function wokenWith(aws: LocalAws, caseId: string): Promise<{ kind: string } | null> {
+  await aws.clock.whenQuiet();
+  const execution = aws.engine.describeExecution({ executionArn: executionArnOf(aws, caseId) });
+  return execution.status === 'SUCCEEDED' ? JSON.parse(execution.output ?? 'null') : null;
+}

@@ -1,6 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { creditBureauFromEnvironment } from '../../lambdas/adapters/credit-bureau-config';
+import {
+  CREDIT_BUREAU_ENV,
+  CreditBureauNotConfiguredError,
+  creditBureauFromEnvironment,
+} from '../../lambdas/adapters/credit-bureau-config';
 import {
   CreditBureauRejectedError,
   CreditBureauSignatureError,
@@ -12,8 +16,7 @@ import {
   ZhimaCreditBureau,
   type ZhimaCreditBureauConfig,
 } from '../../lambdas/adapters/zhima-credit-bureau';
-import type { CreditSubject } from '../../lambdas/domain/ports';
-import { MissingConfigError } from '../../lambdas/shared/config';
+import { CreditBureauRefusedError, type CreditSubject } from '../../lambdas/domain/ports';
 import { type CreditBureauKeys, FakeCreditBureau } from '../../local/credit-bureau';
 
 /**
@@ -220,6 +223,7 @@ describe('ZhimaCreditBureau against the fake bureau', () => {
 
     // Assess
     expect(error).toBeInstanceOf(CreditBureauRejectedError);
+    expect(error).toBeInstanceOf(CreditBureauRefusedError); // the workflow alerts ops, it does not retry
     expect(error).toMatchObject({ code: '40004', subCode: 'ORDER_NOT_EXIST', retryable: false });
   });
 
@@ -251,6 +255,7 @@ describe('ZhimaCreditBureau trusts only signed answers', () => {
 
     // Assess
     expect(error).toBeInstanceOf(CreditBureauSignatureError);
+    expect(error).toBeInstanceOf(CreditBureauRefusedError); // untrusted: a refusal, not an outage
   });
 
   test('an answer signed by someone else is a CreditBureauSignatureError', async () => {
@@ -293,6 +298,7 @@ describe('ZhimaCreditBureau maps failures the workflow can retry', () => {
 
     // Assess
     expect(error).toBeInstanceOf(CreditBureauUnavailableError);
+    expect(error).not.toBeInstanceOf(CreditBureauRefusedError); // an outage: the workflow retries
     expect(error).toMatchObject({ name: 'CreditBureauUnavailableError', retryable: true });
   });
 
@@ -425,18 +431,76 @@ describe('the gateway protocol helpers', () => {
 });
 
 describe('creditBureauFromEnvironment', () => {
-  test('a missing CREDIT_BUREAU_ENDPOINT is a MissingConfigError before any call', async () => {
+  /** Runs `work` with the bureau's variables set to `env` (undefined: unset), then puts them back. */
+  async function withBureauEnv<R>(env: Partial<Record<string, string>>, work: () => Promise<R>): Promise<R> {
+    const names = Object.values(CREDIT_BUREAU_ENV);
+    const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+    for (const name of names) {
+      const value = env[name];
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    try {
+      return await work();
+    } finally {
+      for (const name of names) {
+        const value = saved[name];
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  }
+
+  const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:bureau';
+
+  test('a missing CREDIT_BUREAU_ENDPOINT is a CreditBureauNotConfiguredError (a refusal) before any call', async () => {
+    // Act
+    const error = await withBureauEnv({ [CREDIT_BUREAU_ENV.secretArn]: SECRET_ARN }, () =>
+      rejectionOf(creditBureauFromEnvironment()),
+    );
+
+    // Assess: ops must fill it in; retrying would not help
+    expect(error).toBeInstanceOf(CreditBureauNotConfiguredError);
+    expect(error).toBeInstanceOf(CreditBureauRefusedError);
+    expect(error).toMatchObject({ name: 'CreditBureauNotConfiguredError' });
+    expect((error as Error).message).toContain('CREDIT_BUREAU_ENDPOINT');
+  });
+
+  test('a missing CREDIT_BUREAU_SECRET_ARN is a CreditBureauNotConfiguredError naming it', async () => {
+    const error = await withBureauEnv({ [CREDIT_BUREAU_ENV.endpoint]: endpoint }, () =>
+      rejectionOf(creditBureauFromEnvironment()),
+    );
+
+    expect(error).toBeInstanceOf(CreditBureauNotConfiguredError);
+    expect((error as Error).message).toContain('CREDIT_BUREAU_SECRET_ARN');
+  });
+
+  test('a CREDIT_BUREAU_TIMEOUT_MS that is not a whole number of ms is a CreditBureauNotConfiguredError', async () => {
+    const error = await withBureauEnv(
+      {
+        [CREDIT_BUREAU_ENV.endpoint]: endpoint,
+        [CREDIT_BUREAU_ENV.secretArn]: SECRET_ARN,
+        [CREDIT_BUREAU_ENV.timeoutMs]: '5s',
+      },
+      () => rejectionOf(creditBureauFromEnvironment()),
+    );
+
+    expect(error).toBeInstanceOf(CreditBureauNotConfiguredError);
+    expect((error as Error).message).toContain('CREDIT_BUREAU_TIMEOUT_MS');
+  });
+
+  test('a failed configuration is not cached: the next call reads the environment again', async () => {
     // Prepare
-    const saved = { ...process.env };
-    delete process.env.CREDIT_BUREAU_ENDPOINT;
-    process.env.CREDIT_BUREAU_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:bureau';
+    const first = await withBureauEnv({}, () => rejectionOf(creditBureauFromEnvironment()));
 
     // Act
-    const error = await rejectionOf(creditBureauFromEnvironment());
-    process.env = saved;
+    const second = await withBureauEnv({ [CREDIT_BUREAU_ENV.endpoint]: endpoint }, () =>
+      rejectionOf(creditBureauFromEnvironment()),
+    );
 
-    // Assess
-    expect(error).toBeInstanceOf(MissingConfigError);
-    expect((error as Error).message).toContain('CREDIT_BUREAU_ENDPOINT');
+    // Assess: the second error is about what is still missing, not the first one again
+    expect((first as Error).message).toContain('CREDIT_BUREAU_ENDPOINT');
+    expect((second as Error).message).not.toContain('CREDIT_BUREAU_ENDPOINT');
+    expect((second as Error).message).toContain('CREDIT_BUREAU_SECRET_ARN');
   });
 });

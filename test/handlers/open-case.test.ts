@@ -87,7 +87,7 @@ describe('POST /cases', () => {
       { customer: { ...openCaseBody().customer, timezone: 'Mars/Olympus' } },
     ],
     ['a date that is not ISO 8601', 'dueAt', { dueAt: '01/03/2026' }],
-    ['an unknown field', '(body)', { colour: 'red' }],
+    ['an unknown field', 'colour', { colour: 'red' }],
     [
       'a currency without policy thresholds',
       'amountDue.currency',

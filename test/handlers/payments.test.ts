@@ -4,11 +4,12 @@ import { handler as openCase } from '../../lambdas/handlers/api/open-case';
 import { handler as recordPayment } from '../../lambdas/handlers/api/record-payment';
 import { handler as awaitResolution } from '../../lambdas/handlers/workflow/await-resolution';
 import { openCaseBody } from '../support/fixtures';
-import { callApi, type LocalAws, lambdaContext, START, startLocalAws } from '../support/local-aws';
+import { callApi, lambdaContext, START } from '../support/local-aws';
+import { type Harness, startHarness } from './aws-harness';
 
-let aws: LocalAws;
+let aws: Harness;
 beforeAll(async () => {
-  aws = await startLocalAws();
+  aws = await startHarness({ bureau: false });
 });
 afterAll(() => aws.stop());
 
@@ -27,7 +28,7 @@ async function openWaitingCase(): Promise<{ caseId: string; token: string }> {
   await awaitResolution(
     {
       caseId: body.caseId,
-      stage: 'OVERDUE_NOTICE',
+      awaiting: 'LADDER',
       token,
       at: new Date(START).toISOString(),
       timeoutSeconds: 3 * 86_400,
@@ -54,7 +55,7 @@ const executionStatus = async (caseId: string) => {
   const sfn = new SFNClient({});
   const { status } = await sfn.send(
     new DescribeExecutionCommand({
-      executionArn: aws.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${caseId}`,
+      executionArn: `${aws.stateMachineArn.replace(':stateMachine:', ':execution:')}:${caseId}`,
     }),
   );
   return status;

@@ -1,10 +1,13 @@
 import { handler as listCases } from '../../lambdas/handlers/api/list-cases';
 import { handler as applyPlatformUpdates } from '../../lambdas/handlers/events/apply-platform-updates';
 import { handler as startCases } from '../../lambdas/handlers/events/start-cases';
+import { handler as awaitResolution } from '../../lambdas/handlers/workflow/await-resolution';
 import { openCaseBody } from '../support/fixtures';
-import { callApi, type LocalAws, lambdaContext, START, startLocalAws } from '../support/local-aws';
+import { callApi, lambdaContext, START } from '../support/local-aws';
+import { type Harness, startHarness } from './aws-harness';
 import {
   DAY,
+  executionArnOf,
   executionsOf,
   iso,
   openCaseAt,
@@ -17,9 +20,9 @@ import {
   timelineOf,
 } from './case-helpers';
 
-let aws: LocalAws;
+let aws: Harness;
 beforeAll(async () => {
-  aws = await startLocalAws();
+  aws = await startHarness({ bureau: false });
 });
 afterAll(() => aws.stop());
 
@@ -43,6 +46,9 @@ const rentalOverdue = (detail: unknown, time = iso(START), id?: string) =>
 
 const paymentReceived = (detail: unknown, time = iso(START + DAY)) =>
   sqsRecord(platformEvent('Payment Received', detail, time));
+
+const deviceReturned = (detail: unknown, time = iso(START + DAY)) =>
+  sqsRecord(platformEvent('Device Returned', detail, time));
 
 const payments = (timeline: TimelineItem[]) => timeline.filter((entry) => entry.type === 'PAYMENT_RECEIVED');
 
@@ -367,5 +373,129 @@ describe('apply-platform-updates (Payment Received)', () => {
     expect(result.batchItemFailures).toHaveLength(1);
     expect((await readCase(other.caseId)).body.paid.amount).toBe(0);
     expect((await readCase(mine.caseId)).body.paid.amount).toBe(0);
+  });
+});
+
+describe('apply-platform-updates (Device Returned)', () => {
+  test('with caseId: RESOLVED / RETURNED, fees stop at the return, the condition on the timeline, the workflow woken', async () => {
+    // Prepare: a case whose stand-in workflow waits on the ladder
+    const { caseId, request } = await openCaseAt();
+    await aws.clock.whenQuiet();
+    const token = aws.tokens.at(-1) ?? '';
+    await awaitResolution(
+      { caseId, awaiting: 'LADDER', token, at: iso(START), timeoutSeconds: 259_200 },
+      lambdaContext(),
+    );
+
+    // Act: returned on 03-04 (3 whole days), reported on 03-06
+    const result = await deliver(
+      applyPlatformUpdates,
+      deviceReturned(
+        { rentalId: request.rentalId, caseId, returnedAt: '2026-03-04T01:00:00Z', condition: 'DAMAGED' },
+        '2026-03-06T00:00:00Z',
+      ),
+    );
+    await aws.clock.whenQuiet();
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    const { body } = await readCase(caseId, Date.parse('2026-03-20T00:00:00Z'));
+    expect(body).toMatchObject({
+      status: 'RESOLVED',
+      resolution: 'RETURNED',
+      fees: { amount: Math.floor((129_900 * 5 * 3) / 10_000) },
+      closedAt: '2026-03-06T00:00:00.000Z',
+    });
+    expect(body.timeline.filter((entry: TimelineItem) => entry.type === 'DEVICE_RETURNED')).toEqual([
+      {
+        at: '2026-03-06T00:00:00.000Z',
+        type: 'DEVICE_RETURNED',
+        detail: { returnedAt: '2026-03-04T01:00:00.000Z', condition: 'DAMAGED' },
+      },
+    ]);
+    const execution = aws.engine.describeExecution({ executionArn: executionArnOf(aws, caseId) });
+    expect(execution).toMatchObject({ status: 'SUCCEEDED', output: JSON.stringify({ kind: 'RETURNED' }) });
+  });
+
+  test('without caseId: the rental’s oldest open case, and only that one', async () => {
+    // Prepare
+    const rentalId = 'events-rental-returned';
+    const older = await openCaseAt({ rentalId, dueAt: '2026-02-01T00:00:00Z' }, START - DAY);
+    const newer = await openCaseAt({ rentalId, dueAt: '2026-03-01T00:00:00Z' }, START);
+
+    // Act
+    const result = await deliver(
+      applyPlatformUpdates,
+      deviceReturned({ rentalId, returnedAt: iso(START + HOUR), condition: 'GOOD' }),
+    );
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect((await readCase(older.caseId)).body).toMatchObject({ status: 'RESOLVED', resolution: 'RETURNED' });
+    expect((await readCase(newer.caseId)).body).toMatchObject({ status: 'OPEN', resolution: null });
+  });
+
+  test('with caseId, a redelivered event changes nothing more', async () => {
+    const { caseId, request } = await openCaseAt();
+    const event = deviceReturned({
+      rentalId: request.rentalId,
+      caseId,
+      returnedAt: iso(START + HOUR),
+      condition: 'GOOD',
+    });
+    await deliver(applyPlatformUpdates, event);
+    const before = await readCase(caseId, START + 2 * DAY);
+
+    const again = await deliver(applyPlatformUpdates, event, event);
+
+    expect(again.batchItemFailures).toEqual([]);
+    expect((await readCase(caseId, START + 2 * DAY)).body).toEqual(before.body);
+  });
+
+  test('a rental whose cases are all closed: nothing to resolve, not a failure, nothing changes', async () => {
+    const { caseId, request } = await openCaseAt();
+    await payInFull(caseId, START);
+    const before = await timelineOf(caseId);
+
+    const result = await deliver(
+      applyPlatformUpdates,
+      deviceReturned({ rentalId: request.rentalId, returnedAt: iso(START + HOUR), condition: 'GOOD' }),
+    );
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect((await readCase(caseId)).body).toMatchObject({ status: 'RESOLVED', resolution: 'PAID' });
+    expect(await timelineOf(caseId)).toEqual(before);
+  });
+
+  test('a return for a rental without any case fails so the queue retries it', async () => {
+    const record = deviceReturned({
+      rentalId: 'events-rental-none',
+      returnedAt: iso(START + HOUR),
+      condition: 'GOOD',
+    });
+
+    const result = await deliver(applyPlatformUpdates, record);
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+  });
+
+  test('a bad condition, a future return or another rental’s case is a failure and changes nothing', async () => {
+    // Prepare
+    const mine = await openCaseAt();
+    const other = await openCaseAt();
+    const valid = { rentalId: mine.request.rentalId, caseId: mine.caseId, returnedAt: iso(START + HOUR) };
+    const records = [
+      deviceReturned({ ...valid, condition: 'BROKEN' }),
+      deviceReturned({ ...valid, condition: 'GOOD', returnedAt: iso(START + 10 * DAY) }),
+      deviceReturned({ ...valid, condition: 'GOOD', caseId: other.caseId }),
+    ];
+
+    // Act
+    const result = await deliver(applyPlatformUpdates, ...records);
+
+    // Assess
+    expect(result.batchItemFailures).toEqual(records.map((record) => ({ itemIdentifier: record.messageId })));
+    expect((await readCase(mine.caseId)).body.status).toBe('OPEN');
+    expect((await readCase(other.caseId)).body.status).toBe('OPEN');
   });
 });

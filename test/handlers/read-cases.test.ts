@@ -1,12 +1,13 @@
 import { handler as listCases } from '../../lambdas/handlers/api/list-cases';
 import { handler as beginCase } from '../../lambdas/handlers/workflow/begin-case';
 import { handler as sendStageContact } from '../../lambdas/handlers/workflow/send-stage-contact';
-import { callApi, type LocalAws, lambdaContext, START, startLocalAws } from '../support/local-aws';
+import { callApi, lambdaContext, START } from '../support/local-aws';
+import { type Harness, startHarness } from './aws-harness';
 import { DAY, iso, openCaseAt, pay, payInFull, readCase } from './case-helpers';
 
-let aws: LocalAws;
+let aws: Harness;
 beforeAll(async () => {
-  aws = await startLocalAws();
+  aws = await startHarness({ bureau: false });
 });
 afterAll(() => aws.stop());
 
@@ -87,9 +88,10 @@ describe('GET /cases/{caseId}', () => {
       expect.arrayContaining([
         expect.objectContaining({ at: '2026-03-03T00:00:00.000Z', type: 'STAGE_ENTERED' }),
         expect.objectContaining({ at: '2026-03-03T00:00:00.000Z', type: 'MESSAGE_SENT', channel: 'SMS' }),
+        expect.objectContaining({ at: '2026-03-03T00:00:00.000Z', type: 'WORK_ITEM_CREATED' }),
       ]),
     );
-    expect(timeline).toHaveLength(6);
+    expect(timeline).toHaveLength(7);
   });
 
   test('shows the case as of the request time, fees included', async () => {

@@ -1,3 +1,6 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { openOptOut } from '../../lambdas/domain/compliance/opt-out-token';
+import { ENV } from '../../lambdas/shared/config';
 import type { LocalRuntime } from '../../local/runtime';
 import { openCaseBody } from '../support/fixtures';
 import { http, rentalOverdue, startRuntime } from './runtime-support';
@@ -6,6 +9,11 @@ import { http, rentalOverdue, startRuntime } from './runtime-support';
  * ARCHITECTURE.md: same scenario, same seed → same timeline, byte for byte. Two runtimes, one after
  * the other, each from a fresh module registry (the functions' SDK clients bind to the first
  * runtime's endpoints when their modules load).
+ *
+ * Two things in the outbox differ on purpose, so the opt-out links are compared by what they mean:
+ * each runtime's API has its own port, and a link's token is sealed with AES-GCM under a fresh random
+ * nonce (a reused nonce would break the cipher). Each link must point at its runtime's API and open,
+ * with the seeded signing key, to the customer and channel it was sent to; it is then replaced by that.
  */
 const byEvent = openCaseBody({ rentalId: 'rental-same-1', dueAt: '2026-03-01T00:00:00Z' });
 const byApi = openCaseBody({
@@ -24,6 +32,31 @@ interface Observed {
   caseByApi: string;
   outbox: string;
   events: string;
+}
+
+/** The runtime's signing key, read as the functions read it. */
+async function signingKey(runtime: LocalRuntime): Promise<string> {
+  const secretArn = runtime.lambdas.list().find((fn) => fn.environment[ENV.signingSecretArn])?.environment[
+    ENV.signingSecretArn
+  ];
+  const client = new SecretsManagerClient({
+    endpoint: runtime.endpoints.secretsManager,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    return (await client.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString ?? '';
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Every opt-out link of `text` replaced by its meaning; a link elsewhere, or one that does not open, stays. */
+function withOpenedLinks(text: string, api: string, key: string): string {
+  return text.replace(/(http:\/\/[\d.:]+)\/opt-out\?token=([\w-]+)/g, (link, base: string, token: string) => {
+    const claim = base === api ? openOptOut(token, key) : null;
+    return claim ? `<opt-out ${claim.customerId} ${claim.channel}>` : link;
+  });
 }
 
 /** Opens one case by event and one by API, lets days pass, pays one in full; returns the raw replies. */
@@ -47,7 +80,7 @@ async function scenario(seed: number): Promise<Observed> {
     return {
       caseByEvent: await raw(`/cases/${first}`),
       caseByApi: await raw(`/cases/${second}`),
-      outbox: await raw('/_local/outbox'),
+      outbox: withOpenedLinks(await raw('/_local/outbox'), runtime.endpoints.api, await signingKey(runtime)),
       events: await raw('/_local/events'),
     };
   } finally {
@@ -68,6 +101,9 @@ test('the same scenario with the same seed gives the same cases, outbox and even
   expect(paid).toMatchObject({ status: 'RESOLVED', resolution: 'PAID' });
   expect(JSON.parse(first.caseByEvent).timeline.length).toBeGreaterThan(1);
   expect(JSON.parse(first.outbox).items.length).toBeGreaterThan(4);
+  expect(first.outbox).toContain(`<opt-out ${byApi.customer.id} SMS>`);
+  expect(first.outbox).toContain(`<opt-out ${byEvent.customer.id} EMAIL>`);
+  expect(first.outbox).not.toContain('/opt-out?token=');
   expect(second.caseByEvent).toBe(first.caseByEvent);
   expect(second.caseByApi).toBe(first.caseByApi);
   expect(second.outbox).toBe(first.outbox);

@@ -13,6 +13,7 @@ const app = new SynthesizedApp('/nowhere/cdk.out', {
     Role: { Type: 'AWS::IAM::Role' },
     Api: { Type: 'AWS::ApiGateway::RestApi' },
     Db: { Type: 'AWS::RDS::DBInstance' },
+    LinkKey: { Type: 'AWS::SecretsManager::Secret' },
   },
 });
 
@@ -25,6 +26,8 @@ describe('SynthesizedApp.resolve: intrinsics to local names', () => {
     ['Ref of a queue is its URL', { Ref: 'Overdue' }, 'http://sqs.us-east-1.localhost/000000000000/Overdue'],
     ['Ref of a topic is its ARN', { Ref: 'Alerts' }, arn('sns', 'Alerts')],
     ['Ref of a state machine is its ARN', { Ref: 'Workflow' }, arn('states', 'stateMachine:Workflow')],
+    ['Ref of a secret is its ARN', { Ref: 'LinkKey' }, arn('secretsmanager', 'secret:LinkKey')],
+    ['Ref of a REST API is its id', { Ref: 'Api' }, 'Api'],
     ['Ref AWS::Region', { Ref: 'AWS::Region' }, 'us-east-1'],
     ['Ref AWS::AccountId', { Ref: 'AWS::AccountId' }, '000000000000'],
     ['Ref AWS::Partition', { Ref: 'AWS::Partition' }, 'aws'],
@@ -64,6 +67,24 @@ describe('SynthesizedApp.resolve: intrinsics to local names', () => {
         ],
       },
       `arn:aws:apigateway:us-east-1:lambda:path/${arn('lambda', 'function:Open')}`,
+    ],
+    [
+      'Join of an API’s execute-api base URL (as CollectionsApi.baseUrl writes it)',
+      {
+        'Fn::Join': [
+          '',
+          [
+            'https://',
+            { Ref: 'Api' },
+            '.execute-api.',
+            { Ref: 'AWS::Region' },
+            '.',
+            { Ref: 'AWS::URLSuffix' },
+            '/v1/',
+          ],
+        ],
+      },
+      'https://Api.execute-api.us-east-1.amazonaws.com/v1/',
     ],
     ['Join with a separator', { 'Fn::Join': ['-', ['a', { Ref: 'Cases' }, 'b']] }, 'a-Cases-b'],
     [

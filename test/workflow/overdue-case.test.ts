@@ -1,69 +1,272 @@
 /**
- * The case workflow's ASL file on the local engine, one test per path: happy, timeouts, deferrals,
- * each Retry, each Catch, data flow, determinism. Every step is scripted (harness.ts); time is
- * virtual, so a 30-day wait takes milliseconds and fires at its exact instant.
+ * The case workflow's ASL file on the local engine, one test per path: the ladder and its timeouts,
+ * every resolution the API can send, promises, plans, disputes, the credit and legal tracks, the
+ * continuation in a new execution, each Retry, each Catch, data flow, determinism. Every step is
+ * scripted (harness.ts); time is virtual, so a 90-day wait takes milliseconds and fires at its
+ * exact instant.
  */
-import { TaskTimedOut } from '../../local/stepfunctions';
+import { RESOLUTION_KINDS } from '../../lambdas/domain/resolution';
+import { type HistoryEvent, type JsonValue, TaskTimedOut } from '../../local/stepfunctions';
 import {
   CASE_ID,
-  closedDetail,
+  type CaseFacts,
+  type CreditReportAction,
+  caseDetail,
+  closing,
+  creditReportUpdate,
   DAY,
+  DEFAULT_SCRIPTS,
   deferred,
   EVENT_BUS,
+  executionArnOf,
   type HarnessOptions,
   HOUR,
+  INSTALMENT_WAIT_SECONDS,
   iso,
+  kind,
+  LEGAL_OUTCOME_CHECK_SECONDS,
+  LEGAL_REVIEW_REMINDER_SECONDS,
   NOTICE_WAIT_SECONDS,
+  OPS_TOPIC,
   offset,
   openedDetail,
   type PlannedResolution,
+  PROMISE_WAIT_SECONDS,
   readAslText,
+  reportRefused,
+  restriction,
+  resumed,
   retryDelays,
   SECOND,
-  SOFT_REMINDER_WAIT_SECONDS,
+  STAGE_WAIT_SECONDS,
   START,
   type StepBehaviour,
   type StepCall,
+  type StepName,
   type StepScript,
-  sent,
   sequence,
+  trackSkipped,
   WorkflowHarness,
-  writeOffDue,
-  writtenOffDetail,
 } from './harness';
 
-const NOTICE_DEADLINE = START + NOTICE_WAIT_SECONDS * SECOND;
-const AWAIT_AFTER_NOTICE = 'Await resolution after notice';
-const AWAIT_SOFT = 'Await resolution during soft reminders';
+// ---- The states the tests name ----
 
-const payAfterAnHour = (kind: string): PlannedResolution => ({
-  state: AWAIT_AFTER_NOTICE,
-  after: HOUR,
-  output: { kind },
+type LadderStage = keyof typeof STAGE_WAIT_SECONDS;
+const LADDER_STAGES = Object.keys(STAGE_WAIT_SECONDS) as LadderStage[];
+const SEND: Record<LadderStage, string> = {
+  OVERDUE_NOTICE: 'Send overdue notice',
+  FIRST_COLLECTION: 'Send first collection reminder',
+  SECOND_COLLECTION: 'Send second collection reminder',
+  CREDIT_PRE_NOTICE: 'Send credit report pre-notice',
+  SOFT_REMINDERS: 'Send soft reminder',
+};
+const AWAIT: Record<LadderStage, string> = {
+  OVERDUE_NOTICE: 'Await resolution after notice',
+  FIRST_COLLECTION: 'Await resolution after first collection',
+  SECOND_COLLECTION: 'Await resolution after second collection',
+  CREDIT_PRE_NOTICE: 'Await resolution before credit report',
+  SOFT_REMINDERS: 'Await resolution during soft reminders',
+};
+const DEFER_WAIT: Record<LadderStage, string> = {
+  OVERDUE_NOTICE: 'Wait for the contact window before the overdue notice',
+  FIRST_COLLECTION: 'Wait for the contact window before the first collection reminder',
+  SECOND_COLLECTION: 'Wait for the contact window before the second collection reminder',
+  CREDIT_PRE_NOTICE: 'Wait for the contact window before the credit report pre-notice',
+  SOFT_REMINDERS: 'Wait for the contact window before the soft reminder',
+};
+/** When each stage starts when nobody answers (POLICY.md's days), and what its timeout leads to. */
+const STAGE_STARTS: Record<LadderStage, number> = {
+  OVERDUE_NOTICE: START,
+  FIRST_COLLECTION: START + 3 * DAY,
+  SECOND_COLLECTION: START + 10 * DAY,
+  CREDIT_PRE_NOTICE: START + 24 * DAY,
+  SOFT_REMINDERS: START + 31 * DAY,
+};
+const AFTER_STAGE: Record<LadderStage, string> = {
+  OVERDUE_NOTICE: SEND.FIRST_COLLECTION,
+  FIRST_COLLECTION: SEND.SECOND_COLLECTION,
+  SECOND_COLLECTION: SEND.CREDIT_PRE_NOTICE,
+  CREDIT_PRE_NOTICE: 'Report to credit bureau',
+  SOFT_REMINDERS: SEND.SOFT_REMINDERS,
+};
+const AWAIT_REVIEW = 'Await legal review decision';
+const AWAIT_OUTCOME = 'Await legal outcome';
+const AWAIT_PROMISE = 'Await the promised payment';
+const AWAIT_INSTALMENT = 'Await the next instalment';
+const HOLD = 'Hold for the dispute ruling';
+const WHAT = 'What happened to the case?';
+const CHECK = 'Check what happened to the case';
+const RESUME = 'Resume the ladder';
+const WHERE = 'Where does the ladder resume?';
+const PREPARE_REVIEW = 'Prepare the wait for the legal review decision';
+const PREPARE_OUTCOME = 'Prepare the wait for the legal outcome';
+const CONTINUE = 'Continue the case in a new execution';
+const IS_CONTINUING = 'Is this case continuing from an earlier execution?';
+const THRESHOLD = 'Is the debt above the legal threshold?';
+const RESTRICT = 'Restrict account';
+const RESTRICTED = 'Was the account restricted?';
+const REFUSED_ALERT = 'Alert ops: the credit bureau refused the report';
+const NOT_FILED_ALERT = 'Alert ops: the credit report could not be filed';
+const SETTLE = 'Update the credit report to settled';
+const DELETE = 'Delete the credit report';
+const FLAG = 'Flag the credit report as disputed';
+const UNFLAG = 'Lift the dispute flag';
+/** What "Close case" and "Cancel case" go through when the step changed nothing it reports. */
+const SOFT_REMINDER_STATES = [SEND.SOFT_REMINDERS, 'Are the soft reminders over?', AWAIT.SOFT_REMINDERS];
+const CLOSING_TAIL = [
+  'Close case',
+  'Was the account restriction lifted?',
+  'Announce case resolved',
+  SETTLE,
+  'Was the credit report settled?',
+  'Case resolved',
+];
+const CANCELLING_TAIL = [
+  'Cancel case',
+  'Was the restriction lifted after cancelling?',
+  'Announce case cancelled',
+  DELETE,
+  'Was the credit report deleted?',
+  'Case cancelled',
+];
+
+/** The ASL file's own transitions, for "goes on where it would have". */
+const ASL = JSON.parse(readAslText()) as {
+  States: Record<string, { Type: string; Resource?: string; Next?: string }>;
+};
+const nextOf = (state: string): string => ASL.States[state]?.Next ?? '(none)';
+
+const on = (state: string, after: number, resolution: string): PlannedResolution => ({
+  state,
+  after,
+  output: { kind: resolution },
+});
+/** `first` for the first call, then `then`. */
+const once = (first: StepScript, then: StepScript): StepScript => {
+  let called = false;
+  return (call, facts) => {
+    if (called) return then(call, facts);
+    called = true;
+    return first(call, facts);
+  };
+};
+
+/** The bureau does not answer, however often it is asked. */
+const bureauDown: StepScript = () => ({
+  fail: 'CreditBureauUnavailableError',
+  cause: 'bureau returned 503',
 });
 
-/** Contacts for the shortest write-off: the notice, one soft reminder, then the write-off is due. */
-function writeOffContacts(): StepScript {
-  const soft = sequence(sent(SOFT_REMINDER_WAIT_SECONDS), writeOffDue());
-  return (call) => (call.payload.stage === 'SOFT_REMINDERS' ? soft(call) : sent(NOTICE_WAIT_SECONDS));
+// ---- Whole paths, each a scenario of scripted steps and planned resolutions ----
+
+interface Scenario {
+  steps?: Partial<Record<StepName, StepScript>>;
+  /** The debt is at or above the legal threshold ("Restrict account" says legal review is due). */
+  legalReview?: boolean;
+  resolve?: PlannedResolution[];
+  /** The state the execution ends in. */
+  ends: string;
 }
 
-type PathName = 'paid' | 'written off';
+const SCENARIOS = {
+  /** Paid an hour into the notice's wait. */
+  paid: { resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PAID')], ends: 'Case resolved' },
+  /** Nobody answers: the whole ladder, the report, monthly soft reminders, written off at day 180. */
+  'written off': { ends: 'Case written off' },
+  /** Above the legal threshold: a review reminder, approval on day 51, the outcome awaited until day 321. */
+  legal: {
+    legalReview: true,
+    resolve: [on(AWAIT_REVIEW, 20 * DAY, 'LEGAL_APPROVED')],
+    ends: 'Case continues in a new execution',
+  },
+  /** A promise an hour into the notice, broken; the notice's wait resumes; then paid. */
+  'promise broken': {
+    resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PROMISE'), on(AWAIT.OVERDUE_NOTICE, HOUR, 'PAID')],
+    ends: 'Case resolved',
+  },
+  /** A plan an hour into the notice; the first instalment kept; paid in full during the second. */
+  plan: {
+    steps: { CheckArrangement: () => kind('KEPT') },
+    resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PLAN'), on(AWAIT_INSTALMENT, 33 * DAY, 'PAID')],
+    ends: 'Case resolved',
+  },
+  /** Reported and restricted; a dispute during the soft reminders, its ruling overdue once, upheld. */
+  'dispute upheld': {
+    resolve: [on(AWAIT.SOFT_REMINDERS, HOUR, 'DISPUTE'), on(HOLD, 31 * DAY, 'CANCELLED')],
+    ends: 'Case cancelled',
+  },
+  /** Reported and restricted; a dispute, rejected; the soft reminders resume; then paid. */
+  'dispute rejected': {
+    resolve: [
+      on(AWAIT.SOFT_REMINDERS, HOUR, 'DISPUTE'),
+      on(HOLD, 10 * DAY, 'DISPUTE_REJECTED'),
+      on(AWAIT.SOFT_REMINDERS, HOUR, 'PAID'),
+    ],
+    ends: 'Case resolved',
+  },
+  /** The bureau refuses the report; the restriction finds the case paid meanwhile. */
+  'refused report': {
+    steps: {
+      ReportToBureau: reportRefused,
+      RestrictAccount: trackSkipped({ legalReview: false }),
+      CheckCase: () => kind('PAID'),
+    },
+    ends: 'Case resolved',
+  },
+  /** The bureau down through every retry of the report: ops are alerted, the ladder goes on without it. */
+  'bureau down at report': {
+    steps: { ReportToBureau: bureauDown },
+    ends: 'Case written off',
+  },
+  /** "dispute rejected" while the bureau takes no update: flag, restore and settle each end in an ops alert. */
+  'bureau down, dispute rejected': {
+    steps: { UpdateCreditReport: bureauDown },
+    resolve: [
+      on(AWAIT.SOFT_REMINDERS, HOUR, 'DISPUTE'),
+      on(HOLD, 10 * DAY, 'DISPUTE_REJECTED'),
+      on(AWAIT.SOFT_REMINDERS, HOUR, 'PAID'),
+    ],
+    ends: 'Case resolved',
+  },
+  /** "dispute upheld" while the bureau takes no update: flag and delete each end in an ops alert. */
+  'bureau down, dispute upheld': {
+    steps: { UpdateCreditReport: bureauDown },
+    resolve: [on(AWAIT.SOFT_REMINDERS, HOUR, 'DISPUTE'), on(HOLD, 31 * DAY, 'CANCELLED')],
+    ends: 'Case cancelled',
+  },
+} satisfies Record<string, Scenario>;
+type ScenarioName = keyof typeof SCENARIOS;
+const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
 
-/** Runs one whole path: paid an hour into the notice's wait, or written off at day 33. */
-async function runPath(
-  path: PathName,
+const scenarioOf = (name: ScenarioName): Scenario => SCENARIOS[name];
+
+function harnessFor(name: ScenarioName, options: HarnessOptions = {}): WorkflowHarness {
+  const scenario: Scenario = SCENARIOS[name];
+  return new WorkflowHarness({
+    ...options,
+    legalReview: options.legalReview ?? scenario.legalReview ?? false,
+    steps: { ...scenario.steps, ...options.steps },
+  });
+}
+
+/** Runs one scenario to its end. */
+async function runScenario(
+  name: ScenarioName,
   options: HarnessOptions = {},
   input: Record<string, string> = { caseId: CASE_ID },
 ) {
-  const harness = new WorkflowHarness({
-    ...options,
-    steps:
-      path === 'written off' ? { SendStageContact: writeOffContacts(), ...options.steps } : options.steps,
-  });
+  const harness = harnessFor(name, options);
   const arn = await harness.start(input);
-  const end = await harness.runToEnd(arn, path === 'paid' ? { resolve: payAfterAnHour('PAID') } : {});
+  const end = await harness.runToEnd(arn, { resolve: scenarioOf(name).resolve ?? [] });
   return { harness, arn, end };
+}
+
+/** Runs one scenario until it waits on its token in `state`. */
+async function reach(name: ScenarioName, state: string, options: HarnessOptions = {}) {
+  const harness = harnessFor(name, options);
+  const arn = await harness.start();
+  await harness.runUntilAwaiting(arn, state, { resolve: scenarioOf(name).resolve ?? [] });
+  return { harness, arn };
 }
 
 /** The five events of a task that runs and succeeds at one instant. */
@@ -77,19 +280,54 @@ const choice = (at: string, state: string): string[] => [
 ];
 const T0 = '0d 00:00:00.000';
 const T1H = '0d 01:00:00.000';
+const days = (instants: number[]) => instants.map((instant) => (instant - START) / DAY);
+const record = (value: JsonValue | undefined): Record<string, JsonValue> =>
+  (value ?? {}) as Record<string, JsonValue>;
 
-describe('happy path', () => {
+/** The state entered right after the first entry of `state`, and its input. */
+function enteredAfterFirst(harness: WorkflowHarness, arn: string, state: string) {
+  const entries = harness
+    .history(arn)
+    .filter((event) => event.stateEnteredEventDetails !== undefined)
+    .map((event) => ({
+      name: event.stateEnteredEventDetails?.name,
+      at: event.timestamp.getTime(),
+      input: record(JSON.parse(event.stateEnteredEventDetails?.input ?? 'null')),
+    }));
+  return entries[entries.findIndex((entry) => entry.name === state) + 1];
+}
+
+/** The failures of `state`'s attempts (a Task's events belong to the state last entered). */
+function failuresIn(events: HistoryEvent[], state: string) {
+  let current = '';
+  return events.flatMap((event) => {
+    current = event.stateEnteredEventDetails?.name ?? current;
+    return current === state && event.type === 'TaskFailed' ? [event.taskFailedEventDetails] : [];
+  });
+}
+
+/** Each backoff in [0, interval x 2^n] (FULL jitter), and not the plain exponential schedule. */
+function expectFullJitter(delays: number[], intervalMs: number, count: number): void {
+  expect(delays).toHaveLength(count);
+  delays.forEach((delay, n) => {
+    expect(delay).toBeGreaterThanOrEqual(0);
+    expect(delay).toBeLessThanOrEqual(intervalMs * 2 ** n);
+  });
+  expect(delays.some((delay, n) => delay !== intervalMs * 2 ** n)).toBe(true);
+}
+
+describe('the ladder', () => {
   it.each(['PAID', 'RETURNED'])(
-    '%s: opened, announced, notice sent, resolved, closed, announced, succeeded',
-    async (kind) => {
+    '%s an hour after the notice: opened, announced, notice sent, resolved, closed, announced, succeeded',
+    async (resolution) => {
       // Prepare
       const harness = new WorkflowHarness();
 
       // Act
       const arn = await harness.start();
-      await harness.runUntilAwaiting(arn, AWAIT_AFTER_NOTICE);
+      await harness.runUntilAwaiting(arn, AWAIT.OVERDUE_NOTICE);
       await harness.advanceTo(START + HOUR);
-      await harness.resolve(arn, { kind });
+      await harness.resolve(arn, { kind: resolution });
 
       // Assess
       const execution = harness.describe(arn);
@@ -97,24 +335,28 @@ describe('happy path', () => {
       expect(execution.stopDate).toEqual(new Date(START + HOUR));
       expect(harness.trace(arn)).toEqual([
         `${T0} ExecutionStarted`,
+        ...choice(T0, IS_CONTINUING),
         ...task(T0, 'Open case'),
         ...task(T0, 'Announce case opened'),
-        ...task(T0, 'Send overdue notice'),
+        ...task(T0, SEND.OVERDUE_NOTICE),
         ...choice(T0, 'Is the overdue notice deferred?'),
-        `${T0} TaskStateEntered ${AWAIT_AFTER_NOTICE}`,
-        `${T0} TaskScheduled ${AWAIT_AFTER_NOTICE}`,
-        `${T0} TaskStarted ${AWAIT_AFTER_NOTICE}`,
-        `${T0} TaskSubmitted ${AWAIT_AFTER_NOTICE}`,
-        `${T1H} TaskSucceeded ${AWAIT_AFTER_NOTICE}`,
-        `${T1H} TaskStateExited ${AWAIT_AFTER_NOTICE}`,
-        ...choice(T1H, 'How was the case resolved?'),
+        `${T0} TaskStateEntered ${AWAIT.OVERDUE_NOTICE}`,
+        `${T0} TaskScheduled ${AWAIT.OVERDUE_NOTICE}`,
+        `${T0} TaskStarted ${AWAIT.OVERDUE_NOTICE}`,
+        `${T0} TaskSubmitted ${AWAIT.OVERDUE_NOTICE}`,
+        `${T1H} TaskSucceeded ${AWAIT.OVERDUE_NOTICE}`,
+        `${T1H} TaskStateExited ${AWAIT.OVERDUE_NOTICE}`,
+        ...choice(T1H, WHAT),
         ...task(T1H, 'Close case'),
+        ...choice(T1H, 'Was the account restriction lifted?'),
         ...task(T1H, 'Announce case resolved'),
+        ...task(T1H, SETTLE),
+        ...choice(T1H, 'Was the credit report settled?'),
         `${T1H} SucceedStateEntered Case resolved`,
         `${T1H} SucceedStateExited Case resolved`,
         `${T1H} ExecutionSucceeded`,
       ]);
-      const [open, notice, wait, close, ...others] = harness.calls;
+      const [open, notice, wait, close, settle, ...others] = harness.calls;
       expect(others).toEqual([]);
       expect(open).toMatchObject({
         step: 'BeginCase',
@@ -123,26 +365,33 @@ describe('happy path', () => {
       });
       expect(notice).toMatchObject({
         step: 'SendStageContact',
-        state: 'Send overdue notice',
         payload: { caseId: CASE_ID, stage: 'OVERDUE_NOTICE', at: iso(START) },
       });
       expect(wait).toMatchObject({
         step: 'AwaitResolution',
-        state: AWAIT_AFTER_NOTICE,
         payload: {
           caseId: CASE_ID,
-          stage: 'OVERDUE_NOTICE',
+          awaiting: 'LADDER',
           at: iso(START),
           token: wait?.taskToken,
           timeoutSeconds: NOTICE_WAIT_SECONDS,
         },
       });
       expect(wait?.taskToken).toMatch(/^AQ/);
-      expect(close).toMatchObject({
-        step: 'CloseCase',
-        state: 'Close case',
-        payload: { caseId: CASE_ID, at: iso(START + HOUR) },
+      expect(close).toMatchObject({ step: 'CloseCase', payload: { caseId: CASE_ID, at: iso(START + HOUR) } });
+      // Nothing was filed: the settle step is asked, and says it changed nothing.
+      expect(settle).toMatchObject({
+        step: 'UpdateCreditReport',
+        state: SETTLE,
+        payload: { caseId: CASE_ID, action: 'SETTLE', at: iso(START + HOUR) },
+        returned: { outcome: 'SKIPPED', changed: false },
       });
+      const closedDetail = caseDetail(
+        { caseId: CASE_ID, at: iso(START + HOUR) },
+        'RESOLVED',
+        'OVERDUE_NOTICE',
+        0,
+      );
       const common = { EventBusName: EVENT_BUS, Source: 'rental.collections' };
       expect(harness.published()).toEqual([
         {
@@ -155,74 +404,317 @@ describe('happy path', () => {
         {
           ...common,
           DetailType: 'Case Resolved',
-          Detail: closedDetail({ caseId: CASE_ID, at: iso(START + HOUR) }),
+          Detail: closedDetail,
           state: 'Announce case resolved',
           publishedAt: START + HOUR,
         },
       ]);
+      expect(harness.alerts()).toEqual([]);
       // The announcements add nothing (ResultPath null); each step's result sits at its own path.
       expect(JSON.parse(execution.output ?? 'null')).toEqual({
         caseId: CASE_ID,
         opened: { detail: openedDetail({ caseId: CASE_ID, at: iso(START) }) },
-        contact: { outcome: 'SENT', waitSeconds: NOTICE_WAIT_SECONDS, deferUntil: null },
-        resolution: { kind },
-        closed: { detail: closedDetail({ caseId: CASE_ID, at: iso(START + HOUR) }) },
+        contact: {
+          outcome: 'SENT',
+          waitSeconds: NOTICE_WAIT_SECONDS,
+          deferUntil: null,
+          resumeStage: null,
+          continueAsNew: false,
+        },
+        resolution: { kind: resolution },
+        closed: { detail: closedDetail, restrictionLifted: false },
+        creditReport: { changed: false, detail: closedDetail },
       });
     },
   );
 
-  it('CLOSED (cancelled elsewhere): ends in "Case closed elsewhere" without closing or announcing', async () => {
+  it('nobody answers: each stage times out into the next on its day, the report and restriction at day 31, monthly soft reminders, written off at day 180', async () => {
     // Prepare
     const harness = new WorkflowHarness();
 
     // Act
     const arn = await harness.start();
-    const end = await harness.runToEnd(arn, { resolve: payAfterAnHour('CLOSED') });
+    const end = await harness.runToEnd(arn);
 
     // Assess
-    expect(end.status).toBe('SUCCEEDED');
-    expect(harness.entered(arn).slice(-3)).toEqual([
-      [AWAIT_AFTER_NOTICE, T0],
-      ['How was the case resolved?', T1H],
-      ['Case closed elsewhere', T1H],
+    expect(end).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(START + 180 * DAY) });
+    const entries = (state: string) => days(harness.enteredTimes(arn, state));
+    expect(entries(SEND.OVERDUE_NOTICE)).toEqual([0]);
+    expect(entries(SEND.FIRST_COLLECTION)).toEqual([3]);
+    expect(entries(SEND.SECOND_COLLECTION)).toEqual([10]);
+    expect(entries(SEND.CREDIT_PRE_NOTICE)).toEqual([24]);
+    expect(entries('Report to credit bureau')).toEqual([31]);
+    expect(entries('Restrict account')).toEqual([31]);
+    expect(entries(THRESHOLD)).toEqual([31]);
+    expect(entries(SEND.SOFT_REMINDERS)).toEqual([31, 61, 91, 121, 151, 180]);
+    expect(entries('Write off the debt')).toEqual([180]);
+    const timeouts = harness.history(arn).filter((event) => event.type === 'TaskTimedOut');
+    expect(days(timeouts.map((event) => event.timestamp.getTime()))).toEqual([
+      3, 10, 24, 31, 61, 91, 121, 151, 180,
     ]);
-    expect(harness.callsOf('CloseCase')).toEqual([]);
-    expect(harness.published().map((event) => event.DetailType)).toEqual(['Case Opened']);
+    expect(timeouts.every((event) => event.taskTimedOutEventDetails?.error === 'States.Timeout')).toBe(true);
+    expect(harness.callsOf('SendStageContact').map((call) => call.payload.stage)).toEqual([
+      'OVERDUE_NOTICE',
+      'FIRST_COLLECTION',
+      'SECOND_COLLECTION',
+      'CREDIT_PRE_NOTICE',
+      ...Array(6).fill('SOFT_REMINDERS'),
+    ]);
+    // The last reminder waits only until the write-off day (29 days), and the reminder then finds it due.
+    expect(harness.callsOf('AwaitResolution').map((call) => call.payload.timeoutSeconds)).toEqual([
+      3 * 86_400,
+      7 * 86_400,
+      14 * 86_400,
+      7 * 86_400,
+      ...Array(4).fill(30 * 86_400),
+      29 * 86_400,
+    ]);
+    expect(harness.callsOf('AwaitResolution').every((call) => call.payload.awaiting === 'LADDER')).toBe(true);
+    expect(harness.path(arn).slice(-6)).toEqual([
+      SEND.SOFT_REMINDERS,
+      'Are the soft reminders over?',
+      'Write off the debt',
+      'Was the debt written off?',
+      'Announce case written off',
+      'Case written off',
+    ]);
+    const at31 = iso(START + 31 * DAY);
+    expect(
+      harness
+        .published()
+        .map(({ DetailType, Detail, publishedAt }) => [DetailType, Detail, days([publishedAt])[0]]),
+    ).toEqual([
+      ['Case Opened', openedDetail({ caseId: CASE_ID, at: iso(START) }), 0],
+      ['Credit Report Filed', caseDetail({ caseId: CASE_ID, at: at31 }, 'OPEN', 'CREDIT_REPORTED'), 31],
+      [
+        'Account Restriction Requested',
+        caseDetail({ caseId: CASE_ID, at: at31 }, 'OPEN', 'CREDIT_REPORTED'),
+        31,
+      ],
+      [
+        'Case Written Off',
+        caseDetail({ caseId: CASE_ID, at: iso(START + 180 * DAY) }, 'WRITTEN_OFF', 'SOFT_REMINDERS'),
+        180,
+      ],
+    ]);
+    expect(harness.callsOf('OpenLegalReview')).toEqual([]);
   });
 
-  it('an unknown resolution kind stops the execution with UnknownResolution instead of guessing', async () => {
+  it("a retried await counts its timeout from the retry (the step's own `at + timeoutSeconds` is earlier)", async () => {
     // Prepare
-    const harness = new WorkflowHarness();
+    const harness = new WorkflowHarness({
+      faults: { [AWAIT.OVERDUE_NOTICE]: [{ fail: 'Lambda.ServiceException' }] },
+    });
 
     // Act
     const arn = await harness.start();
-    const end = await harness.runToEnd(arn, { resolve: payAfterAnHour('PROMISE') });
+    await harness.runUntilAwaiting(arn, AWAIT.OVERDUE_NOTICE);
+    const retriedAt = harness.clock.now();
+    await harness.advanceTo(START + 4 * DAY);
 
     // Assess
-    expect(end).toMatchObject({ status: 'FAILED', error: 'UnknownResolution' });
-    expect(harness.entered(arn).at(-1)?.[0]).toBe('Unknown resolution');
-    expect(harness.callsOf('CloseCase')).toEqual([]);
+    const [first, retry] = harness.callsIn(AWAIT.OVERDUE_NOTICE);
+    expect(retry?.calledAt).toBe(retriedAt);
+    expect(retriedAt).toBeGreaterThan(START);
+    expect(retry?.payload.at).toBe(first?.payload.at);
+    expect(harness.enteredTimes(arn, SEND.FIRST_COLLECTION)).toEqual([
+      retriedAt + NOTICE_WAIT_SECONDS * SECOND,
+    ]);
   });
+});
+
+/** Every callback task, a scenario that reaches it, and where its timeout leads. */
+const TIMEOUTS: Array<[string, ScenarioName, string]> = [
+  [AWAIT.OVERDUE_NOTICE, 'written off', SEND.FIRST_COLLECTION],
+  [AWAIT.FIRST_COLLECTION, 'written off', SEND.SECOND_COLLECTION],
+  [AWAIT.SECOND_COLLECTION, 'written off', SEND.CREDIT_PRE_NOTICE],
+  [AWAIT.CREDIT_PRE_NOTICE, 'written off', 'Report to credit bureau'],
+  [AWAIT.SOFT_REMINDERS, 'written off', SEND.SOFT_REMINDERS],
+  [AWAIT_REVIEW, 'legal', 'Remind ops of the pending legal review'],
+  [AWAIT_OUTCOME, 'legal', PREPARE_OUTCOME],
+  [AWAIT_PROMISE, 'promise broken', 'Was the promise kept?'],
+  [AWAIT_INSTALMENT, 'plan', 'Was the instalment paid?'],
+  [HOLD, 'dispute upheld', 'Alert ops: the dispute ruling is overdue'],
+];
+const CALLBACK_TASKS = TIMEOUTS.map(([state, scenario]) => [state, scenario] as [string, ScenarioName]);
+
+describe('timeouts', () => {
+  it.each(TIMEOUTS)(
+    '%s (%s): still waiting 1 ms before its deadline; at the deadline it times out into "%s", $.timeout added, the input kept',
+    async (state, scenario, next) => {
+      // Prepare
+      const { harness, arn } = await reach(scenario, state);
+      const call = harness.callsIn(state).at(-1) as StepCall;
+      const deadline = call.calledAt + (call.payload.timeoutSeconds ?? Number.NaN) * SECOND;
+      const input = harness.inputsOf(arn, state).at(-1);
+      const token = harness.currentToken(arn);
+      const scheduled = harness.history(arn).findLast((event) => event.type === 'TaskScheduled');
+
+      // Act
+      await harness.advanceTo(deadline - 1);
+      const before = { awaiting: harness.awaiting(arn), token: harness.currentToken(arn) };
+      await harness.advanceTo(deadline);
+
+      // Assess
+      expect(before).toEqual({ awaiting: state, token });
+      expect(scheduled?.taskScheduledEventDetails).toMatchObject({
+        resource: 'invoke.waitForTaskToken',
+        timeoutInSeconds: call.payload.timeoutSeconds,
+      });
+      const timedOut = harness.history(arn).findLast((event) => event.type === 'TaskTimedOut');
+      expect(timedOut?.timestamp).toEqual(new Date(deadline));
+      expect(timedOut?.taskTimedOutEventDetails?.error).toBe('States.Timeout');
+      const after = harness.statesAfter(arn, state).at(-1);
+      expect(after).toBe(next);
+      expect(harness.enteredTimes(arn, next).at(-1)).toBe(deadline);
+      expect(harness.inputsOf(arn, next).at(-1)).toEqual({
+        ...record(input),
+        timeout: expect.objectContaining({ Error: 'States.Timeout' }),
+      });
+      // The token died with the timeout: a payment now finds it stale.
+      expect(() => harness.engine.sendTaskSuccess({ taskToken: token, output: '{"kind":"PAID"}' })).toThrow(
+        TaskTimedOut,
+      );
+    },
+  );
+});
+
+/** What "What happened to the case?" does with each kind the API (or a check) can send. */
+const ROUTES: Array<[string, string]> = [
+  ['PAID', 'Close case'],
+  ['RETURNED', 'Close case'],
+  ['CANCELLED', 'Cancel case'],
+  ['WRITTEN_OFF', 'Write off the debt'],
+  ['PROMISE', 'Prepare the wait for the promised payment'],
+  ['PLAN', 'Prepare the wait for the next instalment'],
+  ['DISPUTE', 'Flag the credit report as disputed'],
+  ['DISPUTE_REJECTED', 'Lift the dispute flag'],
+  ['LEGAL_APPROVED', 'Start legal action'],
+  ['LEGAL_DECLINED', SEND.SOFT_REMINDERS],
+  ['NONE', RESUME],
+];
+
+describe('What happened to the case?', () => {
+  it('the table below routes every resolution kind the domain knows, and NONE (a check that found nothing)', () => {
+    // Prepare
+    const known = [...RESOLUTION_KINDS, 'NONE'];
+
+    // Act
+    const routed = ROUTES.map(([resolution]) => resolution);
+
+    // Assess
+    expect([...routed].sort()).toEqual([...known].sort());
+  });
+
+  it.each(ROUTES)(
+    '%s an hour after the notice goes to "%s" at once, with the resolution at $.resolution',
+    async (resolution, next) => {
+      // Prepare
+      const harness = new WorkflowHarness();
+      const arn = await harness.start();
+      await harness.runUntilAwaiting(arn, AWAIT.OVERDUE_NOTICE);
+      await harness.advanceTo(START + HOUR);
+
+      // Act
+      await harness.resolve(arn, { kind: resolution });
+
+      // Assess
+      expect(harness.statesAfter(arn, WHAT)).toEqual([next]);
+      expect(harness.enteredTimes(arn, next)[0]).toBe(START + HOUR);
+      expect(harness.inputsOf(arn, next)[0]).toMatchObject({
+        caseId: CASE_ID,
+        resolution: { kind: resolution },
+      });
+      const [call] = harness.callsIn(next);
+      expect(call?.payload).toMatchObject({ caseId: CASE_ID, at: iso(START + HOUR) });
+      expect(harness.describe(arn).status).not.toBe('FAILED');
+    },
+  );
+
+  it.each(['CLOSED', 'KEPT', 'paid'])(
+    'an unknown kind (%s) stops the execution with UnknownResolution instead of guessing',
+    async (resolution) => {
+      // Prepare
+      const harness = new WorkflowHarness();
+
+      // Act
+      const arn = await harness.start();
+      const end = await harness.runToEnd(arn, { resolve: on(AWAIT.OVERDUE_NOTICE, HOUR, resolution) });
+
+      // Assess
+      expect(end).toMatchObject({
+        status: 'FAILED',
+        error: 'UnknownResolution',
+        cause: 'The case was resumed with a resolution kind this workflow does not handle.',
+      });
+      expect(harness.path(arn).slice(-2)).toEqual([WHAT, 'Unknown resolution']);
+      expect(harness.callsOf('CloseCase')).toEqual([]);
+    },
+  );
+
+  it.each<[string, JsonValue]>([
+    ['an empty resolution', {}],
+    ['a resolution without a kind', { status: 'PAID' }],
+    ['a null resolution', null],
+  ])(
+    '%s stops the execution with UnknownResolution (the first rule), not an invalid-path States.Runtime',
+    async (_label, output) => {
+      // Prepare
+      const harness = new WorkflowHarness();
+      const arn = await harness.start();
+      await harness.runUntilAwaiting(arn, AWAIT.OVERDUE_NOTICE);
+      await harness.advanceTo(START + HOUR);
+
+      // Act
+      await harness.resolve(arn, output);
+
+      // Assess
+      expect(harness.describe(arn)).toMatchObject({
+        status: 'FAILED',
+        error: 'UnknownResolution',
+        stopDate: new Date(START + HOUR),
+      });
+      expect(harness.path(arn).slice(-2)).toEqual([WHAT, 'Unknown resolution']);
+      expect(harness.inputsOf(arn, 'Unknown resolution')).toEqual([
+        expect.objectContaining({ caseId: CASE_ID, resolution: output }),
+      ]);
+      expect(harness.history(arn).at(-1)?.executionFailedEventDetails).toEqual({
+        error: 'UnknownResolution',
+        cause: 'The case was resumed with a resolution kind this workflow does not handle.',
+      });
+      expect(harness.calls.map((call) => call.step)).toEqual([
+        'BeginCase',
+        'SendStageContact',
+        'AwaitResolution',
+      ]);
+    },
+  );
 
   it.each<[string, string[]]>([
-    ['PAID', ['Close case', 'Announce case resolved', 'Case resolved']],
-    ['CLOSED', ['Case closed elsewhere']],
+    ['PAID', CLOSING_TAIL],
+    ['CANCELLED', CANCELLING_TAIL],
   ])(
     'contact SKIPPED and the await step answers its own token at once (%s, before its invoke returns): no wait',
-    async (kind, tail) => {
-      // Prepare: what the steps do for a case that closed while the workflow was busy
+    async (resolution, tail) => {
+      // Prepare: what the steps do for a case that changed while the workflow was busy
       const holder: { harness?: WorkflowHarness } = {};
       const answerAtOnce: StepScript = ({ payload }) => {
         holder.harness?.engine.sendTaskSuccess({
           taskToken: payload.token ?? '',
-          output: JSON.stringify({ kind }),
+          output: JSON.stringify({ kind: resolution }),
         });
         return { return: null };
       };
       const harness = new WorkflowHarness({
         steps: {
           SendStageContact: () => ({
-            return: { outcome: 'SKIPPED', waitSeconds: NOTICE_WAIT_SECONDS, deferUntil: null },
+            return: {
+              outcome: 'SKIPPED',
+              waitSeconds: NOTICE_WAIT_SECONDS,
+              deferUntil: null,
+              resumeStage: null,
+              continueAsNew: false,
+            },
           }),
           AwaitResolution: answerAtOnce,
         },
@@ -235,30 +727,79 @@ describe('happy path', () => {
       // Assess
       expect(harness.describe(arn)).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(START) });
       const entered = harness.entered(arn);
-      expect(entered.slice(entered.findIndex(([name]) => name === AWAIT_AFTER_NOTICE))).toEqual(
-        [AWAIT_AFTER_NOTICE, 'How was the case resolved?', ...tail].map((name) => [name, T0]),
+      expect(entered.slice(entered.findIndex(([name]) => name === AWAIT.OVERDUE_NOTICE))).toEqual(
+        [AWAIT.OVERDUE_NOTICE, WHAT, ...tail].map((name) => [name, T0]),
       );
-      const types = harness.trace(arn).filter((line) => line.endsWith(AWAIT_AFTER_NOTICE));
-      expect(types).toEqual([
-        `${T0} TaskStateEntered ${AWAIT_AFTER_NOTICE}`,
-        `${T0} TaskScheduled ${AWAIT_AFTER_NOTICE}`,
-        `${T0} TaskStarted ${AWAIT_AFTER_NOTICE}`,
-        `${T0} TaskSucceeded ${AWAIT_AFTER_NOTICE}`,
-        `${T0} TaskStateExited ${AWAIT_AFTER_NOTICE}`,
-      ]);
+      expect(harness.trace(arn).filter((line) => line.endsWith(AWAIT.OVERDUE_NOTICE))).toEqual(
+        ['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited'].map(
+          (type) => `${T0} ${type} ${AWAIT.OVERDUE_NOTICE}`,
+        ),
+      );
     },
   );
-});
 
-describe('timeouts and the soft reminders', () => {
-  it('a payment that lands between the write-off decision and the write-off closes the case as paid', async () => {
-    // Prepare: the write-off step finds the case already RESOLVED and writes nothing
-    const harness = new WorkflowHarness({
-      steps: {
-        SendStageContact: writeOffContacts(),
-        WriteOffCase: ({ payload }) => ({ return: closedDetail(payload) }),
-      },
-    });
+  it.each<[string, string, string[], string[], CreditReportAction]>([
+    [
+      'a payment',
+      'RESOLVED',
+      [
+        'Close case',
+        'Was the account restriction lifted?',
+        'Announce account restriction lifted',
+        'Announce case resolved',
+        SETTLE,
+        'Was the credit report settled?',
+        'Announce credit report settled',
+        'Case resolved',
+      ],
+      ['Account Restriction Lifted', 'Case Resolved', 'Credit Report Updated'],
+      'SETTLE',
+    ],
+    [
+      'an upheld dispute',
+      'CANCELLED',
+      [
+        'Cancel case',
+        'Was the restriction lifted after cancelling?',
+        'Announce account restriction lifted after cancelling',
+        'Announce case cancelled',
+        DELETE,
+        'Was the credit report deleted?',
+        'Announce credit report deleted',
+        'Case cancelled',
+      ],
+      ['Account Restriction Lifted', 'Case Cancelled', 'Credit Report Deleted'],
+      'DELETE',
+    ],
+  ])(
+    '%s that lands between the write-off decision and the write-off: the write-off finds the case %s and the case ends as that',
+    async (_race, status, tail, announced, action) => {
+      // Prepare: the write-off step finds the case already closed and writes nothing
+      const harness = new WorkflowHarness({ steps: { WriteOffCase: closing(status, false) } });
+
+      // Act
+      const arn = await harness.start();
+      const end = await harness.runToEnd(arn);
+
+      // Assess
+      expect(end).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(START + 180 * DAY) });
+      expect(harness.path(arn).slice(-(tail.length + 2))).toEqual([
+        'Write off the debt',
+        'Was the debt written off?',
+        ...tail,
+      ]);
+      expect(harness.publishedTypes()).not.toContain('Case Written Off');
+      expect(harness.publishedTypes().slice(-3)).toEqual(announced);
+      expect(
+        harness.callsOf('UpdateCreditReport').map((call) => [call.payload.action, call.returned]),
+      ).toEqual([[action, expect.objectContaining({ outcome: 'DONE', changed: true })]]);
+      expect(harness.callsOf(status === 'RESOLVED' ? 'CancelCase' : 'CloseCase')).toEqual([]);
+    },
+  );
+
+  it('a write-off that finds the case in a status this workflow does not know (ARCHIVED) ends as "Case closed elsewhere", announcing nothing', async () => {
+    // Prepare: every status the domain has today is routed above; this is the Choice's Default
+    const harness = new WorkflowHarness({ steps: { WriteOffCase: closing('ARCHIVED', false) } });
 
     // Act
     const arn = await harness.start();
@@ -266,294 +807,1232 @@ describe('timeouts and the soft reminders', () => {
 
     // Assess
     expect(end.status).toBe('SUCCEEDED');
-    expect(
-      harness
-        .entered(arn)
-        .map(([state]) => state)
-        .slice(-5),
-    ).toEqual([
+    expect(harness.path(arn).slice(-3)).toEqual([
       'Write off the debt',
       'Was the debt written off?',
-      'Close case',
-      'Announce case resolved',
-      'Case resolved',
+      'Case closed elsewhere',
     ]);
-    expect(harness.published().map((event) => event.DetailType)).toEqual(['Case Opened', 'Case Resolved']);
+    expect(harness.publishedTypes().at(-1)).toBe('Account Restriction Requested');
+    expect(harness.callsOf('UpdateCreditReport')).toEqual([]);
   });
+});
 
-  it("the notice's await times out exactly after waitSeconds and the soft reminder starts at that instant", async () => {
+describe('promises', () => {
+  it.each(LADDER_STAGES)(
+    'a promise during %s, broken: checked when the promise ends, the ladder resumes that stage with the rest of its wait',
+    async (stage) => {
+      // Prepare
+      const harness = new WorkflowHarness();
+      const arn = await harness.start();
+      await harness.runUntilAwaiting(arn, AWAIT[stage]);
+      const stageStart = STAGE_STARTS[stage];
+      const wait = STAGE_WAIT_SECONDS[stage] * SECOND;
+      const promisedAt = stageStart + HOUR;
+      await harness.advanceTo(promisedAt);
+
+      // Act
+      await harness.resolve(arn, { kind: 'PROMISE' });
+      await harness.advanceTo(stageStart + PROMISE_WAIT_SECONDS * SECOND + wait - 1);
+      const nextBefore = harness.enteredTimes(arn, AFTER_STAGE[stage]).length;
+      await harness.advanceTo(stageStart + PROMISE_WAIT_SECONDS * SECOND + wait);
+
+      // Assess
+      const path = harness.path(arn);
+      expect(path.slice(path.lastIndexOf(WHAT), path.lastIndexOf(WHAT) + 9)).toEqual([
+        WHAT,
+        'Prepare the wait for the promised payment',
+        AWAIT_PROMISE,
+        'Was the promise kept?',
+        'Did the promise hold?',
+        RESUME,
+        WHERE,
+        AWAIT[stage],
+        AFTER_STAGE[stage],
+      ]);
+      const brokenAt = promisedAt + PROMISE_WAIT_SECONDS * SECOND;
+      expect(harness.callsIn(AWAIT_PROMISE).map((call) => call.payload)).toEqual([
+        expect.objectContaining({
+          awaiting: 'PROMISE',
+          at: iso(promisedAt),
+          timeoutSeconds: PROMISE_WAIT_SECONDS,
+        }),
+      ]);
+      expect(harness.callsIn('Was the promise kept?').map((call) => call.payload)).toEqual([
+        { caseId: CASE_ID, arrangement: 'PROMISE', at: iso(brokenAt) },
+      ]);
+      expect(harness.callsIn(RESUME).map((call) => [call.payload, call.returned])).toEqual([
+        [
+          { caseId: CASE_ID, at: iso(brokenAt) },
+          expect.objectContaining({
+            outcome: 'RESUMED',
+            resumeStage: stage,
+            waitSeconds: (wait - HOUR) / SECOND,
+          }),
+        ],
+      ]);
+      const resumedWait = harness.callsIn(AWAIT[stage]).find((call) => call.calledAt === brokenAt);
+      expect(resumedWait?.payload).toMatchObject({
+        awaiting: 'LADDER',
+        at: iso(brokenAt),
+        timeoutSeconds: (wait - HOUR) / SECOND,
+      });
+      // The pause moved the next stage by exactly the promise's wait.
+      expect(nextBefore).toBe(stage === 'SOFT_REMINDERS' ? 1 : 0);
+      expect(harness.enteredTimes(arn, AFTER_STAGE[stage]).at(-1)).toBe(
+        stageStart + wait + PROMISE_WAIT_SECONDS * SECOND,
+      );
+    },
+  );
+
+  it('kept: a payment during the promised wait closes the case at once, without checking the promise', async () => {
     // Prepare
     const harness = new WorkflowHarness();
     const arn = await harness.start();
-    const token = harness.currentToken(arn);
 
     // Act
-    await harness.advanceTo(NOTICE_DEADLINE - SECOND);
-    const oneSecondBefore = {
-      status: harness.describe(arn).status,
-      awaiting: harness.awaiting(arn),
-      softReminders: harness.callsIn('Send soft reminder').length,
-    };
-    await harness.advanceTo(NOTICE_DEADLINE);
-
-    // Assess
-    expect(oneSecondBefore).toEqual({ status: 'RUNNING', awaiting: AWAIT_AFTER_NOTICE, softReminders: 0 });
-    const scheduled = harness
-      .history(arn)
-      .filter((event) => event.type === 'TaskScheduled')
-      .map((event) => event.taskScheduledEventDetails);
-    expect(scheduled[3]).toMatchObject({ resource: 'invoke.waitForTaskToken', timeoutInSeconds: 259_200 });
-    const trace = harness.trace(arn);
-    expect(trace.slice(trace.indexOf(`${T0} TaskSubmitted ${AWAIT_AFTER_NOTICE}`))).toEqual([
-      `${T0} TaskSubmitted ${AWAIT_AFTER_NOTICE}`,
-      `3d 00:00:00.000 TaskTimedOut ${AWAIT_AFTER_NOTICE}`,
-      `3d 00:00:00.000 TaskStateExited ${AWAIT_AFTER_NOTICE}`,
-      ...task('3d 00:00:00.000', 'Send soft reminder'),
-      ...choice('3d 00:00:00.000', 'Are the soft reminders over?'),
-      `3d 00:00:00.000 TaskStateEntered ${AWAIT_SOFT}`,
-      `3d 00:00:00.000 TaskScheduled ${AWAIT_SOFT}`,
-      `3d 00:00:00.000 TaskStarted ${AWAIT_SOFT}`,
-      `3d 00:00:00.000 TaskSubmitted ${AWAIT_SOFT}`,
-    ]);
-    const timedOut = harness.history(arn).find((event) => event.type === 'TaskTimedOut');
-    expect(timedOut?.taskTimedOutEventDetails?.error).toBe('States.Timeout');
-    expect(harness.callsIn('Send soft reminder').map((call) => call.payload)).toEqual([
-      { caseId: CASE_ID, stage: 'SOFT_REMINDERS', at: iso(NOTICE_DEADLINE) },
-    ]);
-    // A payment that arrives after the timeout finds the token dead (the adapter treats it as stale).
-    expect(() => harness.engine.sendTaskSuccess({ taskToken: token, output: '{"kind":"PAID"}' })).toThrow(
-      TaskTimedOut,
-    );
-  });
-
-  it('monthly soft reminders (waits over 25 days fire on time) until WRITE_OFF_DUE: written off and announced', async () => {
-    // Prepare: the contact step's own rule, a reminder every 30 days until day 180 (POLICY.md)
-    const writeOffAt = START + 180 * DAY;
-    const contacts: StepScript = ({ payload }) => {
-      if (payload.stage !== 'SOFT_REMINDERS') return sent(NOTICE_WAIT_SECONDS);
-      const at = Date.parse(payload.at);
-      if (at >= writeOffAt) return writeOffDue();
-      return sent(Math.min(SOFT_REMINDER_WAIT_SECONDS, Math.ceil((writeOffAt - at) / SECOND)));
-    };
-    const harness = new WorkflowHarness({ steps: { SendStageContact: contacts } });
-    const arn = await harness.start();
-
-    // Act
-    await harness.advanceTo(START + 33 * DAY - SECOND);
-    const remindersBeforeDay33 = harness.callsIn('Send soft reminder').length;
-    await harness.advanceTo(START + 33 * DAY);
-    const remindersAtDay33 = harness.callsIn('Send soft reminder').length;
-    await harness.advanceTo(START + 200 * DAY);
-
-    // Assess
-    expect(remindersBeforeDay33).toBe(1);
-    expect(remindersAtDay33).toBe(2);
-    const days = (instants: number[]) => instants.map((instant) => (instant - START) / DAY);
-    expect(days(harness.enteredTimes(arn, 'Send soft reminder'))).toEqual([3, 33, 63, 93, 123, 153, 180]);
-    const events = harness.history(arn);
-    expect(days(events.filter((e) => e.type === 'TaskTimedOut').map((e) => e.timestamp.getTime()))).toEqual([
-      3, 33, 63, 93, 123, 153, 180,
-    ]);
-    expect(harness.callsOf('AwaitResolution').map((call) => call.payload.timeoutSeconds)).toEqual([
-      NOTICE_WAIT_SECONDS,
-      ...Array(5).fill(SOFT_REMINDER_WAIT_SECONDS),
-      27 * 86_400,
-    ]);
-    expect(harness.entered(arn).slice(-6)).toEqual([
-      ['Send soft reminder', '180d 00:00:00.000'],
-      ['Are the soft reminders over?', '180d 00:00:00.000'],
-      ['Write off the debt', '180d 00:00:00.000'],
-      ['Was the debt written off?', '180d 00:00:00.000'],
-      ['Announce case written off', '180d 00:00:00.000'],
-      ['Case written off', '180d 00:00:00.000'],
-    ]);
-    const execution = harness.describe(arn);
-    expect(execution.status).toBe('SUCCEEDED');
-    expect(execution.stopDate).toEqual(new Date(writeOffAt));
-    expect(harness.callsOf('WriteOffCase').map((call) => call.payload)).toEqual([
-      { caseId: CASE_ID, at: iso(writeOffAt) },
-    ]);
-    expect(harness.published().map(({ DetailType, Detail }) => ({ DetailType, Detail }))).toEqual([
-      { DetailType: 'Case Opened', Detail: openedDetail({ caseId: CASE_ID, at: iso(START) }) },
-      { DetailType: 'Case Written Off', Detail: writtenOffDetail({ caseId: CASE_ID, at: iso(writeOffAt) }) },
-    ]);
-  });
-
-  it("a retried await counts its timeout from the retry (the step's own `at + timeoutSeconds` is earlier)", async () => {
-    // Prepare
-    const harness = new WorkflowHarness({
-      faults: { [AWAIT_AFTER_NOTICE]: [{ fail: 'Lambda.ServiceException' }] },
+    const end = await harness.runToEnd(arn, {
+      resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PROMISE'), on(AWAIT_PROMISE, 2 * DAY, 'PAID')],
     });
 
-    // Act
+    // Assess
+    expect(end).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(START + HOUR + 2 * DAY) });
+    expect(harness.path(arn).slice(harness.path(arn).indexOf(AWAIT_PROMISE))).toEqual([
+      AWAIT_PROMISE,
+      WHAT,
+      ...CLOSING_TAIL,
+    ]);
+    expect(harness.callsOf('CheckArrangement')).toEqual([]);
+  });
+
+  it('the check finds news (paid at the deadline): "Did the promise hold?" hands it to "What happened to the case?"', async () => {
+    // Prepare
+    const harness = new WorkflowHarness({ steps: { CheckArrangement: () => kind('PAID') } });
     const arn = await harness.start();
-    await harness.runUntilAwaiting(arn, AWAIT_AFTER_NOTICE);
-    const retriedAt = harness.clock.now();
-    await harness.advanceTo(START + 4 * DAY);
+
+    // Act
+    const end = await harness.runToEnd(arn, { resolve: on(AWAIT.OVERDUE_NOTICE, HOUR, 'PROMISE') });
 
     // Assess
-    const [first, retry] = harness.callsIn(AWAIT_AFTER_NOTICE);
-    expect(retry?.calledAt).toBe(retriedAt);
-    expect(retriedAt).toBeGreaterThan(START);
-    expect(retry?.payload.at).toBe(first?.payload.at);
-    expect(harness.enteredTimes(arn, 'Send soft reminder')).toEqual([
-      retriedAt + NOTICE_WAIT_SECONDS * SECOND,
+    expect(end.status).toBe('SUCCEEDED');
+    expect(harness.statesAfter(arn, 'Did the promise hold?')).toEqual([WHAT]);
+    expect(harness.statesAfter(arn, WHAT)).toEqual([
+      'Prepare the wait for the promised payment',
+      'Close case',
+    ]);
+    expect(harness.callsOf('ResumeLadder')).toEqual([]);
+  });
+});
+
+describe('plans', () => {
+  it('each instalment kept loops back to the next; a broken one resumes the ladder with the rest of its wait', async () => {
+    // Prepare
+    const harness = new WorkflowHarness({
+      steps: { CheckArrangement: sequence(kind('KEPT'), kind('KEPT'), kind('BROKEN')) },
+    });
+    const arn = await harness.start();
+    const wait = INSTALMENT_WAIT_SECONDS * SECOND;
+
+    // Act
+    await harness.runUntilAwaiting(arn, AWAIT_INSTALMENT, {
+      resolve: on(AWAIT.OVERDUE_NOTICE, HOUR, 'PLAN'),
+    });
+    await harness.advanceTo(START + HOUR + 3 * wait + NOTICE_WAIT_SECONDS * SECOND - HOUR);
+
+    // Assess
+    const checks = [1, 2, 3].map((n) => START + HOUR + n * wait);
+    expect(harness.enteredTimes(arn, 'Was the instalment paid?')).toEqual(checks);
+    expect(harness.callsIn('Was the instalment paid?').map((call) => call.payload)).toEqual(
+      checks.map((at) => ({ caseId: CASE_ID, arrangement: 'PLAN', at: iso(at) })),
+    );
+    expect(harness.statesAfter(arn, 'Does the plan hold?')).toEqual([
+      'Prepare the wait for the next instalment',
+      'Prepare the wait for the next instalment',
+      RESUME,
+    ]);
+    expect(harness.callsIn(AWAIT_INSTALMENT).map((call) => call.payload.awaiting)).toEqual([
+      'PLAN',
+      'PLAN',
+      'PLAN',
+    ]);
+    expect(harness.statesAfter(arn, WHERE)).toEqual([AWAIT.OVERDUE_NOTICE]);
+    expect(harness.callsIn(AWAIT.OVERDUE_NOTICE).at(-1)?.payload.timeoutSeconds).toBe(
+      NOTICE_WAIT_SECONDS - 3600,
+    );
+    expect(harness.enteredTimes(arn, SEND.FIRST_COLLECTION)).toEqual([
+      START + 3 * wait + NOTICE_WAIT_SECONDS * SECOND,
+    ]);
+    expect(harness.callsOf('SendStageContact')).toHaveLength(2);
+  });
+
+  it('paid in full during the plan: closed (the scenario "plan")', async () => {
+    // Prepare, Act
+    const { harness, arn, end } = await runScenario('plan');
+
+    // Assess
+    expect(end).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(START + HOUR + 33 * DAY) });
+    expect(harness.statesAfter(arn, AWAIT_INSTALMENT)).toEqual(['Was the instalment paid?', WHAT]);
+    expect(harness.statesAfter(arn, WHAT)).toEqual([
+      'Prepare the wait for the next instalment',
+      'Close case',
+    ]);
+  });
+
+  it('the instalment check finds news (a dispute): "Does the plan hold?" hands it to "What happened to the case?"', async () => {
+    // Prepare
+    const harness = new WorkflowHarness({ steps: { CheckArrangement: () => kind('DISPUTE') } });
+    const arn = await harness.start();
+
+    // Act
+    await harness.runUntilAwaiting(arn, HOLD, { resolve: on(AWAIT.OVERDUE_NOTICE, HOUR, 'PLAN') });
+
+    // Assess
+    expect(harness.statesAfter(arn, 'Does the plan hold?')).toEqual([WHAT]);
+    expect(harness.statesAfter(arn, WHAT)).toEqual([
+      'Prepare the wait for the next instalment',
+      'Flag the credit report as disputed',
     ]);
   });
 });
 
-describe('deferred contacts', () => {
-  it('a DEFERRED overdue notice waits until deferUntil, is sent again at exactly that instant, and the wait counts from then', async () => {
-    // Prepare: 10:00 UTC is 18:00 in Shanghai; pretend the window opens at 00:00 UTC (08:00 there)
-    const deferUntil = Date.parse('2026-03-03T00:00:00.000Z');
-    const harness = new WorkflowHarness({
-      steps: {
-        SendStageContact: sequence(
-          deferred(deferUntil, NOTICE_WAIT_SECONDS),
-          sent(NOTICE_WAIT_SECONDS),
-          sent(SOFT_REMINDER_WAIT_SECONDS),
-        ),
-      },
-    });
+describe('disputes', () => {
+  it('before any report: nothing flagged or announced, no contact during the hold, ops alerted when the ruling is overdue (30 d, then every 7 d); rejected: the ladder resumes', async () => {
+    // Prepare
+    const harness = new WorkflowHarness();
     const arn = await harness.start();
+    await harness.runUntilAwaiting(arn, HOLD, { resolve: on(AWAIT.OVERDUE_NOTICE, HOUR, 'DISPUTE') });
+    const contactsBefore = harness.callsOf('SendStageContact').length;
 
     // Act
-    await harness.advanceTo(deferUntil - SECOND);
-    const callsBefore = harness.callsIn('Send overdue notice').length;
-    await harness.advanceTo(deferUntil);
-    const awaitingAtDeferUntil = harness.awaiting(arn);
-    await harness.advanceTo(deferUntil + NOTICE_WAIT_SECONDS * SECOND);
+    await harness.advanceTo(START + HOUR + 40 * DAY);
+    const contactsDuringHold = harness.callsOf('SendStageContact').length - contactsBefore;
+    await harness.resolve(arn, { kind: 'DISPUTE_REJECTED' });
+    await harness.advanceTo(START + 43 * DAY + HOUR);
 
     // Assess
-    expect(callsBefore).toBe(1);
-    expect(awaitingAtDeferUntil).toBe(AWAIT_AFTER_NOTICE);
-    const at14h = offset(deferUntil);
-    expect(at14h).toBe('0d 14:00:00.000');
-    expect(harness.entered(arn)).toEqual([
-      ['Open case', T0],
-      ['Announce case opened', T0],
-      ['Send overdue notice', T0],
-      ['Is the overdue notice deferred?', T0],
-      ['Wait for the contact window before the overdue notice', T0],
-      ['Send overdue notice', at14h],
-      ['Is the overdue notice deferred?', at14h],
-      [AWAIT_AFTER_NOTICE, at14h],
-      ['Send soft reminder', '3d 14:00:00.000'],
-      ['Are the soft reminders over?', '3d 14:00:00.000'],
-      [AWAIT_SOFT, '3d 14:00:00.000'],
+    expect(contactsDuringHold).toBe(0);
+    expect(harness.statesAfter(arn, 'Was the credit report flagged?')).toEqual([
+      'Prepare the wait for the dispute ruling',
     ]);
     expect(
-      harness.callsIn('Send overdue notice').map(({ calledAt, payload }) => ({ calledAt, payload })),
+      harness.callsOf('UpdateCreditReport').map((call) => [call.state, call.payload.action, call.returned]),
     ).toEqual([
-      { calledAt: START, payload: { caseId: CASE_ID, stage: 'OVERDUE_NOTICE', at: iso(START) } },
-      { calledAt: deferUntil, payload: { caseId: CASE_ID, stage: 'OVERDUE_NOTICE', at: iso(deferUntil) } },
+      [FLAG, 'FLAG', expect.objectContaining({ outcome: 'SKIPPED', changed: false })],
+      [UNFLAG, 'UNFLAG', expect.objectContaining({ outcome: 'SKIPPED', changed: false })],
     ]);
-    const wait = harness.history(arn).find((event) => event.type === 'WaitStateExited');
-    expect(wait?.timestamp).toEqual(new Date(deferUntil));
+    expect(harness.callsIn(HOLD).map((call) => [call.payload.awaiting, call.payload.timeoutSeconds])).toEqual(
+      [
+        ['DISPUTE', 30 * 86_400],
+        ['DISPUTE', 7 * 86_400],
+        ['DISPUTE', 7 * 86_400],
+      ],
+    );
+    expect(
+      harness.alerts().map(({ state, calledAt, topicArn, subject, message }) => ({
+        state,
+        at: offset(calledAt),
+        topicArn,
+        subject,
+        message,
+      })),
+    ).toEqual(
+      [30, 37].map((day) => ({
+        state: 'Alert ops: the dispute ruling is overdue',
+        at: `${day}d 01:00:00.000`,
+        topicArn: OPS_TOPIC,
+        subject: 'Dispute ruling overdue',
+        message: `The dispute on case ${CASE_ID} is past its ruling deadline: rule on it (POST disputes/resolution on the case).`,
+      })),
+    );
+    expect(harness.statesAfter(arn, 'Alert ops: the dispute ruling is overdue')).toEqual([
+      'Prepare the wait for the dispute ruling',
+      'Prepare the wait for the dispute ruling',
+    ]);
+    expect(harness.statesAfter(arn, 'Was the dispute flag lifted?')).toEqual([RESUME]);
+    expect(harness.publishedTypes()).toEqual(['Case Opened']);
+    // The notice had 71 h left when the dispute paused it: the first collection runs 71 h after the ruling.
+    expect(harness.enteredTimes(arn, SEND.FIRST_COLLECTION)).toEqual([START + 40 * DAY + HOUR + 71 * HOUR]);
   });
 
-  it('a DEFERRED soft reminder waits until deferUntil and is sent again at exactly that instant', async () => {
-    // Prepare
-    const deferUntil = NOTICE_DEADLINE + 14 * HOUR;
-    const soft = sequence(deferred(deferUntil, SOFT_REMINDER_WAIT_SECONDS), sent(SOFT_REMINDER_WAIT_SECONDS));
-    const contacts: StepScript = (call) =>
-      call.payload.stage === 'SOFT_REMINDERS' ? soft(call) : sent(NOTICE_WAIT_SECONDS);
-    const harness = new WorkflowHarness({ steps: { SendStageContact: contacts } });
-    const arn = await harness.start();
-
-    // Act
-    await harness.advanceTo(deferUntil - SECOND);
-    const callsBefore = harness.callsIn('Send soft reminder').length;
-    await harness.advanceTo(deferUntil);
+  it('with a filed report: flagged and announced; rejected: restored and announced, the soft reminders resume; then paid: settled and lifted, each announced', async () => {
+    // Prepare, Act
+    const { harness, arn, end } = await runScenario('dispute rejected');
 
     // Assess
-    expect(callsBefore).toBe(1);
-    expect(harness.entered(arn).slice(-7)).toEqual([
-      [AWAIT_AFTER_NOTICE, T0],
-      ['Send soft reminder', '3d 00:00:00.000'],
-      ['Are the soft reminders over?', '3d 00:00:00.000'],
-      ['Wait for the contact window before the soft reminder', '3d 00:00:00.000'],
-      ['Send soft reminder', '3d 14:00:00.000'],
-      ['Are the soft reminders over?', '3d 14:00:00.000'],
-      [AWAIT_SOFT, '3d 14:00:00.000'],
-    ]);
+    expect(end.status).toBe('SUCCEEDED');
+    const disputedAt = START + 31 * DAY + HOUR;
+    const rejectedAt = disputedAt + 10 * DAY;
     expect(
-      harness.callsIn('Send soft reminder').map(({ calledAt, payload }) => ({ calledAt, payload })),
+      harness
+        .published()
+        .map(({ DetailType, state, publishedAt }) => [DetailType, state, offset(publishedAt)]),
     ).toEqual([
-      {
-        calledAt: NOTICE_DEADLINE,
-        payload: { caseId: CASE_ID, stage: 'SOFT_REMINDERS', at: iso(NOTICE_DEADLINE) },
-      },
-      { calledAt: deferUntil, payload: { caseId: CASE_ID, stage: 'SOFT_REMINDERS', at: iso(deferUntil) } },
+      ['Case Opened', 'Announce case opened', T0],
+      ['Credit Report Filed', 'Announce credit report filed', '31d 00:00:00.000'],
+      ['Account Restriction Requested', 'Announce account restriction requested', '31d 00:00:00.000'],
+      ['Credit Report Updated', 'Announce credit report disputed', offset(disputedAt)],
+      ['Credit Report Updated', 'Announce credit report restored', offset(rejectedAt)],
+      ['Account Restriction Lifted', 'Announce account restriction lifted', offset(rejectedAt + HOUR)],
+      ['Case Resolved', 'Announce case resolved', offset(rejectedAt + HOUR)],
+      ['Credit Report Updated', 'Announce credit report settled', offset(rejectedAt + HOUR)],
     ]);
-    expect(harness.awaiting(arn)).toBe(AWAIT_SOFT);
-    expect(harness.callsOf('AwaitResolution').at(-1)?.payload.timeoutSeconds).toBe(
-      SOFT_REMINDER_WAIT_SECONDS,
-    );
+    const flagged = harness.callsIn(FLAG)[0];
+    expect(flagged?.payload).toEqual({ caseId: CASE_ID, action: 'FLAG', at: iso(disputedAt) });
+    expect(harness.published()[3]?.Detail).toEqual(record(flagged?.returned).detail);
+    const restored = harness.callsIn(UNFLAG);
+    expect(restored.map((call) => call.payload)).toEqual([
+      { caseId: CASE_ID, action: 'UNFLAG', at: iso(rejectedAt) },
+    ]);
+    expect(harness.published()[4]?.Detail).toEqual(record(restored[0]?.returned).detail);
+    const settled = harness.callsIn(SETTLE);
+    expect(settled.map((call) => call.payload)).toEqual([
+      { caseId: CASE_ID, action: 'SETTLE', at: iso(rejectedAt + HOUR) },
+    ]);
+    // The settled report is announced with what the update step says, the resolved case with what "Close case" says.
+    expect(harness.published()[6]?.Detail).toEqual(record(harness.callsIn('Close case')[0]?.returned).detail);
+    expect(harness.published()[7]?.Detail).toEqual(record(settled[0]?.returned).detail);
+    expect(harness.facts()).toMatchObject({
+      status: 'RESOLVED',
+      creditReport: 'SETTLED',
+      accountRestricted: false,
+    });
+    expect(harness.statesAfter(arn, WHERE)).toEqual([AWAIT.SOFT_REMINDERS]);
+    expect(harness.callsIn(AWAIT.SOFT_REMINDERS).at(-1)?.payload.timeoutSeconds).toBe(30 * 86_400 - 3600);
+  });
+
+  it('upheld: the case is cancelled, the report deleted and the restriction lifted, each announced', async () => {
+    // Prepare, Act
+    const { harness, arn, end } = await runScenario('dispute upheld');
+
+    // Assess
+    const upheldAt = START + 31 * DAY + HOUR + 31 * DAY;
+    expect(end).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(upheldAt) });
+    expect(harness.path(arn).slice(harness.path(arn).lastIndexOf(HOLD))).toEqual([
+      HOLD,
+      WHAT,
+      'Cancel case',
+      'Was the restriction lifted after cancelling?',
+      'Announce account restriction lifted after cancelling',
+      'Announce case cancelled',
+      DELETE,
+      'Was the credit report deleted?',
+      'Announce credit report deleted',
+      'Case cancelled',
+    ]);
+    const cancelled = caseDetail({ caseId: CASE_ID, at: iso(upheldAt) }, 'CANCELLED', 'SOFT_REMINDERS');
+    expect(
+      harness
+        .published()
+        .slice(3)
+        .map(({ DetailType, Detail }) => [DetailType, Detail]),
+    ).toEqual([
+      ['Credit Report Updated', expect.objectContaining({ status: 'DISPUTED' })],
+      ['Account Restriction Lifted', cancelled],
+      ['Case Cancelled', cancelled],
+      ['Credit Report Deleted', cancelled],
+    ]);
+    expect(harness.alerts().map((alert) => offset(alert.calledAt))).toEqual(['61d 01:00:00.000']);
+    expect(harness.callsOf('CloseCase')).toEqual([]);
+    expect(harness.callsIn(DELETE).map((call) => call.payload)).toEqual([
+      { caseId: CASE_ID, action: 'DELETE', at: iso(upheldAt) },
+    ]);
+    expect(harness.facts()).toMatchObject({
+      status: 'CANCELLED',
+      creditReport: 'DELETED',
+      accountRestricted: false,
+    });
   });
 });
 
-/** Every Lambda Task state, and a path through it. */
-const LAMBDA_TASKS: Array<[string, PathName]> = [
-  ['Open case', 'paid'],
-  ['Send overdue notice', 'paid'],
-  [AWAIT_AFTER_NOTICE, 'paid'],
-  ['Close case', 'paid'],
-  ['Send soft reminder', 'written off'],
-  [AWAIT_SOFT, 'written off'],
-  ['Write off the debt', 'written off'],
-];
-const CALLBACK_TASKS = [AWAIT_AFTER_NOTICE, AWAIT_SOFT];
-const PUT_EVENTS_TASKS: Array<[string, PathName]> = [
-  ['Announce case opened', 'paid'],
-  ['Announce case resolved', 'paid'],
-  ['Announce case written off', 'written off'],
-];
-
-describe('Retry', () => {
-  it('the tables below name every Task state of the ASL file', () => {
-    // Prepare
-    const definition = JSON.parse(readAslText()) as { States: Record<string, { Type: string }> };
-
-    // Act
-    const tasks = Object.entries(definition.States)
-      .filter(([, state]) => state.Type === 'Task')
-      .map(([name]) => name);
-
-    // Assess
-    expect([...LAMBDA_TASKS, ...PUT_EVENTS_TASKS].map(([name]) => name).sort()).toEqual(tasks.sort());
-  });
-
-  it.each(LAMBDA_TASKS)(
-    '%s: a Lambda.ServiceException once is retried within 2 s (FULL jitter), with the same input',
-    async (state, path) => {
+describe('where the ladder resumes', () => {
+  it.each<[string, string, string, string, PlannedResolution[]]>([
+    ['LEGAL_REVIEW', AWAIT_REVIEW, 'PROMISE', PREPARE_REVIEW, []],
+    ['LEGAL_ACTION', AWAIT_OUTCOME, 'PLAN', PREPARE_OUTCOME, SCENARIOS.legal.resolve],
+  ])(
+    '%s: an arrangement made in "%s" (%s), broken, resumes via "Where does the ladder resume?" at "%s"',
+    async (stage, awaiting, arrangement, target, before) => {
       // Prepare
-      const options = { faults: { [state]: [{ fail: 'Lambda.ServiceException', cause: 'Rate exceeded' }] } };
+      const harness = new WorkflowHarness({ legalReview: true });
+      const arn = await harness.start();
+      await harness.runUntilAwaiting(arn, awaiting, { resolve: before });
+      const at = harness.clock.now() + HOUR;
 
       // Act
-      const { harness, arn, end } = await runPath(path, options);
+      await harness.advanceTo(at);
+      await harness.resolve(arn, { kind: arrangement });
+      await harness.runUntilAwaiting(arn, awaiting);
+
+      // Assess
+      expect(harness.callsIn(RESUME).map((call) => record(call.returned).resumeStage)).toEqual([stage]);
+      expect(harness.statesAfter(arn, WHERE)).toEqual([target]);
+      const path = harness.path(arn);
+      expect(path.slice(path.lastIndexOf(WHERE))).toEqual(
+        stage === 'LEGAL_ACTION'
+          ? [WHERE, target, 'Is it time to continue in a new execution?', awaiting]
+          : [WHERE, target, awaiting],
+      );
+    },
+  );
+
+  it.each<[boolean, string, string]>([
+    [false, AWAIT.SOFT_REMINDERS, SEND.SOFT_REMINDERS],
+    [true, AWAIT_REVIEW, 'Open legal review'],
+  ])(
+    'CREDIT_REPORTED (legal review due: %s): resumed at "Restrict account", which finds the account restricted (ALREADY, not announced again); the threshold decides again',
+    async (legalReview, awaiting, next) => {
+      // Prepare
+      const harness = new WorkflowHarness({
+        legalReview,
+        steps: { ResumeLadder: () => resumed('CREDIT_REPORTED', 1) },
+      });
+      const arn = await harness.start();
+      await harness.runUntilAwaiting(arn, awaiting);
+      const promisedAt = harness.clock.now() + HOUR;
+      await harness.advanceTo(promisedAt);
+
+      // Act
+      await harness.resolve(arn, { kind: 'PROMISE' });
+      await harness.advanceTo(promisedAt + PROMISE_WAIT_SECONDS * SECOND);
+
+      // Assess
+      const brokenAt = promisedAt + PROMISE_WAIT_SECONDS * SECOND;
+      expect(harness.statesAfter(arn, WHERE)).toEqual([RESTRICT]);
+      expect(harness.callsIn(RESTRICT).map((call) => [call.payload.at, call.returned])).toEqual([
+        [iso(START + 31 * DAY), expect.objectContaining({ outcome: 'DONE', legalReview })],
+        [iso(brokenAt), expect.objectContaining({ outcome: 'ALREADY', legalReview })],
+      ]);
+      expect(harness.statesAfter(arn, RESTRICTED)).toEqual([
+        'Announce account restriction requested',
+        THRESHOLD,
+      ]);
+      expect(
+        harness.publishedTypes().filter((type) => type === 'Account Restriction Requested'),
+      ).toHaveLength(1);
+      expect(harness.statesAfter(arn, THRESHOLD)).toEqual([next, next]);
+      expect(harness.enteredTimes(arn, next).at(-1)).toBe(brokenAt);
+      expect(harness.awaiting(arn)).toBe(awaiting);
+    },
+  );
+
+  it('CREDIT_REPORTED after a restriction that did not happen (SKIPPED, the check found nothing): the resumed ladder restricts the account and announces it', async () => {
+    // Prepare: the first restriction found the case busy; the check then found nothing new
+    const harness = new WorkflowHarness({
+      steps: {
+        RestrictAccount: once(restriction({ outcome: 'SKIPPED' }), restriction()),
+        ResumeLadder: () => resumed('CREDIT_REPORTED', 1),
+      },
+    });
+    const arn = await harness.start();
+
+    // Act
+    await harness.runUntilAwaiting(arn, AWAIT.SOFT_REMINDERS);
+
+    // Assess
+    const path = harness.path(arn);
+    expect(path.slice(path.indexOf(RESTRICT))).toEqual([
+      RESTRICT,
+      RESTRICTED,
+      CHECK,
+      WHAT,
+      RESUME,
+      WHERE,
+      RESTRICT,
+      RESTRICTED,
+      'Announce account restriction requested',
+      THRESHOLD,
+      ...SOFT_REMINDER_STATES,
+    ]);
+    expect(harness.callsIn(RESTRICT).map((call) => call.calledAt)).toEqual([
+      START + 31 * DAY,
+      START + 31 * DAY,
+    ]);
+    expect(harness.publishedTypes()).toEqual([
+      'Case Opened',
+      'Credit Report Filed',
+      'Account Restriction Requested',
+    ]);
+    expect(harness.facts().accountRestricted).toBe(true);
+  });
+});
+
+describe('the credit track', () => {
+  it.each<[StepName, string, HarnessOptions, PlannedResolution[], string[]]>([
+    ['ReportToBureau', 'Report to credit bureau', {}, [], ['Case Opened', 'Case Resolved']],
+    [
+      'RestrictAccount',
+      RESTRICT,
+      {},
+      [],
+      ['Case Opened', 'Credit Report Filed', 'Case Resolved', 'Credit Report Updated'],
+    ],
+    [
+      'OpenLegalReview',
+      'Open legal review',
+      { legalReview: true },
+      [],
+      [
+        'Case Opened',
+        'Credit Report Filed',
+        'Account Restriction Requested',
+        'Account Restriction Lifted',
+        'Case Resolved',
+        'Credit Report Updated',
+      ],
+    ],
+    [
+      'StartLegalAction',
+      'Start legal action',
+      { legalReview: true },
+      [on(AWAIT_REVIEW, HOUR, 'LEGAL_APPROVED')],
+      [
+        'Case Opened',
+        'Credit Report Filed',
+        'Account Restriction Requested',
+        'Account Restriction Lifted',
+        'Case Resolved',
+        'Credit Report Updated',
+      ],
+    ],
+  ])(
+    '%s SKIPPED (the case changed under it): nothing announced for it, "Check what happened to the case" routes the news at once',
+    async (step, state, options, resolutions, announced) => {
+      // Prepare: the case was paid just before the step looked
+      const harness = new WorkflowHarness({
+        ...options,
+        steps: { [step]: trackSkipped({ legalReview: false }), CheckCase: () => kind('PAID') },
+      });
+      const arn = await harness.start();
+
+      // Act
+      const end = await harness.runToEnd(arn, { resolve: resolutions });
 
       // Assess
       expect(end.status).toBe('SUCCEEDED');
-      const events = harness.history(arn);
-      const failures = events.filter((event) => event.type === 'TaskFailed');
-      expect(failures.map((event) => event.taskFailedEventDetails)).toEqual([
-        expect.objectContaining({ error: 'Lambda.ServiceException', cause: 'Rate exceeded' }),
+      const path = harness.path(arn);
+      expect(path.slice(path.indexOf(state), path.indexOf(state) + 5)).toEqual([
+        state,
+        expect.stringMatching(/\?$/),
+        CHECK,
+        WHAT,
+        'Close case',
       ]);
-      const [delay, ...more] = retryDelays(events, state);
+      expect(harness.callsIn(CHECK).map((call) => call.payload)).toEqual([
+        { caseId: CASE_ID, awaiting: 'LADDER' },
+      ]);
+      expect(harness.enteredTimes(arn, 'Close case')).toEqual([harness.callsIn(state)[0]?.calledAt]);
+      expect(harness.publishedTypes()).toEqual(announced);
+    },
+  );
+
+  it('the check finds nothing (NONE): the ladder resumes where it stands (a review whose action did not start)', async () => {
+    // Prepare
+    const harness = new WorkflowHarness({ legalReview: true, steps: { StartLegalAction: trackSkipped() } });
+    const arn = await harness.start();
+    await harness.runUntilAwaiting(arn, AWAIT_REVIEW);
+    await harness.advanceTo(harness.clock.now() + HOUR);
+
+    // Act
+    await harness.resolve(arn, { kind: 'LEGAL_APPROVED' });
+
+    // Assess
+    const path = harness.path(arn);
+    expect(path.slice(path.indexOf('Start legal action'))).toEqual([
+      'Start legal action',
+      'Did legal action start?',
+      CHECK,
+      WHAT,
+      RESUME,
+      WHERE,
+      PREPARE_REVIEW,
+      AWAIT_REVIEW,
+    ]);
+  });
+
+  it('a report the bureau refuses (outcome REFUSED): ops alerted at once, no retry and no failure, nothing filed announced, the account restricted next', async () => {
+    // Prepare
+    const harness = new WorkflowHarness({ steps: { ReportToBureau: reportRefused } });
+    const arn = await harness.start();
+
+    // Act
+    await harness.runUntilAwaiting(arn, AWAIT.SOFT_REMINDERS);
+
+    // Assess
+    const reportedAt = START + 31 * DAY;
+    const path = harness.path(arn);
+    expect(path.slice(path.indexOf('Report to credit bureau'))).toEqual([
+      'Report to credit bureau',
+      'Was the credit report filed?',
+      REFUSED_ALERT,
+      RESTRICT,
+      RESTRICTED,
+      'Announce account restriction requested',
+      THRESHOLD,
+      ...SOFT_REMINDER_STATES,
+    ]);
+    expect(harness.callsIn('Report to credit bureau').map((call) => call.calledAt)).toEqual([reportedAt]);
+    expect(harness.history(arn).filter((event) => event.type === 'TaskFailed')).toEqual([]);
+    expect(
+      harness.alerts().map(({ state, calledAt, topicArn, subject, message }) => ({
+        state,
+        calledAt,
+        topicArn,
+        subject,
+        message,
+      })),
+    ).toEqual([
+      {
+        state: REFUSED_ALERT,
+        calledAt: reportedAt,
+        topicArn: OPS_TOPIC,
+        subject: 'Credit report refused',
+        message: `The credit bureau refused the report for case ${CASE_ID}; the ladder goes on without it. Check the bureau integration.`,
+      },
+    ]);
+    const next = enteredAfterFirst(harness, arn, REFUSED_ALERT);
+    expect(next?.name).toBe(RESTRICT);
+    expect(next?.input.report).toEqual({
+      outcome: 'REFUSED',
+      detail: caseDetail({ caseId: CASE_ID, at: iso(reportedAt) }, 'OPEN', 'CREDIT_PRE_NOTICE'),
+    });
+    // The restriction still happens, and moves the stage on.
+    expect(harness.published().map(({ DetailType, Detail }) => [DetailType, record(Detail).stage])).toEqual([
+      ['Case Opened', 'OVERDUE_NOTICE'],
+      ['Account Restriction Requested', 'CREDIT_REPORTED'],
+    ]);
+    expect(harness.facts()).toMatchObject({ creditReport: 'NONE', accountRestricted: true });
+  });
+
+  it.each<[boolean, string]>([
+    [false, SEND.SOFT_REMINDERS],
+    [true, 'Open legal review'],
+  ])(
+    'after a refused report the ladder goes on (legal review due: %s): the restriction says whether the threshold leads to %s',
+    async (legalReview, next) => {
+      // Prepare
+      const harness = new WorkflowHarness({ legalReview, steps: { ReportToBureau: reportRefused } });
+      const arn = await harness.start();
+
+      // Act
+      await harness.runUntilAwaiting(arn, legalReview ? AWAIT_REVIEW : AWAIT.SOFT_REMINDERS);
+
+      // Assess
+      expect(harness.statesAfter(arn, REFUSED_ALERT)).toEqual([RESTRICT]);
+      expect(harness.inputsOf(arn, THRESHOLD)).toEqual([
+        expect.objectContaining({ restriction: expect.objectContaining({ outcome: 'DONE', legalReview }) }),
+      ]);
+      expect(harness.statesAfter(arn, THRESHOLD)).toEqual([next]);
+      expect(harness.describe(arn).status).toBe('RUNNING');
+    },
+  );
+
+  it('after a refused report, nobody answering still ends in the write-off at day 180', async () => {
+    // Prepare
+    const harness = new WorkflowHarness({ steps: { ReportToBureau: reportRefused } });
+    const arn = await harness.start();
+
+    // Act
+    const end = await harness.runToEnd(arn);
+
+    // Assess
+    expect({ status: end.status, error: end.error, cause: end.cause }).toEqual({
+      status: 'SUCCEEDED',
+      error: undefined,
+      cause: undefined,
+    });
+    expect(end.stopDate).toEqual(new Date(START + 180 * DAY));
+    expect(harness.path(arn).at(-1)).toBe('Case written off');
+    expect(harness.publishedTypes()).not.toContain('Credit Report Filed');
+  });
+
+  it.each<[string, boolean]>([
+    [SEND.SOFT_REMINDERS, false],
+    ['Open legal review', true],
+  ])(
+    'an account already restricted (ALREADY): nothing announced, straight to the threshold, which goes to "%s" (legal review due: %s)',
+    async (next, legalReview) => {
+      // Prepare
+      const harness = new WorkflowHarness({
+        steps: { RestrictAccount: restriction({ outcome: 'ALREADY', legalReview }) },
+      });
+      const arn = await harness.start();
+
+      // Act
+      await harness.runUntilAwaiting(arn, legalReview ? AWAIT_REVIEW : AWAIT.SOFT_REMINDERS);
+
+      // Assess
+      expect(harness.statesAfter(arn, RESTRICTED)).toEqual([THRESHOLD]);
+      expect(harness.statesAfter(arn, THRESHOLD)).toEqual([next]);
+      expect(harness.enteredTimes(arn, next)).toEqual([START + 31 * DAY]);
+      expect(harness.inputsOf(arn, THRESHOLD)[0]).toMatchObject({
+        restriction: { outcome: 'ALREADY', legalReview },
+      });
+      expect(harness.publishedTypes()).toEqual(['Case Opened', 'Credit Report Filed']);
+      expect(harness.callsOf('CheckCase')).toEqual([]);
+    },
+  );
+
+  it('"Is the debt above the legal threshold?" reads the restriction, not the report: a report saying legalReview true is ignored', async () => {
+    // Prepare: an old-style report result still carrying legalReview
+    const harness = new WorkflowHarness({
+      steps: {
+        ReportToBureau: (call, facts) => {
+          const filed = DEFAULT_SCRIPTS.ReportToBureau(call, facts);
+          return 'return' in filed ? { return: { ...record(filed.return), legalReview: true } } : filed;
+        },
+      },
+    });
+    const arn = await harness.start();
+
+    // Act
+    await harness.runUntilAwaiting(arn, AWAIT.SOFT_REMINDERS);
+
+    // Assess: the ResultSelector keeps only outcome and detail, and the restriction says no review
+    expect(harness.inputsOf(arn, THRESHOLD)[0]).toMatchObject({
+      report: { outcome: 'DONE' },
+      restriction: { outcome: 'DONE', legalReview: false },
+    });
+    expect(record(record(harness.inputsOf(arn, THRESHOLD)[0]).report)).not.toHaveProperty('legalReview');
+    expect(harness.statesAfter(arn, THRESHOLD)).toEqual([SEND.SOFT_REMINDERS]);
+    expect(harness.callsOf('OpenLegalReview')).toEqual([]);
+  });
+});
+
+describe('the legal track', () => {
+  it('a pending review: ops reminded at exactly 14 and 28 days, the wait prepared again each time', async () => {
+    // Prepare
+    const harness = new WorkflowHarness({ legalReview: true });
+    const arn = await harness.start();
+    await harness.runUntilAwaiting(arn, AWAIT_REVIEW);
+
+    // Act
+    await harness.advanceTo(START + 31 * DAY + 28 * DAY);
+
+    // Assess
+    expect(harness.statesAfter(arn, THRESHOLD)).toEqual(['Open legal review']);
+    expect(days(harness.enteredTimes(arn, PREPARE_REVIEW))).toEqual([31, 45, 59]);
+    expect(harness.callsIn(PREPARE_REVIEW).map((call) => call.payload.awaiting)).toEqual([
+      'LEGAL_REVIEW',
+      'LEGAL_REVIEW',
+      'LEGAL_REVIEW',
+    ]);
+    expect(
+      harness.callsIn(AWAIT_REVIEW).map((call) => [call.payload.awaiting, call.payload.timeoutSeconds]),
+    ).toEqual(Array(3).fill(['LEGAL_REVIEW', LEGAL_REVIEW_REMINDER_SECONDS]));
+    expect(
+      harness
+        .alerts()
+        .map(({ calledAt, topicArn, subject, message }) => [days([calledAt])[0], topicArn, subject, message]),
+    ).toEqual(
+      [45, 59].map((day) => [
+        day,
+        OPS_TOPIC,
+        'Legal review pending',
+        `Case ${CASE_ID} waits for a legal review decision: approve or decline it (POST legal-review on the case).`,
+      ]),
+    );
+    expect(harness.awaiting(arn)).toBe(AWAIT_REVIEW);
+    expect(
+      harness.callsOf('SendStageContact').filter((call) => call.payload.stage === 'SOFT_REMINDERS'),
+    ).toEqual([]);
+  });
+
+  it('approved: legal action started and announced, the outcome looked at every 90 days; near a year the case continues in <caseId>-2, which waits for the outcome at once', async () => {
+    // Prepare, Act
+    const { harness, arn, end } = await runScenario('legal');
+
+    // Assess
+    expect(end).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(START + 321 * DAY) });
+    expect(days(harness.enteredTimes(arn, 'Start legal action'))).toEqual([51]);
+    expect(harness.published().filter((event) => event.DetailType === 'Legal Action Opened')).toEqual([
+      expect.objectContaining({
+        state: 'Announce legal action opened',
+        Detail: caseDetail({ caseId: CASE_ID, at: iso(START + 51 * DAY) }, 'LEGAL', 'LEGAL_ACTION'),
+      }),
+    ]);
+    expect(days(harness.enteredTimes(arn, PREPARE_OUTCOME))).toEqual([51, 141, 231, 321]);
+    expect(
+      harness
+        .callsIn(PREPARE_OUTCOME, arn)
+        .map((call) => [call.payload.awaiting, call.payload.executionStartedAt]),
+    ).toEqual(Array(4).fill(['LEGAL_OUTCOME', iso(START)]));
+    expect(
+      harness.callsIn(AWAIT_OUTCOME, arn).map((call) => [call.payload.awaiting, call.payload.timeoutSeconds]),
+    ).toEqual(Array(3).fill(['LEGAL_OUTCOME', LEGAL_OUTCOME_CHECK_SECONDS]));
+    expect(harness.statesAfter(arn, 'Is it time to continue in a new execution?')).toEqual([
+      AWAIT_OUTCOME,
+      AWAIT_OUTCOME,
+      AWAIT_OUTCOME,
+      CONTINUE,
+    ]);
+    expect(harness.callsIn(CONTINUE).map((call) => call.payload)).toEqual([
+      {
+        caseId: CASE_ID,
+        execution: CASE_ID,
+        stateMachineArn: harness.stateMachineArn,
+        at: iso(START + 321 * DAY),
+      },
+    ]);
+    expect(harness.path(arn).at(-1)).toBe('Case continues in a new execution');
+    expect(JSON.parse(end.output ?? 'null').continuation).toEqual({ next: `${CASE_ID}-2` });
+    // The next execution, as the step started it:
+    const second = executionArnOf(`${CASE_ID}-2`);
+    expect(harness.describe(second)).toMatchObject({
+      status: 'RUNNING',
+      startDate: new Date(START + 321 * DAY),
+      input: JSON.stringify({ caseId: CASE_ID, continueAt: 'LEGAL_ACTION' }),
+    });
+    expect(harness.entered(second)).toEqual(
+      [IS_CONTINUING, PREPARE_OUTCOME, 'Is it time to continue in a new execution?', AWAIT_OUTCOME].map(
+        (name) => [name, '321d 00:00:00.000'],
+      ),
+    );
+    expect(harness.callsOf('BeginCase', second)).toEqual([]);
+    expect(harness.callsIn(PREPARE_OUTCOME, second)[0]?.payload.executionStartedAt).toBe(
+      iso(START + 321 * DAY),
+    );
+  });
+
+  it('a continued execution continues again in <caseId>-3 before its own year is up', async () => {
+    // Prepare
+    const { harness } = await runScenario('legal');
+    const second = executionArnOf(`${CASE_ID}-2`);
+
+    // Act
+    const end = await harness.runToEnd(second, { limit: START + 700 * DAY });
+
+    // Assess
+    expect(end).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(START + (321 + 270) * DAY) });
+    expect(harness.callsIn(CONTINUE, second).map((call) => call.payload.execution)).toEqual([`${CASE_ID}-2`]);
+    expect(JSON.parse(end.output ?? 'null').continuation).toEqual({ next: `${CASE_ID}-3` });
+    expect(harness.describe(executionArnOf(`${CASE_ID}-3`)).status).toBe('RUNNING');
+  });
+
+  it('the continuation input ({caseId, continueAt}) skips the ladder and waits for the legal outcome; a payment closes the case', async () => {
+    // Prepare
+    const harness = new WorkflowHarness();
+
+    // Act
+    const arn = await harness.start({ caseId: CASE_ID, continueAt: 'LEGAL_ACTION' }, `${CASE_ID}-2`);
+    const waitingFor = harness.awaiting(arn);
+    const end = await harness.runToEnd(arn, { resolve: on(AWAIT_OUTCOME, 10 * DAY, 'PAID') });
+
+    // Assess
+    expect(waitingFor).toBe(AWAIT_OUTCOME);
+    expect(end.status).toBe('SUCCEEDED');
+    expect(harness.path(arn)).toEqual([
+      IS_CONTINUING,
+      PREPARE_OUTCOME,
+      'Is it time to continue in a new execution?',
+      AWAIT_OUTCOME,
+      WHAT,
+      ...CLOSING_TAIL,
+    ]);
+    expect(harness.callsOf('BeginCase')).toEqual([]);
+    expect(harness.callsIn(PREPARE_OUTCOME)[0]?.payload).toEqual({
+      caseId: CASE_ID,
+      awaiting: 'LEGAL_OUTCOME',
+      at: iso(START),
+      executionStartedAt: iso(START),
+    });
+  });
+
+  it('declined: soft reminders instead', async () => {
+    // Prepare
+    const harness = new WorkflowHarness({ legalReview: true });
+    const arn = await harness.start();
+
+    // Act
+    await harness.runUntilAwaiting(arn, AWAIT.SOFT_REMINDERS, {
+      resolve: on(AWAIT_REVIEW, 3 * DAY, 'LEGAL_DECLINED'),
+    });
+
+    // Assess
+    expect(harness.statesAfter(arn, WHAT)).toEqual([SEND.SOFT_REMINDERS]);
+    expect(harness.callsIn(SEND.SOFT_REMINDERS).map((call) => call.payload.at)).toEqual([
+      iso(START + 34 * DAY),
+    ]);
+    expect(harness.callsOf('StartLegalAction')).toEqual([]);
+  });
+
+  it.each<[string, string[], string[]]>([
+    [
+      'PAID',
+      [
+        'Close case',
+        'Was the account restriction lifted?',
+        'Announce account restriction lifted',
+        'Announce case resolved',
+        SETTLE,
+        'Was the credit report settled?',
+        'Announce credit report settled',
+        'Case resolved',
+      ],
+      ['Account Restriction Lifted', 'Case Resolved', 'Credit Report Updated'],
+    ],
+    [
+      'WRITTEN_OFF',
+      ['Write off the debt', 'Was the debt written off?', 'Announce case written off', 'Case written off'],
+      ['Case Written Off'],
+    ],
+  ])(
+    '%s while waiting for the legal outcome ends the case, each change announced',
+    async (resolution, tail, announced) => {
+      // Prepare
+      const harness = new WorkflowHarness({ legalReview: true });
+      const arn = await harness.start();
+
+      // Act
+      const end = await harness.runToEnd(arn, {
+        resolve: [on(AWAIT_REVIEW, HOUR, 'LEGAL_APPROVED'), on(AWAIT_OUTCOME, 100 * DAY, resolution)],
+      });
+
+      // Assess
+      expect(end).toMatchObject({
+        status: 'SUCCEEDED',
+        stopDate: new Date(START + 31 * DAY + HOUR + 100 * DAY),
+      });
+      expect(harness.path(arn).slice(harness.path(arn).lastIndexOf(AWAIT_OUTCOME) + 2)).toEqual(tail);
+      expect(harness.publishedTypes().slice(4)).toEqual(announced);
+    },
+  );
+});
+
+describe('closing announcements: only what the steps say they changed', () => {
+  it.each<[string, string, string, boolean, boolean, string[]]>([
+    [
+      'PAID',
+      'Close case',
+      SETTLE,
+      true,
+      true,
+      ['Account Restriction Lifted', 'Case Resolved', 'Credit Report Updated'],
+    ],
+    ['PAID', 'Close case', SETTLE, true, false, ['Case Resolved', 'Credit Report Updated']],
+    ['PAID', 'Close case', SETTLE, false, true, ['Account Restriction Lifted', 'Case Resolved']],
+    ['PAID', 'Close case', SETTLE, false, false, ['Case Resolved']],
+    [
+      'CANCELLED',
+      'Cancel case',
+      DELETE,
+      true,
+      true,
+      ['Account Restriction Lifted', 'Case Cancelled', 'Credit Report Deleted'],
+    ],
+    ['CANCELLED', 'Cancel case', DELETE, true, false, ['Case Cancelled', 'Credit Report Deleted']],
+    ['CANCELLED', 'Cancel case', DELETE, false, true, ['Account Restriction Lifted', 'Case Cancelled']],
+    ['CANCELLED', 'Cancel case', DELETE, false, false, ['Case Cancelled']],
+  ])(
+    '%s -> %s, then %s changed %s, restriction lifted %s: announces %j',
+    async (resolution, closeState, updateState, changed, restrictionLifted, announced) => {
+      // Prepare
+      const status = resolution === 'PAID' ? 'RESOLVED' : 'CANCELLED';
+      const script = closing(status, restrictionLifted);
+      // The update's detail is told apart from the closing step's, to see which one each event carries.
+      const update: StepScript = (call, facts) => {
+        const result = record((creditReportUpdate({ changed })(call, facts) as { return: JsonValue }).return);
+        return { return: { ...result, detail: { ...record(result.detail), from: 'UpdateCreditReport' } } };
+      };
+      const harness = new WorkflowHarness({
+        steps: { CloseCase: script, CancelCase: script, UpdateCreditReport: update },
+      });
+      const arn = await harness.start();
+
+      // Act
+      const end = await harness.runToEnd(arn, { resolve: on(AWAIT.OVERDUE_NOTICE, HOUR, resolution) });
+
+      // Assess: the platform hears of the end first, the bureau is updated after
+      expect(end.status).toBe('SUCCEEDED');
+      const paid = resolution === 'PAID';
+      const path = harness.path(arn);
+      expect(path.slice(path.indexOf(closeState))).toEqual([
+        closeState,
+        paid ? 'Was the account restriction lifted?' : 'Was the restriction lifted after cancelling?',
+        ...(restrictionLifted
+          ? [
+              paid
+                ? 'Announce account restriction lifted'
+                : 'Announce account restriction lifted after cancelling',
+            ]
+          : []),
+        paid ? 'Announce case resolved' : 'Announce case cancelled',
+        updateState,
+        paid ? 'Was the credit report settled?' : 'Was the credit report deleted?',
+        ...(changed ? [paid ? 'Announce credit report settled' : 'Announce credit report deleted'] : []),
+        paid ? 'Case resolved' : 'Case cancelled',
+      ]);
+      const [updated, ...more] = harness.callsOf('UpdateCreditReport');
       expect(more).toEqual([]);
-      expect(delay).toBeGreaterThanOrEqual(0);
-      expect(delay).toBeLessThanOrEqual(2 * SECOND);
-      const [failed, retried] = harness.callsIn(state);
-      expect(retried?.calledAt).toBe((failed?.calledAt ?? Number.NaN) + (delay ?? Number.NaN));
-      // Same state entry: `at` is the state's entered time on both attempts, not the retry's time.
-      expect(retried?.stateEnteredAt).toBe(failed?.stateEnteredAt);
-      expect(retried?.payload).toEqual({ ...failed?.payload, token: retried?.taskToken });
-      if (CALLBACK_TASKS.includes(state)) {
-        // Each attempt has its own token; the failed attempt's token answers nothing.
-        expect(retried?.payload.token).not.toBe(failed?.payload.token);
+      expect(updated).toMatchObject({
+        state: updateState,
+        payload: {
+          caseId: CASE_ID,
+          action: resolution === 'PAID' ? 'SETTLE' : 'DELETE',
+          at: iso(START + HOUR),
+        },
+      });
+      const closedDetail = record(harness.callsIn(closeState)[0]?.returned).detail;
+      const reportDetail = record(updated?.returned).detail;
+      expect(reportDetail).toMatchObject({ from: 'UpdateCreditReport', caseId: CASE_ID });
+      expect(closedDetail).not.toHaveProperty('from');
+      expect(
+        harness
+          .published()
+          .slice(1)
+          .map(({ DetailType, Detail }) => [DetailType, Detail]),
+      ).toEqual(
+        announced.map((type) => [type, type.startsWith('Credit Report') ? reportDetail : closedDetail]),
+      );
+    },
+  );
+});
+
+describe('deferred contacts', () => {
+  it.each(LADDER_STAGES)(
+    '%s DEFERRED: waits until deferUntil, is sent again at exactly that instant, and its wait counts from then',
+    async (stage) => {
+      // Prepare: 14 hours after the stage's contact the customer's window opens
+      const stageStart = STAGE_STARTS[stage];
+      const deferUntil = stageStart + 14 * HOUR;
+      let deferredOnce = false;
+      const contacts: StepScript = (call, facts) => {
+        if (call.payload.stage !== stage || deferredOnce)
+          return DEFAULT_SCRIPTS.SendStageContact(call, facts);
+        deferredOnce = true;
+        return deferred(deferUntil, STAGE_WAIT_SECONDS[stage]);
+      };
+      const harness = new WorkflowHarness({ steps: { SendStageContact: contacts } });
+      const arn = await harness.start();
+
+      // Act
+      await harness.advanceTo(deferUntil - 1);
+      const before = harness.callsIn(SEND[stage]).length;
+      await harness.advanceTo(deferUntil);
+      const awaitingThen = harness.awaiting(arn);
+      await harness.advanceTo(deferUntil + STAGE_WAIT_SECONDS[stage] * SECOND);
+
+      // Assess
+      expect(before).toBe(1);
+      expect(awaitingThen).toBe(AWAIT[stage]);
+      expect(harness.enteredTimes(arn, DEFER_WAIT[stage])).toEqual([stageStart]);
+      const wait = harness.history(arn).find((event) => event.type === 'WaitStateExited');
+      expect(wait?.timestamp).toEqual(new Date(deferUntil));
+      expect(
+        harness
+          .callsIn(SEND[stage])
+          .slice(0, 2)
+          .map(({ calledAt, payload }) => ({ calledAt, payload })),
+      ).toEqual([
+        { calledAt: stageStart, payload: { caseId: CASE_ID, stage, at: iso(stageStart) } },
+        { calledAt: deferUntil, payload: { caseId: CASE_ID, stage, at: iso(deferUntil) } },
+      ]);
+      expect(harness.enteredTimes(arn, AFTER_STAGE[stage]).at(-1)).toBe(
+        deferUntil + STAGE_WAIT_SECONDS[stage] * SECOND,
+      );
+    },
+  );
+});
+
+// ---- Every Task state, and a scenario that runs through it ----
+
+const LAMBDA_TASKS: Array<[string, ScenarioName]> = [
+  ['Open case', 'paid'],
+  [SEND.OVERDUE_NOTICE, 'paid'],
+  [SEND.FIRST_COLLECTION, 'written off'],
+  [SEND.SECOND_COLLECTION, 'written off'],
+  [SEND.CREDIT_PRE_NOTICE, 'written off'],
+  ['Report to credit bureau', 'written off'],
+  ['Restrict account', 'written off'],
+  ['Open legal review', 'legal'],
+  [PREPARE_REVIEW, 'legal'],
+  ['Start legal action', 'legal'],
+  [PREPARE_OUTCOME, 'legal'],
+  [CONTINUE, 'legal'],
+  [SEND.SOFT_REMINDERS, 'written off'],
+  ['Write off the debt', 'written off'],
+  [CHECK, 'refused report'],
+  ['Prepare the wait for the promised payment', 'promise broken'],
+  ['Was the promise kept?', 'promise broken'],
+  ['Prepare the wait for the next instalment', 'plan'],
+  ['Was the instalment paid?', 'plan'],
+  [FLAG, 'dispute upheld'],
+  ['Prepare the wait for the dispute ruling', 'dispute upheld'],
+  [UNFLAG, 'dispute rejected'],
+  [RESUME, 'promise broken'],
+  ['Close case', 'paid'],
+  [SETTLE, 'paid'],
+  ['Cancel case', 'dispute upheld'],
+  [DELETE, 'dispute upheld'],
+];
+const PUT_EVENTS_TASKS: Array<[string, ScenarioName]> = [
+  ['Announce case opened', 'paid'],
+  ['Announce case resolved', 'paid'],
+  ['Announce credit report filed', 'written off'],
+  ['Announce account restriction requested', 'written off'],
+  ['Announce case written off', 'written off'],
+  ['Announce legal action opened', 'legal'],
+  ['Announce credit report disputed', 'dispute upheld'],
+  ['Announce credit report deleted', 'dispute upheld'],
+  ['Announce account restriction lifted after cancelling', 'dispute upheld'],
+  ['Announce case cancelled', 'dispute upheld'],
+  ['Announce credit report restored', 'dispute rejected'],
+  ['Announce credit report settled', 'dispute rejected'],
+  ['Announce account restriction lifted', 'dispute rejected'],
+];
+const SNS_TASKS: Array<[string, ScenarioName]> = [
+  [REFUSED_ALERT, 'refused report'],
+  [NOT_FILED_ALERT, 'bureau down at report'],
+  ['Remind ops of the pending legal review', 'legal'],
+  ['Alert ops: the dispute ruling is overdue', 'dispute upheld'],
+  ['Alert ops: the credit report could not be flagged', 'bureau down, dispute upheld'],
+  ['Alert ops: the credit report could not be restored', 'bureau down, dispute rejected'],
+  ['Alert ops: the credit report could not be settled', 'bureau down, dispute rejected'],
+  ['Alert ops: the credit report could not be deleted', 'bureau down, dispute upheld'],
+];
+/**
+ * The four "Update the credit report" states: the action each sends, a scenario in which it changes
+ * the report, the ops alert its Catch goes to, and where both its success and its alert go on.
+ */
+const CREDIT_UPDATES: Array<
+  [
+    state: string,
+    action: CreditReportAction,
+    scenario: ScenarioName,
+    alert: string,
+    after: string,
+    announce: string,
+  ]
+> = [
+  [
+    FLAG,
+    'FLAG',
+    'dispute upheld',
+    'Alert ops: the credit report could not be flagged',
+    'Prepare the wait for the dispute ruling',
+    'Announce credit report disputed',
+  ],
+  [
+    UNFLAG,
+    'UNFLAG',
+    'dispute rejected',
+    'Alert ops: the credit report could not be restored',
+    RESUME,
+    'Announce credit report restored',
+  ],
+  [
+    SETTLE,
+    'SETTLE',
+    'dispute rejected',
+    'Alert ops: the credit report could not be settled',
+    'Case resolved',
+    'Announce credit report settled',
+  ],
+  [
+    DELETE,
+    'DELETE',
+    'dispute upheld',
+    'Alert ops: the credit report could not be deleted',
+    'Case cancelled',
+    'Announce credit report deleted',
+  ],
+];
+const isCreditUpdate = (state: string) => CREDIT_UPDATES.some(([name]) => name === state);
+/** Each announcement and alert, the error its service fails with, and where its Catch keeps it. */
+type Notification = [state: string, scenario: ScenarioName, error: string, field: string];
+const NOTIFICATIONS: Notification[] = [
+  ...PUT_EVENTS_TASKS.map(
+    ([state, scenario]): Notification => [
+      state,
+      scenario,
+      'EventBridge.InternalException',
+      'announcementFailure',
+    ],
+  ),
+  ...SNS_TASKS.map(
+    ([state, scenario]): Notification => [state, scenario, 'SNS.InternalErrorException', 'alertFailure'],
+  ),
+];
+
+describe('scenarios', () => {
+  it('the tables name every Task state of the ASL file, each with its resource', () => {
+    // Prepare
+    const byResource = (resource: string) =>
+      Object.entries(ASL.States)
+        .filter(([, state]) => state.Resource === resource)
+        .map(([name]) => name)
+        .sort();
+
+    // Act
+    const names = (table: Array<[string, ScenarioName]>) => table.map(([name]) => name).sort();
+
+    // Assess
+    expect(names(LAMBDA_TASKS)).toEqual(byResource('arn:aws:states:::lambda:invoke'));
+    expect(names(CALLBACK_TASKS)).toEqual(byResource('arn:aws:states:::lambda:invoke.waitForTaskToken'));
+    expect(names(PUT_EVENTS_TASKS)).toEqual(byResource('arn:aws:states:::events:putEvents'));
+    expect(names(SNS_TASKS)).toEqual(byResource('arn:aws:states:::sns:publish'));
+    expect(LAMBDA_TASKS.length + CALLBACK_TASKS.length + PUT_EVENTS_TASKS.length + SNS_TASKS.length).toBe(
+      Object.values(ASL.States).filter((state) => state.Type === 'Task').length,
+    );
+  });
+
+  it.each(SCENARIO_NAMES)(
+    '%s: succeeds where it should, through every state the tables give it',
+    async (name) => {
+      // Prepare
+      const states = [...LAMBDA_TASKS, ...CALLBACK_TASKS, ...PUT_EVENTS_TASKS, ...SNS_TASKS]
+        .filter(([, scenario]) => scenario === name)
+        .map(([state]) => state);
+
+      // Act
+      const { harness, arn, end } = await runScenario(name);
+
+      // Assess
+      expect(end.status).toBe('SUCCEEDED');
+      expect(harness.path(arn).at(-1)).toBe(SCENARIOS[name].ends);
+      expect(states.filter((state) => !harness.path(arn).includes(state))).toEqual([]);
+      expect(states.length).toBeGreaterThan(0);
+    },
+  );
+});
+
+describe('Retry', () => {
+  it.each([...LAMBDA_TASKS, ...CALLBACK_TASKS])(
+    '%s: Lambda service errors 6 times in a row are retried within 2 s x 2^n (FULL jitter), each with the same input; the path goes on',
+    async (state, scenario) => {
+      // Prepare: the three errors STYLE.md names, and the throttling one
+      const errors = [
+        'Lambda.ServiceException',
+        'Lambda.TooManyRequestsException',
+        'Lambda.AWSLambdaException',
+        'Lambda.SdkClientException',
+        'Lambda.ServiceException',
+        'Lambda.TooManyRequestsException',
+      ];
+      const faults = { [state]: errors.map((error) => ({ fail: error, cause: 'Rate exceeded' })) };
+
+      // Act
+      const { harness, arn, end } = await runScenario(scenario, { faults });
+
+      // Assess
+      expect(end.status).toBe('SUCCEEDED');
+      expect(harness.path(arn).at(-1)).toBe(SCENARIOS[scenario].ends);
+      const events = harness.history(arn);
+      expect(failuresIn(events, state).map((failure) => failure?.error)).toEqual(errors);
+      const delays = retryDelays(events, state).slice(0, 6);
+      expectFullJitter(delays, 2 * SECOND, 6);
+      const calls = harness.callsIn(state, arn).slice(0, 7);
+      const first = calls[0] as StepCall;
+      const offsets = [0];
+      for (const delay of delays) offsets.push((offsets.at(-1) ?? 0) + delay);
+      expect(calls.map((call) => call.calledAt - first.calledAt)).toEqual(offsets);
+      for (const retried of calls.slice(1)) {
+        // Same state entry: `at` is the state's entered time on every attempt, not the retry's time.
+        expect(retried.stateEnteredAt).toBe(first.stateEnteredAt);
+        expect(retried.payload).toEqual({ ...first.payload, token: retried.taskToken });
+      }
+      if (CALLBACK_TASKS.some(([name]) => name === state)) {
+        // Each attempt has its own token; a failed attempt's token answers nothing.
+        expect(new Set(calls.map((call) => call.payload.token)).size).toBe(7);
         expect(() =>
-          harness.engine.sendTaskSuccess({ taskToken: failed?.payload.token ?? '', output: '{}' }),
+          harness.engine.sendTaskSuccess({ taskToken: first.payload.token ?? '', output: '{}' }),
         ).toThrow(TaskTimedOut);
       }
     },
@@ -569,35 +2048,28 @@ describe('Retry', () => {
       const faults: StepBehaviour[] = Array(failures).fill({ fail: 'Lambda.TooManyRequestsException' });
 
       // Act
-      const { harness, arn, end } = await runPath('paid', { faults: { 'Open case': faults } });
+      const { harness, arn, end } = await runScenario('paid', { faults: { 'Open case': faults } });
 
       // Assess
       expect(end.status).toBe(status);
-      const delays = retryDelays(harness.history(arn), 'Open case');
-      expect(delays).toHaveLength(6);
-      delays.forEach((delay, n) => {
-        expect(delay).toBeGreaterThanOrEqual(0);
-        expect(delay).toBeLessThanOrEqual(2 * SECOND * 2 ** n);
-      });
-      // Jittered: not the plain 2, 4, 8, 16, 32, 64 s schedule.
-      expect(delays.some((delay, n) => delay !== 2 * SECOND * 2 ** n)).toBe(true);
+      expectFullJitter(retryDelays(harness.history(arn), 'Open case'), 2 * SECOND, 6);
       expect(harness.callsIn('Open case')).toHaveLength(Math.min(failures + 1, 7));
       if (status === 'FAILED') {
         expect(end.error).toBe('Lambda.TooManyRequestsException');
-        expect(harness.entered(arn).map(([name]) => name)).toEqual(['Open case']);
+        expect(harness.path(arn)).toEqual([IS_CONTINUING, 'Open case']);
       }
     },
   );
 
-  it.each(LAMBDA_TASKS.filter(([state]) => !CALLBACK_TASKS.includes(state)))(
+  it.each(LAMBDA_TASKS.filter(([state]) => !isCreditUpdate(state) && state !== 'Report to credit bureau'))(
     '%s: a plain error (States.TaskFailed) is retried after 5, 15, 45 s, then fails the execution with it',
-    async (state, path) => {
+    async (state, scenario) => {
       // Prepare
       const crash: StepBehaviour = { crash: 'case store unavailable' };
 
       // Act
-      const { harness, arn, end } = await runPath(path, {
-        faults: { [state]: [crash, crash, crash, crash] },
+      const { harness, arn, end } = await runScenario(scenario, {
+        faults: { [state]: Array(4).fill(crash) },
       });
 
       // Assess
@@ -608,14 +2080,14 @@ describe('Retry', () => {
       });
       const events = harness.history(arn);
       expect(retryDelays(events, state)).toEqual([5 * SECOND, 15 * SECOND, 45 * SECOND]);
-      const calls = harness.callsIn(state);
+      const calls = harness.callsIn(state, arn);
       expect(calls.map((call) => call.calledAt - (calls[0]?.calledAt ?? 0))).toEqual([
         0,
         5 * SECOND,
         20 * SECOND,
         65 * SECOND,
       ]);
-      expect(harness.entered(arn).at(-1)?.[0]).toBe(state);
+      expect(harness.path(arn).at(-1)).toBe(state);
       expect(end.stopDate?.getTime()).toBe((calls[0]?.calledAt ?? 0) + 65 * SECOND);
       expect(events.at(-1)?.executionFailedEventDetails).toEqual({
         error: 'States.TaskFailed',
@@ -632,7 +2104,7 @@ describe('Retry', () => {
     };
 
     // Act
-    const { harness, arn, end } = await runPath('paid', {
+    const { harness, arn, end } = await runScenario('paid', {
       faults: { 'Close case': [functionError, functionError] },
     });
 
@@ -640,19 +2112,107 @@ describe('Retry', () => {
     expect(end.status).toBe('SUCCEEDED');
     expect(retryDelays(harness.history(arn), 'Close case')).toEqual([5 * SECOND, 15 * SECOND]);
     expect(harness.callsIn('Close case')).toHaveLength(3);
-    expect(harness.published().map((event) => event.DetailType)).toEqual(['Case Opened', 'Case Resolved']);
+    expect(harness.publishedTypes()).toEqual(['Case Opened', 'Case Resolved']);
   });
+
+  it('Report to credit bureau: CreditBureauUnavailableError 10 times is retried within min(60 s x 2^n, 1 h) (FULL jitter), and the 11th attempt files the report', async () => {
+    // Prepare
+    const faults = Array(10).fill({ fail: 'CreditBureauUnavailableError', cause: 'bureau returned 503' });
+
+    // Act
+    const { harness, arn, end } = await runScenario('written off', {
+      faults: { 'Report to credit bureau': faults },
+    });
+
+    // Assess
+    expect(end.status).toBe('SUCCEEDED');
+    expect(harness.path(arn).at(-1)).toBe('Case written off');
+    const delays = retryDelays(harness.history(arn), 'Report to credit bureau');
+    expect(delays).toHaveLength(10);
+    delays.forEach((delay, n) => {
+      expect(delay).toBeGreaterThanOrEqual(0);
+      expect(delay).toBeLessThanOrEqual(Math.min(60 * 2 ** n, 3600) * SECOND);
+    });
+    const calls = harness.callsIn('Report to credit bureau', arn);
+    expect(calls.map((call) => call.returned === undefined)).toEqual([...Array(10).fill(true), false]);
+    expect(new Set(calls.map((call) => call.payload.at))).toEqual(new Set([calls[0]?.payload.at]));
+    expect(harness.statesAfter(arn, 'Was the credit report filed?')).toEqual([
+      'Announce credit report filed',
+    ]);
+    expect(harness.alerts()).toEqual([]);
+  });
+
+  it.each([
+    [
+      'the bureau stays down',
+      { fail: 'CreditBureauUnavailableError', cause: 'bureau returned 503' },
+      11,
+      'CreditBureauUnavailableError',
+    ],
+    [
+      'Lambda stays unavailable',
+      { fail: 'Lambda.ServiceException', cause: 'Rate exceeded' },
+      7,
+      'Lambda.ServiceException',
+    ],
+    ['the step keeps crashing', { crash: 'case store unavailable' }, 4, 'States.TaskFailed'],
+  ] as Array<[string, StepBehaviour, number, string]>)(
+    'Report to credit bureau, %s: after %i attempts the error is caught at $.reportFailure, ops are alerted once, and the account is still restricted',
+    async (_label, behaviour, attempts, error) => {
+      // Prepare
+      const faults = Array(attempts).fill(behaviour);
+
+      // Act
+      const { harness, arn, end } = await runScenario('written off', {
+        faults: { 'Report to credit bureau': faults },
+      });
+
+      // Assess: the case goes on without the report, to its write-off
+      expect(end.status).toBe('SUCCEEDED');
+      expect(harness.path(arn).at(-1)).toBe('Case written off');
+      expect(harness.callsIn('Report to credit bureau', arn)).toHaveLength(attempts);
+      expect(harness.statesAfter(arn, 'Report to credit bureau')).toEqual([NOT_FILED_ALERT]);
+      expect(harness.alerts().map(({ state, subject, message }) => ({ state, subject, message }))).toEqual([
+        {
+          state: NOT_FILED_ALERT,
+          subject: 'Credit report not filed',
+          message: `The credit bureau could not be reached for case ${CASE_ID} after hours of retries; the ladder goes on without the report. File it by hand (runbook: credit report).`,
+        },
+      ]);
+      const next = enteredAfterFirst(harness, arn, NOT_FILED_ALERT);
+      expect(next?.name).toBe('Restrict account');
+      expect(record(next?.input.reportFailure).Error).toBe(error);
+      expect(harness.path(arn)).not.toContain('Announce credit report filed');
+      expect(harness.publishedTypes()).toContain('Account Restriction Requested');
+    },
+  );
+
+  it.each(['Close case', 'Cancel case'])(
+    '%s no longer talks to the bureau: CreditBureauUnavailableError is only a plain error to it (3 retries after 5, 15, 45 s)',
+    async (state) => {
+      // Prepare
+      const scenario: ScenarioName = state === 'Close case' ? 'paid' : 'dispute upheld';
+      const faults = Array(4).fill({ fail: 'CreditBureauUnavailableError', cause: 'bureau returned 503' });
+
+      // Act
+      const { harness, arn, end } = await runScenario(scenario, { faults: { [state]: faults } });
+
+      // Assess
+      expect(end).toMatchObject({ status: 'FAILED', error: 'CreditBureauUnavailableError' });
+      expect(retryDelays(harness.history(arn), state)).toEqual([5 * SECOND, 15 * SECOND, 45 * SECOND]);
+    },
+  );
 
   it.each(PUT_EVENTS_TASKS)(
     '%s: EventBridge.FailedEntry once is retried within 2 s and the event is published once',
-    async (state, path) => {
+    async (state, scenario) => {
       // Prepare
       const options = {
         faults: { [state]: [{ fail: 'EventBridge.FailedEntry', cause: 'ThrottlingException' }] },
       };
 
       // Act
-      const { harness, arn, end } = await runPath(path, options);
+      const { harness, arn, end } = await runScenario(scenario, options);
 
       // Assess
       expect(end.status).toBe('SUCCEEDED');
@@ -667,50 +2227,274 @@ describe('Retry', () => {
     },
   );
 
-  it('Announce case opened: after 6 failed putEvents the announcement is given up and the case goes on', async () => {
-    // Prepare
-    const faults: StepBehaviour[] = Array(6).fill({
-      fail: 'EventBridge.FailedEntry',
-      cause: 'InternalFailure',
-    });
+  it.each(SNS_TASKS)(
+    '%s: SNS.ThrottledException once is retried within 2 s and the alert is sent once',
+    async (state, scenario) => {
+      // Prepare
+      const options = { faults: { [state]: [{ fail: 'SNS.ThrottledException', cause: 'Rate exceeded' }] } };
+
+      // Act
+      const { harness, arn, end } = await runScenario(scenario, options);
+
+      // Assess
+      expect(end.status).toBe('SUCCEEDED');
+      const [delay, ...more] = retryDelays(harness.history(arn), state);
+      expect(more).toEqual([]);
+      expect(delay).toBeGreaterThanOrEqual(0);
+      expect(delay).toBeLessThanOrEqual(2 * SECOND);
+      const attempts = harness.publishAttempts.filter((attempt) => attempt.state === state);
+      expect(attempts.slice(0, 2).map((attempt) => attempt.delivered)).toEqual([false, true]);
+      expect(attempts[1]?.message).toBe(attempts[0]?.message);
+      // Every entry of the alert state delivers its alert exactly once.
+      expect(harness.alerts().filter((sent) => sent.state === state)).toHaveLength(
+        harness.enteredTimes(arn, state).length,
+      );
+      expect(harness.enteredTimes(arn, state).length).toBeGreaterThan(0);
+    },
+  );
+});
+
+/** What keeps failing an "Update the credit report" state, how many attempts its Retry makes, and the error caught. */
+const CREDIT_UPDATE_FAILURES: Array<
+  [label: string, behaviour: StepBehaviour, attempts: number, error: string, cause: string]
+> = [
+  [
+    'the bureau stays down',
+    { fail: 'CreditBureauUnavailableError', cause: 'bureau returned 503' },
+    11,
+    'CreditBureauUnavailableError',
+    'bureau returned 503',
+  ],
+  [
+    'Lambda stays unavailable',
+    { fail: 'Lambda.ServiceException', cause: 'Rate exceeded' },
+    7,
+    'Lambda.ServiceException',
+    'Rate exceeded',
+  ],
+  [
+    'the step keeps crashing',
+    { crash: 'case store unavailable' },
+    4,
+    'States.TaskFailed',
+    'case store unavailable',
+  ],
+];
+
+describe('Update the credit report: the long retry, and the ops alert when it runs out', () => {
+  it.each(CREDIT_UPDATES)(
+    '%s: CreditBureauUnavailableError 10 times is retried within min(60 s x 2^n, 1 h) (FULL jitter); the 11th attempt sends %s, and the change is announced',
+    async (state, action, scenario, alert, after, announce) => {
+      // Prepare
+      const faults = Array(10).fill({ fail: 'CreditBureauUnavailableError', cause: 'bureau returned 503' });
+
+      // Act
+      const { harness, arn, end } = await runScenario(scenario, { faults: { [state]: faults } });
+
+      // Assess
+      expect(end.status).toBe('SUCCEEDED');
+      expect(harness.path(arn).at(-1)).toBe(SCENARIOS[scenario].ends);
+      const delays = retryDelays(harness.history(arn), state);
+      expect(delays).toHaveLength(10);
+      delays.forEach((delay, n) => {
+        expect(delay).toBeGreaterThanOrEqual(0);
+        expect(delay).toBeLessThanOrEqual(Math.min(60 * 2 ** n, 3600) * SECOND);
+      });
+      // About six hours at most, as the bureau's business day needs.
+      expect(delays.reduce((sum, delay) => sum + delay, 0)).toBeLessThanOrEqual(18_180 * SECOND);
+      const calls = harness.callsIn(state, arn);
+      expect(calls.map((call) => call.returned === undefined)).toEqual([...Array(10).fill(true), false]);
+      expect(calls.map((call) => call.payload)).toEqual(Array(11).fill(calls[0]?.payload));
+      expect(calls[0]?.payload.action).toBe(action);
+      expect(calls.at(-1)?.returned).toMatchObject({ outcome: 'DONE', changed: true });
+      expect(harness.statesAfter(arn, state)).toEqual([expect.stringMatching(/^Was the /)]);
+      expect(harness.published().filter((event) => event.state === announce)).toEqual([
+        expect.objectContaining({ Detail: record(calls.at(-1)?.returned).detail }),
+      ]);
+      expect(harness.statesAfter(arn, announce)).toEqual([after]);
+      expect(harness.alerts().filter((sent) => sent.state === alert)).toEqual([]);
+    },
+  );
+
+  describe.each(CREDIT_UPDATE_FAILURES)('%s', (_label, behaviour, attempts, error, cause) => {
+    it.each(CREDIT_UPDATES)(
+      `%s (%s): after ${attempts} failed attempts the error is caught at $.creditReportFailure, ops are alerted, and the case goes on where the update would have`,
+      async (state, action, scenario, alert, after, announce) => {
+        // Prepare
+        const faults = Array(attempts).fill(behaviour);
+
+        // Act
+        const { harness, arn, end } = await runScenario(scenario, { faults: { [state]: faults } });
+
+        // Assess: the case is never stuck on the report
+        expect(end.status).toBe('SUCCEEDED');
+        expect(harness.path(arn).at(-1)).toBe(SCENARIOS[scenario].ends);
+        const calls = harness.callsIn(state, arn);
+        expect(calls).toHaveLength(attempts);
+        expect(calls.every((call) => call.returned === undefined)).toBe(true);
+        const failures = failuresIn(harness.history(arn), state);
+        expect(failures.map((failure) => failure?.error)).toEqual(Array(attempts).fill(error));
+        if (error === 'States.TaskFailed')
+          expect(retryDelays(harness.history(arn), state)).toEqual([5 * SECOND, 15 * SECOND, 45 * SECOND]);
+        expect(harness.statesAfter(arn, state)).toEqual([alert]);
+        const lastFailure = harness
+          .history(arn)
+          .findLast((event) => event.type === 'TaskFailed' && event.taskFailedEventDetails?.error === error);
+        expect(
+          harness.alerts().map(({ state: from, calledAt, topicArn, subject, message }) => ({
+            from,
+            calledAt,
+            topicArn,
+            subject,
+            message,
+          })),
+        ).toContainEqual({
+          from: alert,
+          calledAt: lastFailure?.timestamp.getTime(),
+          topicArn: OPS_TOPIC,
+          subject: 'Credit report update failed',
+          message: `The credit bureau did not take the ${action} update for case ${CASE_ID}: correct the report by hand (runbook: credit report).`,
+        });
+        expect(harness.alerts().filter((sent) => sent.state === alert)).toHaveLength(1);
+        const next = enteredAfterFirst(harness, arn, alert);
+        expect(next?.name).toBe(after);
+        expect(next?.input.creditReportFailure).toEqual({ Error: error, Cause: cause });
+        expect(harness.path(arn)).not.toContain(announce);
+        expect(harness.published().filter((event) => event.state === announce)).toEqual([]);
+      },
+    );
+  });
+
+  it('the bureau down all along (dispute rejected, then paid): flag, restore and settle each alert ops once, in order; the case still closes, the restriction lifted', async () => {
+    // Prepare, Act
+    const { harness, end } = await runScenario('bureau down, dispute rejected');
+
+    // Assess
+    expect(end.status).toBe('SUCCEEDED');
+    expect(harness.callsOf('UpdateCreditReport').map((call) => call.payload.action)).toEqual([
+      ...Array(11).fill('FLAG'),
+      ...Array(11).fill('UNFLAG'),
+      ...Array(11).fill('SETTLE'),
+    ]);
+    expect(harness.alerts().map((sent) => [sent.state, sent.subject])).toEqual([
+      ['Alert ops: the credit report could not be flagged', 'Credit report update failed'],
+      ['Alert ops: the credit report could not be restored', 'Credit report update failed'],
+      ['Alert ops: the credit report could not be settled', 'Credit report update failed'],
+    ]);
+    expect(harness.publishedTypes()).toEqual([
+      'Case Opened',
+      'Credit Report Filed',
+      'Account Restriction Requested',
+      'Account Restriction Lifted',
+      'Case Resolved',
+    ]);
+    // What the bureau holds is now out of step with the case: that is what the alerts are for.
+    expect(harness.facts()).toMatchObject({ status: 'RESOLVED', creditReport: 'REPORTED' });
+  });
+
+  it('the bureau down all along (dispute upheld): flag and delete each alert ops once; the case is still cancelled', async () => {
+    // Prepare, Act
+    const { harness, end } = await runScenario('bureau down, dispute upheld');
+
+    // Assess
+    expect(end.status).toBe('SUCCEEDED');
+    expect(harness.alerts().map((sent) => sent.state)).toEqual([
+      'Alert ops: the credit report could not be flagged',
+      'Alert ops: the dispute ruling is overdue',
+      'Alert ops: the credit report could not be deleted',
+    ]);
+    expect(harness.publishedTypes().slice(-2)).toEqual(['Account Restriction Lifted', 'Case Cancelled']);
+    expect(harness.publishedTypes()).not.toContain('Credit Report Deleted');
+    expect(harness.facts()).toMatchObject({ status: 'CANCELLED', creditReport: 'REPORTED' });
+  });
+
+  it('the bureau down when a restricted, reported case is paid: "Account Restriction Lifted" and "Case Resolved" are published before the first attempt to settle the report, not after its hours of retries', async () => {
+    // Prepare: filed and restricted on day 31, paid an hour into the soft reminders; the bureau takes no update
+    const harness = new WorkflowHarness({ steps: { UpdateCreditReport: bureauDown } });
+    const arn = await harness.start();
 
     // Act
-    const { harness, arn, end } = await runPath('paid', { faults: { 'Announce case opened': faults } });
+    const end = await harness.runToEnd(arn, { resolve: on(AWAIT.SOFT_REMINDERS, HOUR, 'PAID') });
 
-    // Assess: an outbound event is not worth a stuck case; the failure stays in the state data
-    expect(end).toMatchObject({ status: 'SUCCEEDED' });
-    const delays = retryDelays(harness.history(arn), 'Announce case opened');
-    expect(delays).toHaveLength(5);
-    delays.forEach((delay, n) => {
-      expect(delay).toBeGreaterThanOrEqual(0);
-      expect(delay).toBeLessThanOrEqual(2 * SECOND * 2 ** n);
-    });
-    expect(harness.published().map((event) => event.DetailType)).toEqual(['Case Resolved']);
-    expect(harness.callsIn('Send overdue notice')).toHaveLength(1);
-    const noticeInput = JSON.parse(
-      harness.history(arn).find((event) => event.stateEnteredEventDetails?.name === 'Send overdue notice')
-        ?.stateEnteredEventDetails?.input ?? 'null',
-    );
-    expect(noticeInput.announcementFailure).toMatchObject({
-      Error: 'EventBridge.FailedEntry',
-      Cause: 'InternalFailure',
+    // Assess: the platform hears at the instant of the payment; the bureau's retries come after
+    expect(end.status).toBe('SUCCEEDED');
+    expect(harness.path(arn).at(-1)).toBe('Case resolved');
+    const paidAt = START + 31 * DAY + HOUR;
+    const delivered = (type: string) =>
+      harness.putEventsAttempts.find(
+        (attempt) => attempt.delivered && attempt.entries.some((entry) => entry.DetailType === type),
+      );
+    const lifted = delivered('Account Restriction Lifted');
+    const resolved = delivered('Case Resolved');
+    const settles = harness.callsIn(SETTLE, arn);
+    expect(settles).toHaveLength(11);
+    expect(settles.every((call) => call.returned === undefined)).toBe(true);
+    const [firstSettle] = settles;
+    if (lifted === undefined || resolved === undefined || firstSettle === undefined)
+      throw new Error('expected both announcements and a settle attempt');
+    const order = (effect: (typeof harness.outbound)[number]) => harness.outbound.indexOf(effect);
+    expect(order(lifted)).toBeLessThan(order(resolved));
+    expect(order(resolved)).toBeLessThan(order(firstSettle));
+    expect([lifted.calledAt, resolved.calledAt, firstSettle.calledAt]).toEqual([paidAt, paidAt, paidAt]);
+    expect(settles.at(-1)?.calledAt).toBeGreaterThan(paidAt);
+    // After the first settle attempt only the bureau's retries and the ops alert: nothing more is announced.
+    expect(
+      harness.outbound
+        .slice(order(firstSettle))
+        .filter((effect) => 'entries' in effect)
+        .map((effect) => effect.state),
+    ).toEqual([]);
+    expect(harness.publishedTypes()).toEqual([
+      'Case Opened',
+      'Credit Report Filed',
+      'Account Restriction Requested',
+      'Account Restriction Lifted',
+      'Case Resolved',
+    ]);
+    expect(harness.alerts().map((sent) => sent.state)).toEqual([
+      'Alert ops: the credit report could not be settled',
+    ]);
+    expect(harness.outbound.at(-1)).toBe(harness.alerts()[0]);
+    expect(harness.facts()).toMatchObject({
+      status: 'RESOLVED',
+      accountRestricted: false,
+      creditReport: 'REPORTED',
     });
   });
 });
 
 describe('Catch', () => {
-  it.each(CALLBACK_TASKS)(
-    '%s: a step failure is retried like any Lambda task, then fails the execution; never caught as a timeout',
-    async (state) => {
-      // Prepare: the first call and its 3 retries all fail
-      const harness = new WorkflowHarness({
-        steps: { SendStageContact: writeOffContacts() },
-        faults: { [state]: Array(4).fill({ crash: 'token store unavailable' }) },
-      });
-      const arn = await harness.start();
+  it.each(NOTIFICATIONS)(
+    '%s: after 6 failed attempts (%s, %s) the notification is given up, the error kept at $.%s, and the case goes on',
+    async (state, scenario, error, field) => {
+      // Prepare
+      const faults: StepBehaviour[] = Array(6).fill({ fail: error, cause: 'InternalFailure' });
 
       // Act
-      const end = await harness.runToEnd(arn);
+      const { harness, arn, end } = await runScenario(scenario, { faults: { [state]: faults } });
+
+      // Assess: an outbound event or an alert is not worth a stuck case
+      expect(end.status).toBe('SUCCEEDED');
+      expect(harness.path(arn).at(-1)).toBe(SCENARIOS[scenario].ends);
+      expectFullJitter(retryDelays(harness.history(arn), state).slice(0, 5), 2 * SECOND, 5);
+      const next = enteredAfterFirst(harness, arn, state);
+      expect(next?.name).toBe(nextOf(state));
+      expect(next?.input[field]).toEqual({ Error: error, Cause: 'InternalFailure' });
+      const attempts = [...harness.putEventsAttempts, ...harness.publishAttempts].filter(
+        (a) => a.state === state,
+      );
+      expect(attempts.slice(0, 6).every((attempt) => !attempt.delivered)).toBe(true);
+    },
+  );
+
+  it.each(CALLBACK_TASKS)(
+    '%s: a step failure is retried like any Lambda task, then fails the execution; never caught as a timeout',
+    async (state, scenario) => {
+      // Prepare: the first call and its 3 retries all fail
+      const faults = { [state]: Array(4).fill({ crash: 'token store unavailable' }) };
+
+      // Act
+      const { harness, arn, end } = await runScenario(scenario, { faults });
 
       // Assess
       expect(end).toMatchObject({
@@ -718,142 +2502,128 @@ describe('Catch', () => {
         error: 'States.TaskFailed',
         cause: 'token store unavailable',
       });
-      expect(harness.callsIn(state)).toHaveLength(4);
-      expect(harness.entered(arn).at(-1)?.[0]).toBe(state);
-      // The only timeout is the notice's, on the way to the soft reminders; the failing await has none.
-      const timeouts = harness.history(arn).filter((event) => event.type === 'TaskTimedOut');
-      expect(timeouts).toHaveLength(state === AWAIT_SOFT ? 1 : 0);
+      expect(harness.callsIn(state, arn)).toHaveLength(4);
+      expect(harness.path(arn).at(-1)).toBe(state);
+      const events = harness.history(arn);
+      const entered = events.findIndex((event) => event.stateEnteredEventDetails?.name === state);
+      expect(events.slice(entered).filter((event) => event.type === 'TaskTimedOut')).toEqual([]);
     },
   );
 
   it.each(CALLBACK_TASKS)(
     '%s: SendTaskFailure is retried like a step failure (the step runs again with a new token), not caught',
-    async (state) => {
+    async (state, scenario) => {
       // Prepare
-      const harness = new WorkflowHarness({ steps: { SendStageContact: writeOffContacts() } });
-      const arn = await harness.start();
-      await harness.runUntilAwaiting(arn, state);
-      const calls = harness.callsIn(state).length;
+      const { harness, arn } = await reach(scenario, state);
+      const calls = harness.callsIn(state, arn).length;
       const token = harness.currentToken(arn);
-
-      // Act
-      await harness.failTask(arn, 'CaseDisputed', 'the customer disputes the debt');
-      await harness.advanceTo(harness.clock.now() + 10 * SECOND);
-
-      // Assess
-      expect(harness.describe(arn).status).toBe('RUNNING');
-      expect(harness.callsIn(state)).toHaveLength(calls + 1);
-      expect(harness.currentToken(arn)).not.toBe(token);
-      expect(harness.history(arn).filter((event) => event.type === 'TaskTimedOut')).toHaveLength(
-        state === AWAIT_SOFT ? 1 : 0,
-      );
-    },
-  );
-
-  it.each(CALLBACK_TASKS)(
-    "%s: the timeout's Catch puts the error at $.timeout and keeps the input",
-    async (state) => {
-      // Prepare
-      const input = { caseId: 'case-7781', rentalId: 'rental-9', source: 'platform' };
-      const harness = new WorkflowHarness({ steps: { SendStageContact: writeOffContacts() } });
-      const arn = await harness.start(input);
-      await harness.runUntilAwaiting(arn, state);
-      const stateInput = JSON.parse(
-        harness.history(arn).findLast((event) => event.stateEnteredEventDetails?.name === state)
-          ?.stateEnteredEventDetails?.input ?? 'null',
-      );
       const seen = harness.history(arn).length;
 
       // Act
-      await harness.runToEnd(arn);
+      await harness.failTask(arn, 'CaseDisputed', 'the customer disputes the debt');
+      await harness.advanceTo(harness.clock.now() + 5 * SECOND);
 
-      // Assess: the first timeout after the wait began is this state's; the next state entered gets the Catch's output
+      // Assess
+      expect(harness.describe(arn).status).toBe('RUNNING');
+      expect(harness.awaiting(arn)).toBe(state);
+      expect(harness.callsIn(state, arn)).toHaveLength(calls + 1);
+      expect(harness.currentToken(arn)).not.toBe(token);
       const after = harness.history(arn).slice(seen);
-      const timedOut = after.findIndex((event) => event.type === 'TaskTimedOut');
-      expect(timedOut).toBeGreaterThanOrEqual(0);
-      const next = after.slice(timedOut).find((event) => event.type === 'TaskStateEntered');
-      expect(next?.stateEnteredEventDetails?.name).toBe('Send soft reminder');
-      expect(JSON.parse(next?.stateEnteredEventDetails?.input ?? 'null')).toEqual({
-        ...stateInput,
-        timeout: expect.objectContaining({ Error: 'States.Timeout' }),
-      });
-      expect(stateInput).toMatchObject({
-        ...input,
-        opened: { detail: openedDetail({ caseId: 'case-7781', at: iso(START) }) },
-        contact: { outcome: 'SENT' },
-      });
+      expect(after.map((event) => event.type)).toEqual([
+        'TaskFailed',
+        'TaskScheduled',
+        'TaskStarted',
+        'TaskSubmitted',
+      ]);
+      expect(after[0]?.taskFailedEventDetails).toMatchObject({ error: 'CaseDisputed' });
     },
   );
 });
 
 describe('data flow', () => {
-  it.each<PathName>(['paid', 'written off'])(
-    "%s: every step gets the caseId, its state's entered time, its own token and the contact's wait; the input survives",
-    async (path) => {
-      // Prepare: a retry and a deferral on the way, so `at` and tokens are not trivially "now";
-      // odd waits, so each await's timeout can only come from the contact before it
+  const AWAITING: Record<string, string> = {
+    ...Object.fromEntries(Object.values(AWAIT).map((state) => [state, 'LADDER'])),
+    [AWAIT_REVIEW]: 'LEGAL_REVIEW',
+    [AWAIT_OUTCOME]: 'LEGAL_OUTCOME',
+    [AWAIT_PROMISE]: 'PROMISE',
+    [AWAIT_INSTALMENT]: 'PLAN',
+    [HOLD]: 'DISPUTE',
+  };
+
+  it.each(SCENARIO_NAMES)(
+    "%s: every step gets the caseId and its state's entered time; each await its own token, its kind, and the wait of the step before it; the input survives",
+    async (name) => {
+      // Prepare: a retry and a deferral on the way, so `at` and tokens are not trivially "now"
       const input = { caseId: 'case-7781', rentalId: 'rental-9', source: 'platform' };
-      const soft = sequence(sent(SOFT_REMINDER_WAIT_SECONDS + 11), writeOffDue());
       const options: HarnessOptions = {
-        steps: {
-          SendStageContact: (call) =>
-            call.payload.stage === 'SOFT_REMINDERS' ? soft(call) : sent(NOTICE_WAIT_SECONDS + 7),
-        },
         faults: {
           'Send overdue notice': [
             { fail: 'Lambda.ServiceException' },
             deferred(START + 14 * HOUR, NOTICE_WAIT_SECONDS),
           ],
-          [AWAIT_AFTER_NOTICE]: [{ fail: 'Lambda.SdkClientException' }],
+          [AWAIT.OVERDUE_NOTICE]: [{ fail: 'Lambda.SdkClientException' }],
         },
       };
 
       // Act
-      const { harness, arn, end } = await runPath(path, options, input);
+      const { harness, arn, end } = await runScenario(name, options, input);
 
       // Assess
       expect(end.status).toBe('SUCCEEDED');
-      expect(harness.calls.length).toBeGreaterThanOrEqual(6);
-      for (const call of harness.calls) {
+      const calls = harness.calls.filter((call) => call.executionArn === arn);
+      expect(calls.length).toBeGreaterThanOrEqual(6);
+      for (const call of calls) {
         expect(call.payload.caseId).toBe('case-7781');
-        expect(call.payload.at).toBe(iso(call.stateEnteredAt));
+        // "Check what happened to the case" is a look at the case, not a business decision: no time.
+        expect(call.payload.at).toBe(call.step === 'CheckCase' ? undefined : iso(call.stateEnteredAt));
         expect(call.payload.token).toBe(call.taskToken);
       }
+      const expected: Array<number | undefined> = [];
+      let wait: number | undefined;
+      for (const call of calls) {
+        if (['SendStageContact', 'PrepareWait', 'ResumeLadder'].includes(call.step))
+          wait = (call.returned as { waitSeconds?: number } | undefined)?.waitSeconds;
+        if (call.step !== 'AwaitResolution') continue;
+        expected.push(wait);
+        expect(call.payload.awaiting).toBe(AWAITING[call.state]);
+      }
+      const awaits = calls.filter((call) => call.step === 'AwaitResolution');
+      expect(awaits.map((call) => call.payload.timeoutSeconds)).toEqual(expected);
       const timeouts = harness
         .history(arn)
         .flatMap((event) => event.taskScheduledEventDetails?.timeoutInSeconds ?? []);
-      // Each await: the stage and the wait of the contact just before it.
-      const expected: Array<number | undefined> = [];
-      const stages: Array<string | undefined> = [];
-      let last: StepCall | undefined;
-      for (const call of harness.calls) {
-        if (call.step === 'SendStageContact') last = call;
-        if (call.step !== 'AwaitResolution') continue;
-        expected.push((last?.returned as { waitSeconds?: number } | undefined)?.waitSeconds);
-        stages.push(last?.payload.stage);
-      }
-      const awaits = harness.callsOf('AwaitResolution');
-      expect(awaits.map((call) => call.payload.timeoutSeconds)).toEqual(expected);
-      expect(awaits.map((call) => call.payload.stage)).toEqual(stages);
       expect(timeouts).toEqual(expected);
-      expect(expected).toContain(NOTICE_WAIT_SECONDS + 7);
-      expect(JSON.parse(end.output ?? 'null')).toMatchObject({
-        ...input,
-        opened: { detail: openedDetail({ caseId: 'case-7781', at: iso(START) }) },
-      });
+      expect(JSON.parse(end.output ?? 'null')).toMatchObject(input);
       for (const event of harness.published()) expect(event.Detail).toMatchObject({ caseId: 'case-7781' });
+      for (const alert of harness.alerts()) expect(alert.message).toContain('case-7781');
     },
   );
+
+  it('the fake case the default scripts keep follows the steps (a check on the harness itself)', async () => {
+    // Prepare, Act
+    const { harness } = await reach('dispute upheld', HOLD);
+
+    // Assess
+    const facts: Readonly<CaseFacts> = harness.facts();
+    expect(facts).toMatchObject({
+      status: 'DISPUTED',
+      creditReport: 'DISPUTED',
+      accountRestricted: true,
+      ladder: { stage: 'SOFT_REMINDERS', waitUntil: START + 61 * DAY },
+      pausedRemaining: 30 * DAY - HOUR,
+    });
+  });
 });
 
 describe('determinism', () => {
   const scenario = (seed: number) =>
-    runPath('written off', {
+    runScenario('dispute rejected', {
       seed,
       faults: {
         'Open case': [{ fail: 'Lambda.ServiceException' }],
         'Announce case opened': [{ fail: 'EventBridge.FailedEntry' }],
-        [AWAIT_SOFT]: [{ fail: 'Lambda.AWSLambdaException' }],
+        [HOLD]: [{ fail: 'Lambda.AWSLambdaException' }],
+        'Lift the dispute flag': [{ fail: 'CreditBureauUnavailableError' }],
       },
     });
 

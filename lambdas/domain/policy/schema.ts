@@ -24,6 +24,7 @@ export const TEMPLATE_KINDS = [
   'SOFT_REMINDER',
   'DEMAND_LETTER',
   'RECEIPT',
+  'RETURN_RECEIPT',
 ] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
@@ -41,6 +42,7 @@ export const TEMPLATE_PLACEHOLDERS = [
   'serviceUrl',
   'reportDate',
   'caseRef',
+  'optOutUrl',
 ] as const;
 
 const minorUnits = z.number().int().nonnegative();
@@ -61,10 +63,16 @@ const templateText = z
     }
   });
 
+const withOptOutLink = (text: string) => text.includes('{optOutUrl}');
 const messageTemplate = z.strictObject({
-  sms: templateText.refine((text) => text.length <= 600, 'an SMS template must be at most 600 characters'),
+  sms: templateText
+    .refine((text) => text.length <= 600, 'an SMS template must be at most 600 characters')
+    .refine(withOptOutLink, 'every SMS carries the signed opt-out link: add {optOutUrl}'),
   emailSubject: templateText,
-  emailBody: templateText,
+  emailBody: templateText.refine(
+    withOptOutLink,
+    'every email carries the signed opt-out link: add {optOutUrl}',
+  ),
 });
 
 const contactStage = z.strictObject({
@@ -110,6 +118,20 @@ export const policySchema = z
       }),
     }),
     promise: z.strictObject({ graceDays: z.number().int().min(0).max(30), maxDays: days }),
+    disputes: z.strictObject({
+      /** POLICY.md: a dispute must be ruled within 30 days; ops are alerted when it is not. */
+      rulingDays: days,
+      /** After a missed ruling deadline, ops are alerted again every this many days. */
+      reminderDays: days,
+    }),
+    legal: z.strictObject({
+      /** Ops are reminded of an undecided legal review every this many days. */
+      reviewReminderDays: days,
+      /** How often a case waiting for its legal outcome is looked at (and continued if needed). */
+      outcomeCheckDays: days,
+    }),
+    /** Public disclosure of a serious case: off unless enabled, and then only with a judgment and two approvals. */
+    publicDisclosure: z.strictObject({ enabled: z.boolean() }),
     plans: z.strictObject({
       maxInstallments: z.number().int().min(1).max(24),
       maxExtendedReturnDays: days,
@@ -120,9 +142,12 @@ export const policySchema = z
     ),
   })
   .superRefine((policy, ctx) => {
+    // Besides the stages' own: the receipts (closing a case) and the demand letter (legal action).
     const used = new Set<TemplateKind>([
       ...Object.values(policy.stages).map((stage) => stage.template),
       'RECEIPT',
+      'RETURN_RECEIPT',
+      'DEMAND_LETTER',
     ]);
     for (const kind of used) {
       if (!policy.templates[kind]) {

@@ -1,7 +1,9 @@
 import { type CaseRecord, isActive } from '../case';
 import { InvalidRequestError } from '../errors';
 import type { CaseRepository } from '../ports';
-import type { PaymentReceived } from '../requests';
+import type { DeviceReturned, PaymentReceived } from '../requests';
+import type { CaseCommandDeps } from './case-command';
+import { recordReturn } from './customer-options';
 import { type RecordPaymentDeps, recordPayment } from './record-payment';
 
 export class NoOpenCaseError extends Error {
@@ -79,4 +81,28 @@ async function latestCaseOfRental(cases: CaseRepository, rentalId: string): Prom
     return false;
   });
   return latest?.caseId;
+}
+
+/**
+ * Applies a `Device Returned` event: the named case, else the rental's oldest open case. A rental
+ * whose cases are all closed has nothing to resolve (a repeat); one with no case at all is retried.
+ */
+export async function applyDeviceReturned(
+  deps: CaseCommandDeps,
+  event: DeviceReturned,
+  at: string,
+): Promise<'applied' | 'nothing-open'> {
+  // A redelivered event (returns have no id of their own) matches the case it already returned,
+  // by the platform's return time, rather than returning the rental's next open case.
+  const returnedAt = new Date(event.returnedAt).toISOString();
+  const caseId = event.caseId
+    ? await caseForRental(deps.cases, event.rentalId, event.caseId)
+    : ((await findRentalCase(deps.cases, event.rentalId, (record) => record.returnedAt === returnedAt)) ??
+      (await caseForRental(deps.cases, event.rentalId, undefined)));
+  if (!caseId) {
+    if (await latestCaseOfRental(deps.cases, event.rentalId)) return 'nothing-open';
+    throw new NoOpenCaseError(event.rentalId);
+  }
+  await recordReturn(deps, caseId, { returnedAt: event.returnedAt, condition: event.condition }, at);
+  return 'applied';
 }

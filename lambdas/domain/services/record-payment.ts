@@ -12,6 +12,7 @@ import type { CaseRepository, CaseWorkflow, TimelineRepository } from '../ports'
 import type { PaymentRequest } from '../requests';
 import { parseIso, toIso } from '../time';
 import type { TimelineEntry } from '../timeline';
+import { wakeWorkflow } from './case-command';
 import { policyOf } from './policy-of';
 import { updateCase } from './update-case';
 
@@ -19,6 +20,13 @@ export interface RecordPaymentDeps {
   cases: CaseRepository;
   timeline: TimelineRepository;
   workflow: CaseWorkflow;
+}
+
+/** What was paid at or after `since`. */
+function paidSince(record: CaseRecord, since: string): number {
+  return record.payments
+    .filter((payment) => payment.paidAt >= since)
+    .reduce((sum, payment) => sum + payment.amount, 0);
 }
 
 /** How far ahead of the request a payment time may be (clock skew between systems). */
@@ -82,9 +90,18 @@ export async function recordPayment(
       ]);
     }
     const policy = policyOf(current);
-    // Fees count up to the payment's own time, not to when the platform reported it.
-    const asOf = paidAt < at ? paidAt : at;
-    const owed = Math.max(0, balanceOf(current, asOf, policy));
+    // Fees count up to the payment's own time, not to when the platform reported it. They accrue
+    // while PROMISED (POLICY.md), but a kept promise settles the case for the amount promised: the
+    // fees since the promise are waived then, never charged as an overpayment either.
+    const reported = paidAt < at ? paidAt : at;
+    const owedNow = Math.max(0, balanceOf(current, reported, policy));
+    const promise = current.status === 'PROMISED' ? current.promise : null;
+    const keepsPromise =
+      promise !== null &&
+      paidAt <= promise.keepBy &&
+      paidSince(current, promise.madeAt) + request.amount.amount >= promise.amount;
+    const asOf = keepsPromise && promise && request.amount.amount < owedNow ? promise.madeAt : reported;
+    const owed = asOf === reported ? owedNow : Math.max(0, balanceOf(current, asOf, policy));
     const applied: AppliedPayment = {
       paymentId: request.paymentId,
       amount: request.amount.amount,
@@ -106,8 +123,6 @@ export async function recordPayment(
 
   const payment = record.payments.find((candidate) => candidate.paymentId === request.paymentId);
   if (payment) await deps.timeline.append(caseId, paymentEntries(record, payment));
-  if (record.status === 'RESOLVED' && record.resolution === 'PAID' && record.pendingResolution) {
-    await deps.workflow.resume(record.pendingResolution.token, { kind: 'PAID' });
-  }
+  await wakeWorkflow(deps.workflow, record);
   return viewOf(record, at, policyOf(record));
 }

@@ -1,19 +1,23 @@
 import { adapters } from '../../adapters';
-import { paymentReceivedSchema } from '../../domain/requests';
-import { applyPaymentReceived } from '../../domain/services/platform-events';
+import { deviceReturnedSchema, paymentReceivedSchema } from '../../domain/requests';
+import { applyDeviceReturned, applyPaymentReceived } from '../../domain/services/platform-events';
 import { busEventConsumer } from '../../shared/queue';
 
 /**
- * `Payment Received` from the platform, applied exactly like `POST /cases/{caseId}/payments`. A
- * payment whose case is not visible yet fails and is retried by the queue (then dead-lettered).
+ * `Payment Received` and `Device Returned` from the platform, applied exactly like the API's
+ * payments and returns. An event whose case is not visible yet fails and is retried by the queue.
  */
 export const handler = busEventConsumer(async (event) => {
-  if (event['detail-type'] !== 'Payment Received') {
-    throw new Error(`unexpected detail-type ${event['detail-type']}`);
+  const deps = { cases: adapters.cases(), timeline: adapters.timeline(), workflow: adapters.workflow() };
+  const at = new Date(event.time).toISOString();
+  switch (event['detail-type']) {
+    case 'Payment Received':
+      await applyPaymentReceived(deps, paymentReceivedSchema.parse(event.detail), at);
+      return;
+    case 'Device Returned':
+      await applyDeviceReturned(deps, deviceReturnedSchema.parse(event.detail), at);
+      return;
+    default:
+      throw new Error(`unexpected detail-type ${event['detail-type']}`);
   }
-  await applyPaymentReceived(
-    { cases: adapters.cases(), timeline: adapters.timeline(), workflow: adapters.workflow() },
-    paymentReceivedSchema.parse(event.detail),
-    new Date(event.time).toISOString(),
-  );
 });

@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { adapters } from '../../adapters';
-import { beginCase } from '../../domain/services/workflow-steps';
+import { wire } from '../../adapters';
+import { beginCase } from '../../domain/services/ladder';
 import { stepTime, workflowStep } from '../../shared/step';
 
 const input = z.object({ caseId: z.string().min(1), at: stepTime, execution: z.string().min(1) });
 
 /** "Open case": records the workflow start; returns the facts the case events carry. */
-export const handler = workflowStep(input, (step) =>
-  beginCase({ cases: adapters.cases(), timeline: adapters.timeline() }, step),
-);
+export const handler = workflowStep(input, (step) => beginCase(wire('cases', 'timeline'), step));

@@ -1,24 +1,18 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { adapters } from '../../adapters';
-import { closeCase } from '../../domain/services/workflow-steps';
+import { wire } from '../../adapters';
+import { closeCase } from '../../domain/services/tracks';
 import { metrics } from '../../shared/powertools';
 import { stepTime, workflowStep } from '../../shared/step';
 
 const input = z.object({ caseId: z.string().min(1), at: stepTime });
 
-/** "Close case": the receipt and the end of the case's workflow. */
+/** "Close case": restriction lifted, receipt, open work cancelled (the credit report is the next step). */
 export const handler = workflowStep(input, async (step) => {
-  const detail = await closeCase(
-    {
-      cases: adapters.cases(),
-      timeline: adapters.timeline(),
-      customers: adapters.customers(),
-      messenger: adapters.messenger(),
-      workflow: adapters.workflow(),
-    },
+  const result = await closeCase(
+    wire('cases', 'timeline', 'customers', 'messenger', 'links', 'workItems'),
     step,
   );
-  if (detail.status === 'RESOLVED') metrics.addMetric('CaseResolved', MetricUnit.Count, 1);
-  return detail;
+  if (result.detail.status === 'RESOLVED') metrics.addMetric('CaseResolved', MetricUnit.Count, 1);
+  return result;
 });

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { adapters } from '../../adapters';
-import { writeOffCase } from '../../domain/services/workflow-steps';
+import { wire } from '../../adapters';
+import { writeOffCase } from '../../domain/services/tracks';
 import { stepTime, workflowStep } from '../../shared/step';
 
 const input = z.object({ caseId: z.string().min(1), at: stepTime });
 
-/** "Write off the debt": the end of the soft reminders. */
+/** "Write off the debt": the end of the soft reminders, or of a lost or withdrawn legal case. */
 export const handler = workflowStep(input, (step) =>
-  writeOffCase({ cases: adapters.cases(), timeline: adapters.timeline() }, step),
+  writeOffCase(wire('cases', 'timeline', 'workItems'), step),
 );

@@ -1,0 +1,45 @@
+import { type CaseRecord, type CaseView, viewOf } from '../case';
+import type { CaseRepository, CaseWorkflow, TimelineRepository } from '../ports';
+import { resolutionOf } from '../resolution';
+import type { TimelineEntry } from '../timeline';
+import { policyOf } from './policy-of';
+import { updateCase } from './update-case';
+
+export interface CaseCommandDeps {
+  cases: CaseRepository;
+  timeline: TimelineRepository;
+  workflow: CaseWorkflow;
+}
+
+/**
+ * Wakes the workflow if it waits on this case and the case's news concerns it (`resolutionOf`). A
+ * stale token (that wait already ended) is fine: the next wait asks `resolutionOf` itself.
+ */
+export async function wakeWorkflow(workflow: CaseWorkflow, record: CaseRecord): Promise<void> {
+  const pending = record.pendingResolution;
+  if (!pending) return;
+  const resolution = resolutionOf(record, pending.awaiting);
+  if (resolution) await workflow.resume(pending.token, resolution);
+}
+
+/**
+ * An API command on a case: decide on the latest record (optimistic locking, re-decided on a race),
+ * write it, record its timeline facts, wake the workflow. `decide` throws a domain error to refuse
+ * (nothing is written) or returns null to change nothing (a repeated request); `entries` derives
+ * the timeline facts from the resulting record, so a retry rewrites the same entries.
+ */
+export async function runCaseCommand(
+  deps: CaseCommandDeps,
+  caseId: string,
+  at: string,
+  decide: (current: CaseRecord) => CaseRecord | null,
+  entries: (record: CaseRecord) => TimelineEntry[],
+): Promise<CaseView> {
+  const { record } = await updateCase(deps.cases, caseId, (current) => {
+    const next = decide(current);
+    return { next: next ? { ...next, updatedAt: at } : null, result: undefined };
+  });
+  await deps.timeline.append(caseId, entries(record));
+  await wakeWorkflow(deps.workflow, record);
+  return viewOf(record, at, policyOf(record));
+}

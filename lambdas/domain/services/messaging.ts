@@ -1,0 +1,103 @@
+import type { CaseRecord } from '../case';
+import type { MessageChannel, Policy, TemplateKind } from '../policy';
+import type { Customer, CustomerRepository, Messenger, OptOutLinks, TimelineRepository } from '../ports';
+import { type MessageFacts, renderMessage } from '../templates';
+import { messageEventId, messageSent } from '../timeline';
+
+export interface MessagingDeps {
+  timeline: TimelineRepository;
+  customers: CustomerRepository;
+  messenger: Messenger;
+  links: OptOutLinks;
+}
+
+export interface SendPlan {
+  record: Pick<CaseRecord, 'caseId'>;
+  /** The step's instant: with `step`, the key that makes a retried step send nothing twice. */
+  at: string;
+  step: string;
+  customer: Customer;
+  kind: TemplateKind;
+  channels: readonly MessageChannel[];
+  /** Notices the law requires (the credit pre-notice) still go by any channel not opted out. */
+  facts: Omit<MessageFacts, 'optOutUrl'>;
+}
+
+/** What happened to each channel of a plan. */
+export type ChannelOutcome = 'SENT' | 'ALREADY_SENT' | 'OPTED_OUT';
+
+/**
+ * Sends a step's messages: each channel once (the timeline is the record of what went out), never
+ * to an opted-out channel (recorded as a skip), each with its signed opt-out link. A number that
+ * replied STOP to the carrier becomes an SMS opt-out of the customer's.
+ */
+export async function sendMessages(
+  deps: MessagingDeps,
+  policy: Policy,
+  plan: SendPlan,
+): Promise<Record<MessageChannel, ChannelOutcome | undefined>> {
+  const outcomes: Record<MessageChannel, ChannelOutcome | undefined> = { SMS: undefined, EMAIL: undefined };
+  const caseId = plan.record.caseId;
+  for (const [order, channel] of plan.channels.entries()) {
+    const marker = {
+      at: plan.at,
+      type: 'MESSAGE_SENT' as const,
+      eventId: messageEventId(plan.at, plan.step, channel, order),
+    };
+    if (await deps.timeline.has(caseId, marker)) {
+      outcomes[channel] = 'ALREADY_SENT';
+      continue;
+    }
+    const skip = async (reason: string) => {
+      outcomes[channel] = 'OPTED_OUT';
+      await deps.timeline.append(caseId, [
+        {
+          eventId: `skipped:${plan.step}:${order}:${channel}:${plan.at}`,
+          at: plan.at,
+          type: 'CONTACT_SKIPPED',
+          channel,
+          detail: { stage: plan.step, kind: plan.kind, reason },
+        },
+      ]);
+    };
+    if (plan.customer.optOuts[channel]) {
+      await skip('OPTED_OUT');
+      continue;
+    }
+    const text = renderMessage(policy, plan.kind, {
+      ...plan.facts,
+      optOutUrl: await deps.links.link(plan.customer.customerId, channel),
+    });
+    const result = await deps.messenger.send(
+      channel === 'SMS'
+        ? { channel, caseId, kind: plan.kind, to: plan.customer.phone, body: text.sms }
+        : {
+            channel,
+            caseId,
+            kind: plan.kind,
+            to: plan.customer.email,
+            subject: text.emailSubject,
+            body: text.emailBody,
+          },
+    );
+    if (result.status === 'OPTED_OUT') {
+      await deps.customers.optOut(plan.customer.customerId, 'SMS', plan.at);
+      await deps.timeline.append(caseId, [
+        {
+          eventId: 'opt-out:SMS',
+          at: plan.at,
+          type: 'OPTED_OUT',
+          channel: 'SMS',
+          detail: { channel: 'SMS', via: 'STOP_REPLY' },
+        },
+      ]);
+      await skip('STOP_REPLY');
+      continue;
+    }
+    outcomes[channel] = 'SENT';
+    await deps.timeline.append(caseId, [
+      messageSent(plan.at, plan.step, channel, plan.kind, result.messageId, order),
+    ]);
+  }
+  return outcomes;
+}

@@ -1,0 +1,13 @@
+import { wire } from '../../adapters';
+import { disputeSchema } from '../../domain/requests';
+import { openDispute } from '../../domain/services/customer-options';
+import { apiRoute } from '../../shared/http';
+
+/** POST /cases/{caseId}/disputes: holds every channel until people rule. */
+export const handler = apiRoute({
+  body: disputeSchema,
+  run: async ({ body, path, at }) => ({
+    status: 200,
+    body: await openDispute(wire('cases', 'timeline', 'workflow'), path.caseId ?? '', body, at),
+  }),
+});

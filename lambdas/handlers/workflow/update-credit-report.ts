@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { wire } from '../../adapters';
+import { updateCreditReport } from '../../domain/services/tracks';
+import { stepTime, workflowStep } from '../../shared/step';
+
+const input = z.object({
+  caseId: z.string().min(1),
+  action: z.enum(['SETTLE', 'DELETE', 'FLAG', 'UNFLAG']),
+  at: stepTime,
+});
+
+/** "Update the credit report to settled", "Delete the credit report", "Flag …", "Lift the dispute flag". */
+export const handler = workflowStep(input, (step) =>
+  updateCreditReport(wire('cases', 'timeline', 'bureau'), step),
+);

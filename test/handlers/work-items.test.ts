@@ -1,0 +1,668 @@
+import { adapters } from '../../lambdas/adapters';
+import type { OpenCaseRequest } from '../../lambdas/domain/requests';
+import { handler as claimWorkItem } from '../../lambdas/handlers/api/claim-work-item';
+import { handler as completeWorkItem } from '../../lambdas/handlers/api/complete-work-item';
+import { handler as listWorkItems } from '../../lambdas/handlers/api/list-work-items';
+import { handler as makePromise } from '../../lambdas/handlers/api/make-promise';
+import { handler as openDispute } from '../../lambdas/handlers/api/open-dispute';
+import { handler as optOut } from '../../lambdas/handlers/api/opt-out';
+import { handler as recordContact } from '../../lambdas/handlers/api/record-contact';
+import { handler as openLegalReview } from '../../lambdas/handlers/workflow/open-legal-review';
+import { handler as sendStageContact } from '../../lambdas/handlers/workflow/send-stage-contact';
+import { callApi, lambdaContext, START } from '../support/local-aws';
+import { type Harness, startHarness } from './aws-harness';
+import {
+  DAY,
+  iso,
+  ofType,
+  openCaseAt,
+  payInFull,
+  personalDataOf,
+  post,
+  readCase,
+  timelineOf,
+  workItemsOf,
+} from './case-helpers';
+
+/**
+ * Work for people (calls, visits, legal reviews, letters): listing, the compliance gate at claim time
+ * (contact window, call caps per debtor across cases, opt-outs, holds), completion, logged contacts.
+ */
+let aws: Harness;
+beforeAll(async () => {
+  aws = await startHarness({ bureau: false });
+});
+afterAll(() => aws.stop());
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+const list = (query: Record<string, string>, at = START) =>
+  callApi(listWorkItems, { method: 'GET', resource: '/work-items', query, at });
+const claim = (workItemId: string, at: number, agent = 'agent-1') =>
+  post(claimWorkItem, '/work-items/{workItemId}/claim', { workItemId }, { agent }, at);
+const complete = (workItemId: string, body: unknown, at: number) =>
+  post(completeWorkItem, '/work-items/{workItemId}/complete', { workItemId }, body, at);
+const logContact = (caseId: string, body: unknown, at: number) =>
+  post(recordContact, '/cases/{caseId}/contacts', { caseId }, body, at);
+
+let contacts = 0;
+/** A call an agent logs on a case at `at` (its own request time). */
+const call = (caseId: string, at: number, outcome = 'CONNECTED') =>
+  logContact(
+    caseId,
+    { contactId: `call-${++contacts}`, occurredAt: iso(at), channel: 'CALL', outcome },
+    at,
+  ).then((reply) => {
+    if (reply.status !== 200) throw new Error(`contact refused: ${JSON.stringify(reply.body)}`);
+    return reply;
+  });
+
+const cnCustomer = (id: string): OpenCaseRequest['customer'] => ({
+  id,
+  name: '王芳',
+  phone: '+8613900001111',
+  email: `${id}@example.com`,
+  locale: 'zh-CN',
+  timezone: 'Asia/Shanghai',
+  country: 'CN',
+});
+const usCustomer = (id: string): OpenCaseRequest['customer'] => ({
+  id,
+  name: 'Casey Smith',
+  phone: '+12125550199',
+  email: `${id}@example.com`,
+  locale: 'en-US',
+  timezone: 'America/New_York',
+  country: 'US',
+});
+
+/** A case whose overdue notice went out at `at`: it has one OPEN call task; returns the task's id. */
+async function caseWithCallTask(customer?: OpenCaseRequest['customer'], at = START, currency = 'CNY') {
+  const opened = await openCaseAt({
+    ...(customer ? { customer } : {}),
+    amountDue: { amount: currency === 'USD' ? 50_000 : 129_900, currency },
+  });
+  const outcome = await sendStageContact(
+    { caseId: opened.caseId, stage: 'OVERDUE_NOTICE', at: iso(at) },
+    lambdaContext(),
+  );
+  if (outcome.outcome !== 'SENT') throw new Error(`notice not sent: ${JSON.stringify(outcome)}`);
+  return { ...opened, callItem: `${opened.caseId}:CALLS:OVERDUE_NOTICE:0` };
+}
+
+/** A refused claim: 409 problem+json naming the rule, and the task still OPEN. */
+async function expectRuleRefusal(reply: Awaited<ReturnType<typeof claim>>, workItemId: string, rule: string) {
+  expect(reply).toMatchObject({
+    status: 409,
+    contentType: 'application/problem+json',
+    body: { type: '/problems/conflict', status: 409, rule },
+  });
+  expect(await adapters.workItems().get(workItemId)).toMatchObject({ status: 'OPEN', claimedBy: null });
+}
+
+describe('GET /work-items', () => {
+  test('a queue’s items of one status, oldest due first, without personal data', async () => {
+    // Prepare: a second-collection stage makes 7 call tasks, 2 days apart, and (≥ 3,000.00) a visit
+    const { caseId, request } = await openCaseAt({ amountDue: { amount: 400_000, currency: 'CNY' } });
+    await sendStageContact({ caseId, stage: 'SECOND_COLLECTION', at: iso(START) }, lambdaContext());
+
+    // Act
+    const calls = await list({ queue: 'CALLS', limit: '100' });
+    const visits = await list({ queue: 'VISITS', status: 'OPEN' });
+
+    // Assess
+    expect(calls.status).toBe(200);
+    const ours = calls.body.items.filter((item: { caseId: string }) => item.caseId === caseId);
+    expect(ours.map((item: { dueAt: string }) => item.dueAt)).toEqual(
+      [0, 1, 2, 3, 4, 5, 6].map((slot) => iso(START + slot * 2 * DAY)),
+    );
+    expect(ours[0]).toEqual({
+      workItemId: `${caseId}:CALLS:SECOND_COLLECTION:0`,
+      queue: 'CALLS',
+      caseId,
+      status: 'OPEN',
+      dueAt: iso(START),
+      stage: 'SECOND_COLLECTION',
+      claimedBy: null,
+      outcome: null,
+    });
+    const dues = calls.body.items.map((item: { dueAt: string }) => item.dueAt);
+    expect(dues).toEqual([...dues].sort());
+    for (const item of calls.body.items) expect(item).toMatchObject({ queue: 'CALLS', status: 'OPEN' });
+    expect(visits.body.items.map((item: { workItemId: string }) => item.workItemId)).toContain(
+      `${caseId}:VISITS:SECOND_COLLECTION:0`,
+    );
+    const text = JSON.stringify([calls.body, visits.body]);
+    for (const personal of personalDataOf(request)) expect(text).not.toContain(personal);
+  });
+
+  test('by status: a claimed item leaves the OPEN list and shows in the CLAIMED one', async () => {
+    const { callItem } = await caseWithCallTask();
+    await claim(callItem, START + HOUR);
+
+    const open = await list({ queue: 'CALLS', status: 'OPEN', limit: '100' });
+    const claimed = await list({ queue: 'CALLS', status: 'CLAIMED', limit: '100' });
+
+    const ids = (reply: typeof open) =>
+      reply.body.items.map((item: { workItemId: string }) => item.workItemId);
+    expect(ids(open)).not.toContain(callItem);
+    expect(ids(claimed)).toContain(callItem);
+    for (const item of claimed.body.items) expect(item.status).toBe('CLAIMED');
+  });
+
+  test('pages: `limit` items and a nextToken that leads to the rest, each item once', async () => {
+    // Prepare: 7 call tasks of one case at least
+    const { caseId } = await openCaseAt();
+    await sendStageContact({ caseId, stage: 'SECOND_COLLECTION', at: iso(START) }, lambdaContext());
+
+    // Act
+    const seen: string[] = [];
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const reply = await list({ queue: 'CALLS', limit: '3', ...(nextToken ? { nextToken } : {}) });
+      expect(reply.body.items.length).toBeLessThanOrEqual(3);
+      seen.push(...reply.body.items.map((item: { workItemId: string }) => item.workItemId));
+      nextToken = reply.body.nextToken;
+      pages++;
+    } while (nextToken && pages < 50);
+
+    // Assess
+    expect(pages).toBeGreaterThan(2);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((id) => id.startsWith(caseId))).toHaveLength(7);
+  });
+
+  test.each([
+    ['queue', {}],
+    ['queue', { queue: 'EMAILS' }],
+    ['status', { queue: 'CALLS', status: 'LOST' }],
+    ['limit', { queue: 'CALLS', limit: '0' }],
+    ['nextToken', { queue: 'CALLS', nextToken: 'garbage!' }],
+  ])('a wrong %s is a 400 naming it', async (path, query) => {
+    const reply = await list(query as Record<string, string>);
+
+    expect(reply).toMatchObject({ status: 400, contentType: 'application/problem+json' });
+    expect(reply.body.errors.map((error: { path: string }) => error.path)).toContain(path);
+  });
+});
+
+describe('POST /work-items/{workItemId}/claim', () => {
+  test('allowed: CLAIMED by the agent, on the timeline; the same claim again changes nothing; another agent gets 409', async () => {
+    // Prepare
+    const { caseId, callItem } = await caseWithCallTask();
+    const at = START + HOUR;
+
+    // Act
+    const reply = await claim(callItem, at, 'agent-7');
+    const again = await claim(callItem, at + MINUTE, 'agent-7');
+    const other = await claim(callItem, at + MINUTE, 'agent-8');
+
+    // Assess
+    expect(reply).toMatchObject({
+      status: 200,
+      body: { workItemId: callItem, status: 'CLAIMED', claimedBy: 'agent-7', caseId, queue: 'CALLS' },
+    });
+    expect(again).toMatchObject({ status: 200, body: reply.body });
+    expect(other.status).toBe(409);
+    expect(other.body.rule).toBeUndefined();
+    expect(await adapters.workItems().get(callItem)).toMatchObject({
+      claimedBy: 'agent-7',
+      claimedAt: iso(at),
+    });
+    expect(ofType(await timelineOf(caseId), 'WORK_ITEM_CLAIMED')).toEqual([
+      {
+        at: iso(at),
+        type: 'WORK_ITEM_CLAIMED',
+        detail: { workItemId: callItem, queue: 'CALLS', agent: 'agent-7' },
+      },
+    ]);
+  });
+
+  test('OUTSIDE_CONTACT_WINDOW at 23:00 in Shanghai, with retryAt at 08:00; allowed at 08:00', async () => {
+    const { callItem } = await caseWithCallTask();
+    const late = Date.parse('2026-03-02T15:00:00Z'); // 23:00 Asia/Shanghai
+
+    const refused = await claim(callItem, late);
+    await expectRuleRefusal(refused, callItem, 'OUTSIDE_CONTACT_WINDOW');
+    const allowed = await claim(callItem, Date.parse('2026-03-03T00:00:00Z'));
+
+    expect(refused.body.retryAt).toBe('2026-03-03T00:00:00.000Z');
+    expect(allowed.status).toBe(200);
+  });
+
+  test('OUTSIDE_CONTACT_WINDOW for a US customer at 21:00 in New York (Regulation F)', async () => {
+    const { callItem } = await caseWithCallTask(
+      usCustomer('us-window'),
+      Date.parse('2026-03-10T14:00:00Z'),
+      'USD',
+    );
+
+    const reply = await claim(callItem, Date.parse('2026-03-11T01:00:00Z')); // 21:00 EDT
+
+    await expectRuleRefusal(reply, callItem, 'OUTSIDE_CONTACT_WINDOW');
+    expect(reply.body.retryAt).toBe('2026-03-11T12:00:00.000Z'); // 08:00 EDT
+  });
+
+  describe('CN: at most 3 connected calls a day per debtor, across cases, by local date', () => {
+    test('a third connected call (on another case of the same debtor) closes the day; the next local day is open again', async () => {
+      // Prepare: two cases of one debtor; three connected calls between 00:30 and 01:30 on 03-03 in
+      // Shanghai, which is still 03-02 in UTC
+      const customer = cnCustomer('cn-cap');
+      const first = await caseWithCallTask(customer);
+      const second = await caseWithCallTask(customer);
+      await call(first.caseId, Date.parse('2026-03-02T16:30:00Z'));
+      await call(first.caseId, Date.parse('2026-03-02T17:00:00Z'));
+      await call(second.caseId, Date.parse('2026-03-02T17:30:00Z'));
+
+      // Act
+      const sameDay = await claim(second.callItem, Date.parse('2026-03-03T00:30:00Z')); // 08:30 on 03-03
+      const nextDay = await claim(second.callItem, Date.parse('2026-03-04T00:30:00Z')); // 08:30 on 03-04
+
+      // Assess
+      expect(sameDay.body.rule).toBe('CALL_CAP_DAILY');
+      expect(sameDay.status).toBe(409);
+      expect(nextDay.status).toBe(200);
+      const counted = await adapters.customers().get(customer.id);
+      expect(counted?.callDays).toEqual({ '2026-03-03': { attempts: 3, connected: 3 } });
+    });
+
+    test('unanswered calls do not count towards the CN cap', async () => {
+      const customer = cnCustomer('cn-no-answer');
+      const { caseId, callItem } = await caseWithCallTask(customer);
+      for (const hour of [1, 2, 3, 4]) await call(caseId, START + hour * MINUTE, 'NO_ANSWER');
+
+      const reply = await claim(callItem, START + HOUR);
+
+      expect(reply.status).toBe(200);
+    });
+
+    test('two connected calls leave room for a third', async () => {
+      const customer = cnCustomer('cn-two');
+      const { caseId, callItem } = await caseWithCallTask(customer);
+      await call(caseId, START + MINUTE);
+      await call(caseId, START + 2 * MINUTE);
+
+      expect((await claim(callItem, START + HOUR)).status).toBe(200);
+    });
+  });
+
+  describe('US: at most 7 attempts in 7 rolling days, none within 7 days after a conversation', () => {
+    test('the seventh attempt in seven days (across the debtor’s cases) blocks calls until the oldest day drops out', async () => {
+      // Prepare: one unanswered call a day, 10-16 March (11:00 in New York), on two cases
+      const customer = usCustomer('us-weekly');
+      const first = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const second = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      for (let day = 0; day < 7; day++) {
+        await call(
+          day < 4 ? first.caseId : second.caseId,
+          Date.parse('2026-03-10T15:00:00Z') + day * DAY,
+          'NO_ANSWER',
+        );
+      }
+
+      // Act
+      const seventhDay = await claim(second.callItem, Date.parse('2026-03-16T18:00:00Z')); // 14:00 on 03-16
+      const eighthDay = await claim(second.callItem, Date.parse('2026-03-17T13:00:00Z')); // 09:00 on 03-17
+
+      // Assess
+      expect(seventhDay.body.rule).toBe('CALL_CAP_WEEKLY');
+      expect(seventhDay.status).toBe(409);
+      expect(eighthDay.status).toBe(200);
+    });
+
+    test('six attempts in seven days leave room for a seventh', async () => {
+      const customer = usCustomer('us-six');
+      const { caseId, callItem } = await caseWithCallTask(
+        customer,
+        Date.parse('2026-03-10T14:00:00Z'),
+        'USD',
+      );
+      for (let day = 0; day < 6; day++) {
+        await call(caseId, Date.parse('2026-03-10T15:00:00Z') + day * DAY, 'NO_ANSWER');
+      }
+
+      expect((await claim(callItem, Date.parse('2026-03-16T18:00:00Z'))).status).toBe(200);
+    });
+
+    test('after a conversation no call for 7 days, whatever the attempt count', async () => {
+      // Prepare: one connected call on 10 March at 11:00 New York time
+      const customer = usCustomer('us-quiet');
+      const { caseId, callItem } = await caseWithCallTask(
+        customer,
+        Date.parse('2026-03-10T14:00:00Z'),
+        'USD',
+      );
+      const talked = Date.parse('2026-03-10T15:00:00Z');
+      await call(caseId, talked);
+
+      // Act
+      const threeDaysLater = await claim(callItem, talked + 3 * DAY);
+      const justBefore = await claim(callItem, talked + 7 * DAY - MINUTE);
+      const sevenDaysLater = await claim(callItem, talked + 7 * DAY);
+
+      // Assess
+      expect(threeDaysLater.body.rule).toBe('CALL_AFTER_CONVERSATION');
+      expect(justBefore.body.rule).toBe('CALL_AFTER_CONVERSATION');
+      expect(sevenDaysLater.status).toBe(200);
+    });
+  });
+
+  test('OPTED_OUT: a call task that outlived the customer’s refusal of calls is not claimable', async () => {
+    // Prepare: the refusal lands right after the task was made (the opt-out route cancels open call
+    // tasks, and stages make none after it; this is the gate behind both)
+    const customer = cnCustomer('cn-no-calls');
+    const { callItem } = await caseWithCallTask(customer);
+    await adapters.customers().optOut(customer.id, 'CALL', iso(START + HOUR));
+
+    // Act
+    const reply = await claim(callItem, START + 2 * HOUR);
+
+    // Assess
+    await expectRuleRefusal(reply, callItem, 'OPTED_OUT');
+  });
+
+  test('an SMS opt-out does not stop calls', async () => {
+    const customer = cnCustomer('cn-no-sms');
+    const { callItem } = await caseWithCallTask(customer);
+    await post(optOut, '/customers/{customerId}/opt-outs', { customerId: customer.id }, { channel: 'SMS' });
+
+    expect((await claim(callItem, START + HOUR)).status).toBe(200);
+  });
+
+  test.each([
+    [
+      'DISPUTE_HOLD',
+      'an open dispute',
+      (caseId: string) => post(openDispute, '/cases/{caseId}/disputes', { caseId }, { reason: 'not mine' }),
+    ],
+    [
+      'ARRANGEMENT_HOLD',
+      'a promise to pay',
+      async (caseId: string) => {
+        const owed = (await readCase(caseId)).body.outstanding;
+        return post(
+          makePromise,
+          '/cases/{caseId}/promises',
+          { caseId },
+          { promisedAt: iso(START + 5 * DAY), amount: owed },
+        );
+      },
+    ],
+    ['CASE_CLOSED', 'been paid', (caseId: string) => payInFull(caseId, START)],
+  ] as Array<[string, string, (caseId: string) => Promise<unknown>]>)(
+    '%s when the case has %s',
+    async (rule, _label, change) => {
+      const { caseId, callItem } = await caseWithCallTask();
+      await change(caseId);
+
+      const reply = await claim(callItem, START + HOUR);
+
+      await expectRuleRefusal(reply, callItem, rule);
+    },
+  );
+
+  test('a letter is held by a dispute too, but a legal review is not', async () => {
+    // Prepare: a letter (pre-notice with both channels opted out) and a legal review on one case
+    const customer = cnCustomer('cn-letters');
+    const { caseId } = await openCaseAt({ customer });
+    for (const channel of ['SMS', 'EMAIL']) {
+      await post(optOut, '/customers/{customerId}/opt-outs', { customerId: customer.id }, { channel });
+    }
+    await sendStageContact({ caseId, stage: 'CREDIT_PRE_NOTICE', at: iso(START) }, lambdaContext());
+    await openLegalReview({ caseId, at: iso(START) }, lambdaContext());
+    await post(openDispute, '/cases/{caseId}/disputes', { caseId }, { reason: 'not mine' });
+
+    // Act
+    const letter = await claim(`${caseId}:LETTERS:CREDIT_PRE_NOTICE:0`, START + HOUR);
+    const reviewItem = await claim(`${caseId}:LEGAL_REVIEW:LEGAL_REVIEW:0`, START + HOUR, 'counsel-1');
+
+    // Assess
+    await expectRuleRefusal(letter, `${caseId}:LETTERS:CREDIT_PRE_NOTICE:0`, 'DISPUTE_HOLD');
+    expect(reviewItem.status).toBe(200);
+  });
+
+  test('a task that is done or cancelled cannot be claimed', async () => {
+    const { callItem } = await caseWithCallTask();
+    await claim(callItem, START + HOUR);
+    await complete(callItem, { outcome: 'NO_ANSWER', occurredAt: iso(START + HOUR) }, START + HOUR);
+
+    const reply = await claim(callItem, START + 2 * HOUR, 'agent-2');
+
+    expect(reply.status).toBe(409);
+    expect((await adapters.workItems().get(callItem))?.status).toBe('DONE');
+  });
+
+  test('an unknown work item is a 404; a missing agent is a 400 naming it', async () => {
+    const { callItem } = await caseWithCallTask();
+
+    const unknown = await claim('case-000:CALLS:OVERDUE_NOTICE:0', START + HOUR);
+    const noAgent = await post(
+      claimWorkItem,
+      '/work-items/{workItemId}/claim',
+      { workItemId: callItem },
+      {},
+      START,
+    );
+
+    expect(unknown).toMatchObject({ status: 404, contentType: 'application/problem+json' });
+    expect(noAgent.status).toBe(400);
+    expect(noAgent.body.errors.map((error: { path: string }) => error.path)).toEqual(['agent']);
+  });
+});
+
+describe('POST /work-items/{workItemId}/complete', () => {
+  test('a call: DONE, CONTACT_RECORDED on the case, counted once in the debtor’s call counters', async () => {
+    // Prepare
+    const customer = cnCustomer('cn-complete');
+    const { caseId, callItem } = await caseWithCallTask(customer);
+    await claim(callItem, START + HOUR);
+    const occurredAt = START + HOUR + 5 * MINUTE;
+    const body = {
+      outcome: 'CONNECTED',
+      occurredAt: iso(occurredAt),
+      hardship: 'JOB_LOSS',
+      note: `${customer.name} lost her job`,
+    };
+
+    // Act
+    const reply = await complete(callItem, body, START + 2 * HOUR);
+    const again = await complete(callItem, body, START + 3 * HOUR);
+
+    // Assess
+    expect(reply).toMatchObject({
+      status: 200,
+      body: { workItemId: callItem, status: 'DONE', outcome: 'CONNECTED' },
+    });
+    expect(again).toMatchObject({ status: 200, body: reply.body });
+    const timeline = await timelineOf(caseId);
+    expect(ofType(timeline, 'CONTACT_RECORDED')).toEqual([
+      {
+        at: iso(occurredAt),
+        type: 'CONTACT_RECORDED',
+        channel: 'CALL',
+        detail: { outcome: 'CONNECTED', hardship: 'JOB_LOSS', workItemId: callItem },
+      },
+    ]);
+    expect(ofType(timeline, 'WORK_ITEM_COMPLETED')).toEqual([
+      {
+        at: iso(START + 2 * HOUR),
+        type: 'WORK_ITEM_COMPLETED',
+        detail: { workItemId: callItem, queue: 'CALLS', outcome: 'CONNECTED' },
+      },
+    ]);
+    expect(JSON.stringify(timeline)).not.toContain('lost her job');
+    const counted = await adapters.customers().get(customer.id);
+    expect(counted?.callDays).toEqual({ '2026-03-02': { attempts: 1, connected: 1 } });
+    expect(counted?.lastConversationAt).toBe(iso(occurredAt));
+  });
+
+  test('completed calls count towards the cap: after three connected ones the debtor’s next call task is refused', async () => {
+    // Prepare: three cases of one debtor, each with a call task
+    const customer = cnCustomer('cn-three');
+    const tasks = [
+      await caseWithCallTask(customer),
+      await caseWithCallTask(customer),
+      await caseWithCallTask(customer),
+      await caseWithCallTask(customer),
+    ];
+    for (const [n, task] of tasks.slice(0, 3).entries()) {
+      await claim(task.callItem, START + HOUR);
+      await complete(
+        task.callItem,
+        { outcome: 'CONNECTED', occurredAt: iso(START + HOUR + n * MINUTE) },
+        START + 2 * HOUR,
+      );
+    }
+
+    // Act
+    const fourth = await claim(tasks[3]!.callItem, START + 3 * HOUR);
+
+    // Assess
+    await expectRuleRefusal(fourth, tasks[3]!.callItem, 'CALL_CAP_DAILY');
+  });
+
+  test('a visit is recorded as a VISIT and is not a call', async () => {
+    const customer = cnCustomer('cn-visit');
+    const { caseId } = await openCaseAt({ customer, amountDue: { amount: 400_000, currency: 'CNY' } });
+    await sendStageContact({ caseId, stage: 'SECOND_COLLECTION', at: iso(START) }, lambdaContext());
+    const visit = `${caseId}:VISITS:SECOND_COLLECTION:0`;
+    await claim(visit, START + HOUR, 'field-1');
+
+    await complete(
+      visit,
+      { outcome: 'CONNECTED', occurredAt: iso(START + 2 * HOUR), hardship: 'ILLNESS' },
+      START + 3 * HOUR,
+    );
+
+    const [recorded] = ofType(await timelineOf(caseId), 'CONTACT_RECORDED');
+    expect(recorded).toMatchObject({
+      channel: 'VISIT',
+      detail: { outcome: 'CONNECTED', hardship: 'ILLNESS' },
+    });
+    expect((await adapters.customers().get(customer.id))?.callDays).toEqual({});
+  });
+
+  test('a letter can be completed without a claim; it records no contact', async () => {
+    const customer = cnCustomer('cn-letter-done');
+    const { caseId } = await openCaseAt({ customer });
+    for (const channel of ['SMS', 'EMAIL']) {
+      await post(optOut, '/customers/{customerId}/opt-outs', { customerId: customer.id }, { channel });
+    }
+    await sendStageContact({ caseId, stage: 'CREDIT_PRE_NOTICE', at: iso(START) }, lambdaContext());
+    const letter = `${caseId}:LETTERS:CREDIT_PRE_NOTICE:0`;
+
+    const reply = await complete(letter, { outcome: 'SENT', occurredAt: iso(START + HOUR) }, START + HOUR);
+
+    expect(reply.body).toMatchObject({ status: 'DONE', outcome: 'SENT' });
+    expect(ofType(await timelineOf(caseId), 'CONTACT_RECORDED')).toEqual([]);
+    expect(ofType(await timelineOf(caseId), 'WORK_ITEM_COMPLETED')).toHaveLength(1);
+  });
+
+  test('an unclaimed call task cannot be completed (409) and nothing is recorded', async () => {
+    const { caseId, callItem } = await caseWithCallTask();
+
+    const reply = await complete(callItem, { outcome: 'CONNECTED', occurredAt: iso(START) }, START + HOUR);
+
+    expect(reply.status).toBe(409);
+    expect((await workItemsOf(caseId))[0]?.status).toBe('OPEN');
+    expect(ofType(await timelineOf(caseId), 'CONTACT_RECORDED')).toEqual([]);
+  });
+
+  test.each([
+    ['outcome', { outcome: 'MAYBE', occurredAt: iso(START) }],
+    ['occurredAt', { outcome: 'CONNECTED', occurredAt: 'now' }],
+    ['hardship', { outcome: 'CONNECTED', occurredAt: iso(START), hardship: 'BORED' }],
+  ])('a wrong %s is a 400 naming it', async (path, body) => {
+    const { callItem } = await caseWithCallTask();
+    await claim(callItem, START + HOUR);
+
+    const reply = await complete(callItem, body, START + HOUR);
+
+    expect(reply.status).toBe(400);
+    expect(reply.body.errors.map((error: { path: string }) => error.path)).toContain(path);
+    expect((await adapters.workItems().get(callItem))?.status).toBe('CLAIMED');
+  });
+});
+
+describe('POST /cases/{caseId}/contacts', () => {
+  test('records the contact once per contactId and answers the case', async () => {
+    // Prepare
+    const customer = cnCustomer('cn-contacts');
+    const { caseId } = await openCaseAt({ customer });
+    const body = {
+      contactId: 'c-1',
+      occurredAt: iso(START),
+      channel: 'CALL',
+      outcome: 'NO_ANSWER',
+      note: 'voicemail',
+    };
+
+    // Act
+    const reply = await logContact(caseId, body, START + MINUTE);
+    await logContact(caseId, body, START + 2 * MINUTE);
+
+    // Assess
+    expect(reply).toMatchObject({ status: 200, body: { caseId, status: 'OPEN' } });
+    expect(ofType(await timelineOf(caseId), 'CONTACT_RECORDED')).toEqual([
+      {
+        at: iso(START),
+        type: 'CONTACT_RECORDED',
+        channel: 'CALL',
+        detail: { outcome: 'NO_ANSWER', hardship: null },
+      },
+    ]);
+    expect((await adapters.customers().get(customer.id))?.callDays).toEqual({
+      '2026-03-02': { attempts: 1, connected: 0 },
+    });
+  });
+
+  test('an inbound call from the customer is recorded but is not an attempt', async () => {
+    const customer = cnCustomer('cn-inbound');
+    const { caseId } = await openCaseAt({ customer });
+
+    await logContact(
+      caseId,
+      {
+        contactId: 'in-1',
+        occurredAt: iso(START),
+        channel: 'INBOUND',
+        outcome: 'CONNECTED',
+        hardship: 'FORGOT',
+      },
+      START,
+    );
+
+    expect(ofType(await timelineOf(caseId), 'CONTACT_RECORDED')[0]).toMatchObject({
+      channel: 'INBOUND',
+      detail: { hardship: 'FORGOT' },
+    });
+    expect((await adapters.customers().get(customer.id))?.callDays).toEqual({});
+  });
+
+  test.each([
+    ['occurredAt', { contactId: 'c-f', occurredAt: iso(START + DAY), channel: 'CALL', outcome: 'CONNECTED' }],
+    ['channel', { contactId: 'c-s', occurredAt: iso(START), channel: 'SMS', outcome: 'CONNECTED' }],
+    ['contactId', { contactId: 'has spaces', occurredAt: iso(START), channel: 'CALL', outcome: 'CONNECTED' }],
+    ['outcome', { contactId: 'c-o', occurredAt: iso(START), channel: 'CALL' }],
+  ])('a wrong %s is a 400 naming it and records nothing', async (path, body) => {
+    const { caseId } = await openCaseAt();
+
+    const reply = await logContact(caseId, body, START);
+
+    expect(reply.status).toBe(400);
+    expect(reply.body.errors.map((error: { path: string }) => error.path)).toContain(path);
+    expect(ofType(await timelineOf(caseId), 'CONTACT_RECORDED')).toEqual([]);
+  });
+
+  test('an unknown case is a 404', async () => {
+    const reply = await logContact(
+      'case-000000000000000000000000',
+      { contactId: 'c-404', occurredAt: iso(START), channel: 'CALL', outcome: 'CONNECTED' },
+      START,
+    );
+
+    expect(reply).toMatchObject({ status: 404, contentType: 'application/problem+json' });
+  });
+});

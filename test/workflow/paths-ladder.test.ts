@@ -1,0 +1,674 @@
+/**
+ * The ladder's paths on the real ASL and the real handlers (local runtime, virtual clock): unpaid to
+ * the write-off, paid at each stage, returned, and a part payment. Each asserts the execution history
+ * (states entered and when), the case timeline, and what went out (SMS, email, bus events, bureau).
+ */
+import {
+  CLOSE,
+  CLOSE_AFTER_REPORT,
+  closingTimeline,
+  DAY,
+  enter,
+  FIELD_VISIT_THRESHOLD,
+  FIRST_COLLECTION,
+  feeAfter,
+  NOTICE,
+  OPENING,
+  OUTBOX_TO_REPORT,
+  PathsRuntime,
+  PRE_NOTICE,
+  REPORT_AND_RESTRICT,
+  SECOND_COLLECTION,
+  SOFT_REMINDER,
+  toFirstCollection,
+  unpaidTimelineTo31Days,
+  WHAT_HAPPENED,
+} from './paths-support';
+
+let world: PathsRuntime;
+
+beforeAll(async () => {
+  world = await PathsRuntime.start();
+}, 60_000);
+
+afterAll(async () => {
+  await world?.stop();
+});
+
+describe('unpaid', () => {
+  test('below the legal threshold: every stage on time, report and restriction at day 31, a soft reminder every 30 days, written off at day 180 after the due date', async () => {
+    // Prepare
+    const s = await world.scenario('unpaid-write-off');
+    await s.open(129_900);
+
+    // Act
+    await s.advanceTo(s.at(200));
+
+    // Assess
+    expect(await s.states()).toEqual([
+      ...toFirstCollection(),
+      ...enter('10d 00:00', ...SECOND_COLLECTION),
+      ...enter('24d 00:00', ...PRE_NOTICE),
+      ...enter('31d 00:00', ...REPORT_AND_RESTRICT, ...SOFT_REMINDER),
+      ...enter('61d 00:00', ...SOFT_REMINDER),
+      ...enter('91d 00:00', ...SOFT_REMINDER),
+      ...enter('121d 00:00', ...SOFT_REMINDER),
+      ...enter('151d 00:00', ...SOFT_REMINDER),
+      // The last wait is cut short at day 180 after the due date (day 179 here), and no reminder goes out.
+      ...enter(
+        '179d 00:00',
+        'Send soft reminder',
+        'Are the soft reminders over?',
+        'Write off the debt',
+        'Was the debt written off?',
+        'Announce case written off',
+        'Case written off',
+      ),
+    ]);
+    expect(await s.execution()).toEqual({ status: 'SUCCEEDED', stopped: '179d 00:00', count: 1 });
+    expect(await s.timeline()).toEqual([
+      ...unpaidTimelineTo31Days(129_900),
+      '61d 00:00 MESSAGE_SENT SMS stage=SOFT_REMINDERS kind=SOFT_REMINDER',
+      '91d 00:00 MESSAGE_SENT SMS stage=SOFT_REMINDERS kind=SOFT_REMINDER',
+      '121d 00:00 MESSAGE_SENT SMS stage=SOFT_REMINDERS kind=SOFT_REMINDER',
+      '151d 00:00 MESSAGE_SENT SMS stage=SOFT_REMINDERS kind=SOFT_REMINDER',
+      '179d 00:00 CASE_WRITTEN_OFF resolution=WRITTEN_OFF',
+    ]);
+    expect(await s.workItemsCreated()).toEqual([
+      '0d 00:00 CALLS due 0d 00:00',
+      '3d 00:00 CALLS due 3d 00:00',
+      ...[10, 12, 14, 16, 18, 20, 22].map((day) => `10d 00:00 CALLS due ${day}d 00:00`),
+    ]);
+    expect(await s.personalDataInTimeline()).toEqual([]);
+    const view = await s.view();
+    expect(view).toMatchObject({
+      status: 'WRITTEN_OFF',
+      resolution: 'WRITTEN_OFF',
+      creditReport: { status: 'REPORTED' },
+      accountRestricted: true,
+    });
+    expect(await s.outbox()).toEqual([
+      ...OUTBOX_TO_REPORT,
+      '61d 00:00 SMS SOFT_REMINDER',
+      '91d 00:00 SMS SOFT_REMINDER',
+      '121d 00:00 SMS SOFT_REMINDER',
+      '151d 00:00 SMS SOFT_REMINDER',
+    ]);
+    expect(await s.events()).toEqual([
+      '0d 00:00 Case Opened OPEN OVERDUE_NOTICE',
+      '31d 00:00 Credit Report Filed OPEN CREDIT_REPORTED',
+      '31d 00:00 Account Restriction Requested OPEN CREDIT_REPORTED',
+      '179d 00:00 Case Written Off WRITTEN_OFF SOFT_REMINDERS',
+    ]);
+    expect(await s.bureauCalls()).toEqual(['31d 00:00 zhima.credit.rental.overdue.report 10000']);
+    expect(await s.workItems('CALLS', 'CANCELLED')).toHaveLength(9);
+  });
+});
+
+describe('paid in full', () => {
+  test('during the overdue notice wait: closed at once, receipt by SMS and email, Case Resolved', async () => {
+    // Prepare
+    const s = await world.scenario('paid-notice');
+    await s.open(129_900);
+    await s.advanceTo(s.at(1, 5));
+
+    // Act
+    const reply = await s.pay('pay-1');
+
+    // Assess
+    expect(reply).toMatchObject({
+      status: 200,
+      body: { status: 'RESOLVED', resolution: 'PAID', outstanding: { amount: 0 } },
+    });
+    await s.advanceTo(s.at(10));
+    expect(await s.states()).toEqual([
+      ...enter('0d 00:00', ...OPENING, ...NOTICE),
+      ...enter('1d 05:00', WHAT_HAPPENED, ...CLOSE),
+    ]);
+    expect(await s.execution()).toEqual({ status: 'SUCCEEDED', stopped: '1d 05:00', count: 1 });
+    expect(await s.timeline()).toEqual([
+      '0d 00:00 CASE_OPENED',
+      '0d 00:00 WORKFLOW_STARTED',
+      '0d 00:00 MESSAGE_SENT SMS stage=OVERDUE_NOTICE kind=OVERDUE_NOTICE',
+      '0d 00:00 MESSAGE_SENT EMAIL stage=OVERDUE_NOTICE kind=OVERDUE_NOTICE',
+      ...closingTimeline('1d 05:00', `PAYMENT_RECEIVED amount=${129_900 + feeAfter(129_900, 1)}`, 'PAID'),
+    ]);
+    expect(await s.personalDataInTimeline()).toEqual([]);
+    expect(await s.outbox()).toEqual([
+      '0d 00:00 SMS OVERDUE_NOTICE',
+      '0d 00:00 EMAIL OVERDUE_NOTICE',
+      '1d 05:00 SMS RECEIPT',
+      '1d 05:00 EMAIL RECEIPT',
+    ]);
+    expect(await s.events()).toEqual([
+      '0d 00:00 Case Opened OPEN OVERDUE_NOTICE',
+      '1d 05:00 Case Resolved RESOLVED OVERDUE_NOTICE',
+    ]);
+    expect(await s.workItems('CALLS', 'CANCELLED')).toEqual([
+      expect.objectContaining({ stage: 'OVERDUE_NOTICE', status: 'CANCELLED' }),
+    ]);
+    expect(await s.bureauCalls()).toEqual([]);
+  });
+
+  test('after the first collection reminder', async () => {
+    // Prepare
+    const s = await world.scenario('paid-first');
+    await s.open(129_900);
+    await s.advanceTo(s.at(5));
+
+    // Act
+    await s.pay('pay-1');
+
+    // Assess
+    await s.advanceTo(s.at(15));
+    expect(await s.states()).toEqual([...toFirstCollection(), ...enter('5d 00:00', WHAT_HAPPENED, ...CLOSE)]);
+    expect(await s.execution()).toEqual({ status: 'SUCCEEDED', stopped: '5d 00:00', count: 1 });
+    expect(await s.timeline()).toEqual([
+      ...unpaidTimelineTo31Days(129_900).slice(0, 6),
+      ...closingTimeline('5d 00:00', `PAYMENT_RECEIVED amount=${129_900 + feeAfter(129_900, 5)}`, 'PAID'),
+    ]);
+    expect(await s.outbox()).toEqual([
+      '0d 00:00 SMS OVERDUE_NOTICE',
+      '0d 00:00 EMAIL OVERDUE_NOTICE',
+      '3d 00:00 SMS REMINDER',
+      '5d 00:00 SMS RECEIPT',
+      '5d 00:00 EMAIL RECEIPT',
+    ]);
+    expect(await s.events()).toEqual([
+      '0d 00:00 Case Opened OPEN OVERDUE_NOTICE',
+      '5d 00:00 Case Resolved RESOLVED FIRST_COLLECTION',
+    ]);
+  });
+
+  test('after the second collection, which sent a field visit for 3,000.00 CNY or more: all open work cancelled', async () => {
+    // Prepare
+    const amountDue = FIELD_VISIT_THRESHOLD + 50_000;
+    const s = await world.scenario('paid-second');
+    await s.open(amountDue);
+    await s.advanceTo(s.at(12));
+
+    // Act
+    await s.pay('pay-1');
+
+    // Assess
+    await s.advanceTo(s.at(30));
+    expect(await s.states()).toEqual([
+      ...toFirstCollection(),
+      ...enter('10d 00:00', ...SECOND_COLLECTION),
+      ...enter('12d 00:00', WHAT_HAPPENED, ...CLOSE),
+    ]);
+    expect(await s.execution()).toEqual({ status: 'SUCCEEDED', stopped: '12d 00:00', count: 1 });
+    expect(await s.timeline()).toEqual([
+      ...unpaidTimelineTo31Days(amountDue).slice(0, 9),
+      ...closingTimeline(
+        '12d 00:00',
+        `PAYMENT_RECEIVED amount=${amountDue + feeAfter(amountDue, 12)}`,
+        'PAID',
+      ),
+    ]);
+    expect(await s.workItemsCreated()).toEqual([
+      '0d 00:00 CALLS due 0d 00:00',
+      '3d 00:00 CALLS due 3d 00:00',
+      ...[10, 12, 14, 16, 18, 20, 22].map((day) => `10d 00:00 CALLS due ${day}d 00:00`),
+      '10d 00:00 VISITS due 10d 00:00',
+    ]);
+    expect(await s.workItems('VISITS', 'CANCELLED')).toHaveLength(1);
+    expect(await s.workItems('CALLS', 'CANCELLED')).toHaveLength(9);
+    expect(await s.workItems('CALLS', 'OPEN')).toEqual([]);
+    expect(await s.events()).toEqual([
+      '0d 00:00 Case Opened OPEN OVERDUE_NOTICE',
+      '12d 00:00 Case Resolved RESOLVED SECOND_COLLECTION',
+    ]);
+  });
+
+  test('after the credit report pre-notice: nothing is reported, the pre-notice stays on record', async () => {
+    // Prepare
+    const s = await world.scenario('paid-pre-notice');
+    await s.open(129_900);
+    await s.advanceTo(s.at(27));
+
+    // Act
+    await s.pay('pay-1');
+
+    // Assess
+    await s.advanceTo(s.at(40));
+    expect(await s.states()).toEqual([
+      ...toFirstCollection(),
+      ...enter('10d 00:00', ...SECOND_COLLECTION),
+      ...enter('24d 00:00', ...PRE_NOTICE),
+      ...enter('27d 00:00', WHAT_HAPPENED, ...CLOSE),
+    ]);
+    expect(await s.execution()).toEqual({ status: 'SUCCEEDED', stopped: '27d 00:00', count: 1 });
+    expect(await s.timeline()).toEqual([
+      ...unpaidTimelineTo31Days(129_900).slice(0, 12),
+      ...closingTimeline('27d 00:00', `PAYMENT_RECEIVED amount=${129_900 + feeAfter(129_900, 27)}`, 'PAID'),
+    ]);
+    expect(await s.view()).toMatchObject({
+      status: 'RESOLVED',
+      creditReport: { status: 'PRE_NOTICE_SENT' },
+      accountRestricted: false,
+    });
+    // The pre-notice names the day of the report: 7 days after it went out, 09:00 in Shanghai.
+    const reportDay = new Date(s.at(31) + 8 * 60 * 60 * 1000);
+    const reportDate = `${reportDay.getUTCFullYear()}年${reportDay.getUTCMonth() + 1}月${reportDay.getUTCDate()}日 09:00`;
+    const preNotices = await s.messages('CREDIT_PRE_NOTICE');
+    expect(preNotices.map((message) => message.channel)).toEqual(['SMS', 'EMAIL']);
+    for (const message of preNotices) expect(message.body).toContain(reportDate);
+    expect(await s.bureauCalls()).toEqual([]);
+    expect(await s.events()).toEqual([
+      '0d 00:00 Case Opened OPEN OVERDUE_NOTICE',
+      '27d 00:00 Case Resolved RESOLVED CREDIT_PRE_NOTICE',
+    ]);
+  });
+
+  test('after the credit report, during soft reminders: the report settled and the restriction lifted, each announced', async () => {
+    // Prepare
+    const s = await world.scenario('paid-soft');
+    await s.open(129_900);
+    await s.advanceTo(s.at(40));
+
+    // Act
+    await s.pay('pay-1');
+
+    // Assess
+    await s.advanceTo(s.at(80));
+    expect(await s.states()).toEqual([
+      ...toFirstCollection(),
+      ...enter('10d 00:00', ...SECOND_COLLECTION),
+      ...enter('24d 00:00', ...PRE_NOTICE),
+      ...enter('31d 00:00', ...REPORT_AND_RESTRICT, ...SOFT_REMINDER),
+      ...enter('40d 00:00', WHAT_HAPPENED, ...CLOSE_AFTER_REPORT),
+    ]);
+    expect(await s.execution()).toEqual({ status: 'SUCCEEDED', stopped: '40d 00:00', count: 1 });
+    expect(await s.timeline()).toEqual([
+      ...unpaidTimelineTo31Days(129_900),
+      `40d 00:00 PAYMENT_RECEIVED amount=${129_900 + feeAfter(129_900, 40)}`,
+      '40d 00:00 CASE_RESOLVED resolution=PAID',
+      '40d 00:00 ACCOUNT_RESTRICTION_LIFTED',
+      '40d 00:00 MESSAGE_SENT SMS stage=CLOSE kind=RECEIPT',
+      '40d 00:00 MESSAGE_SENT EMAIL stage=CLOSE kind=RECEIPT',
+      '40d 00:00 CASE_CLOSED resolution=PAID status=RESOLVED',
+      '40d 00:00 CREDIT_REPORT_SETTLED',
+    ]);
+    expect(await s.view()).toMatchObject({
+      status: 'RESOLVED',
+      creditReport: { status: 'SETTLED' },
+      accountRestricted: false,
+    });
+    expect(await s.events()).toEqual([
+      '0d 00:00 Case Opened OPEN OVERDUE_NOTICE',
+      '31d 00:00 Credit Report Filed OPEN CREDIT_REPORTED',
+      '31d 00:00 Account Restriction Requested OPEN CREDIT_REPORTED',
+      '40d 00:00 Account Restriction Lifted RESOLVED SOFT_REMINDERS',
+      '40d 00:00 Case Resolved RESOLVED SOFT_REMINDERS',
+      '40d 00:00 Credit Report Updated RESOLVED SOFT_REMINDERS',
+    ]);
+    expect(await s.bureauCalls()).toEqual([
+      '31d 00:00 zhima.credit.rental.overdue.report 10000',
+      '40d 00:00 zhima.credit.rental.overdue.settle 10000',
+    ]);
+    expect(await s.outbox()).toEqual([
+      ...OUTBOX_TO_REPORT,
+      '40d 00:00 SMS RECEIPT',
+      '40d 00:00 EMAIL RECEIPT',
+    ]);
+  });
+});
+
+test("paid through the platform: a Payment Received event on the bus without a caseId closes the rental's open case", async () => {
+  // Prepare
+  const s = await world.scenario('paid-by-event');
+  await s.open(129_900);
+  await s.advanceTo(s.at(6));
+  const { amount } = await s.outstanding();
+
+  // Act
+  const put = await world.post('/_local/events', {
+    Entries: [
+      {
+        Source: 'rental.platform',
+        DetailType: 'Payment Received',
+        EventBusName: world.runtime.bus.busNames()[0],
+        Detail: JSON.stringify({
+          rentalId: s.rentalId,
+          paymentId: 'platform-pay-1',
+          amount: { amount, currency: 'CNY' },
+          paidAt: new Date(s.at(6)).toISOString(),
+        }),
+      },
+    ],
+  });
+
+  // Assess
+  expect(put).toMatchObject({ status: 200, body: { FailedEntryCount: 0 } });
+  expect(await s.states()).toEqual([...toFirstCollection(), ...enter('6d 00:00', WHAT_HAPPENED, ...CLOSE)]);
+  expect(await s.execution()).toEqual({ status: 'SUCCEEDED', stopped: '6d 00:00', count: 1 });
+  expect(await s.timeline()).toEqual([
+    ...unpaidTimelineTo31Days(129_900).slice(0, 6),
+    ...closingTimeline('6d 00:00', `PAYMENT_RECEIVED amount=${amount}`, 'PAID'),
+  ]);
+  expect(await s.events()).toEqual([
+    '0d 00:00 Case Opened OPEN OVERDUE_NOTICE',
+    '6d 00:00 Case Resolved RESOLVED FIRST_COLLECTION',
+  ]);
+});
+
+test('returned during the first collection: RESOLVED / RETURNED at once, closed with a receipt', async () => {
+  // Prepare
+  const s = await world.scenario('returned');
+  await s.open(129_900);
+  await s.advanceTo(s.at(5));
+
+  // Act
+  const reply = await s.post(`/cases/${s.caseId}/returns`, {
+    returnedAt: new Date(s.at(4, 20)).toISOString(),
+    condition: 'GOOD',
+  });
+
+  // Assess
+  expect(reply).toMatchObject({ status: 200, body: { status: 'RESOLVED', resolution: 'RETURNED' } });
+  await s.advanceTo(s.at(20));
+  expect(await s.states()).toEqual([...toFirstCollection(), ...enter('5d 00:00', WHAT_HAPPENED, ...CLOSE)]);
+  expect(await s.execution()).toEqual({ status: 'SUCCEEDED', stopped: '5d 00:00', count: 1 });
+  expect(await s.timeline()).toEqual([
+    ...unpaidTimelineTo31Days(129_900).slice(0, 6),
+    ...closingTimeline('5d 00:00', 'DEVICE_RETURNED condition=GOOD', 'RETURNED'),
+  ]);
+  expect(await s.events()).toEqual([
+    '0d 00:00 Case Opened OPEN OVERDUE_NOTICE',
+    '5d 00:00 Case Resolved RESOLVED FIRST_COLLECTION',
+  ]);
+  expect(await s.outbox()).toEqual([
+    '0d 00:00 SMS OVERDUE_NOTICE',
+    '0d 00:00 EMAIL OVERDUE_NOTICE',
+    '3d 00:00 SMS REMINDER',
+    '5d 00:00 SMS RETURN_RECEIPT',
+    '5d 00:00 EMAIL RETURN_RECEIPT',
+  ]);
+});
+
+test('a part payment leaves the ladder where it stands: no wake-up, the next stage on time with the smaller amount', async () => {
+  // Prepare
+  const s = await world.scenario('part-paid');
+  await s.open(129_900);
+  await s.advanceTo(s.at(1));
+
+  // Act
+  const reply = await s.pay('part-1', 50_000);
+
+  // Assess
+  expect(reply).toMatchObject({ status: 200, body: { status: 'OPEN', stage: 'OVERDUE_NOTICE' } });
+  await s.advanceTo(s.at(4));
+  expect(await s.states()).toEqual([
+    ...enter('0d 00:00', ...OPENING, ...NOTICE),
+    ...enter('3d 00:00', ...FIRST_COLLECTION),
+  ]);
+  expect(await s.timeline()).toEqual([
+    ...unpaidTimelineTo31Days(129_900).slice(0, 4),
+    '1d 00:00 PAYMENT_RECEIVED amount=50000',
+    ...unpaidTimelineTo31Days(129_900).slice(4, 6),
+  ]);
+  const outstanding = 129_900 + feeAfter(129_900, 4) - 50_000;
+  expect(await s.view()).toMatchObject({ status: 'OPEN', outstanding: { amount: outstanding } });
+  const [reminder] = await s.messages('REMINDER');
+  expect(reminder?.body).toContain(`¥${((129_900 + feeAfter(129_900, 3) - 50_000) / 100).toFixed(2)}`);
+  expect(await s.execution()).toMatchObject({ status: 'RUNNING' });
+});
+
+describe('credit bureau trouble', () => {
+  const SETTLE_FAILED = 'Alert ops: the credit report could not be settled';
+
+  test('the bureau refuses the report: REFUSED, ops alerted, the account still restricted, the ladder goes on without a report', async () => {
+    // Prepare
+    const s = await world.scenario('bureau-refuses');
+    await s.open(129_900);
+    await s.advanceTo(s.at(30));
+    const broken = world.breakBureau('REFUSE');
+
+    // Act
+    await s.advanceTo(s.at(32));
+    broken.mend();
+    await s.advanceTo(s.at(62));
+
+    // Assess
+    expect(await s.states()).toEqual([
+      ...toFirstCollection(),
+      ...enter('10d 00:00', ...SECOND_COLLECTION),
+      ...enter('24d 00:00', ...PRE_NOTICE),
+      ...enter(
+        '31d 00:00',
+        'Report to credit bureau',
+        'Was the credit report filed?',
+        'Alert ops: the credit bureau refused the report',
+        'Restrict account',
+        'Was the account restricted?',
+        'Announce account restriction requested',
+        'Is the debt above the legal threshold?',
+        ...SOFT_REMINDER,
+      ),
+      // Mended or not, a refused report is not filed again: the ladder goes on without it.
+      ...enter('61d 00:00', ...SOFT_REMINDER),
+    ]);
+    // A refusal is an answer, not a failure: one call, no retry, nothing caught.
+    expect((await s.trace()).filter((line) => line.endsWith(' Report to credit bureau'))).toEqual([
+      '31d 00:00 TaskStateEntered Report to credit bureau',
+      '31d 00:00 TaskScheduled Report to credit bureau',
+      '31d 00:00 TaskStarted Report to credit bureau',
+      '31d 00:00 TaskSucceeded Report to credit bureau',
+      '31d 00:00 TaskStateExited Report to credit bureau',
+    ]);
+    expect(broken.calls.map((call) => [s.offset(call.at), call.method, call.outOrderNo])).toEqual([
+      ['31d 00:00', 'zhima.credit.rental.overdue.report', s.caseId],
+    ]);
+    expect(await s.execution()).toMatchObject({ status: 'RUNNING', count: 1 });
+    expect(await s.timeline()).toEqual([
+      ...unpaidTimelineTo31Days(129_900).slice(0, 12),
+      '31d 00:00 CREDIT_REPORT_REFUSED',
+      '31d 00:00 ACCOUNT_RESTRICTED',
+      '31d 00:00 STAGE_ENTERED stage=SOFT_REMINDERS from=CREDIT_REPORTED',
+      '31d 00:00 MESSAGE_SENT SMS stage=SOFT_REMINDERS kind=SOFT_REMINDER',
+      '61d 00:00 MESSAGE_SENT SMS stage=SOFT_REMINDERS kind=SOFT_REMINDER',
+    ]);
+    const view = await s.view();
+    expect(view.timeline.filter((entry: { type: string }) => entry.type === 'CREDIT_REPORT_REFUSED')).toEqual(
+      [expect.objectContaining({ detail: { error: 'CreditBureauRejectedError' } })],
+    );
+    expect(view).toMatchObject({
+      status: 'OPEN',
+      stage: 'SOFT_REMINDERS',
+      creditReport: { status: 'PRE_NOTICE_SENT' },
+      accountRestricted: true,
+    });
+    expect((await s.topicMessages()).map(({ at, subject, topicArn }) => [at, subject, topicArn])).toEqual([
+      ['31d 00:00', 'Credit report refused', expect.stringContaining('OpsAlerts')],
+    ]);
+    expect(await s.events()).toEqual([
+      '0d 00:00 Case Opened OPEN OVERDUE_NOTICE',
+      '31d 00:00 Account Restriction Requested OPEN CREDIT_REPORTED',
+    ]);
+    expect(await s.bureauCalls()).toEqual([]);
+    expect(world.bureauReport(s.caseId)).toBeUndefined();
+    expect(await s.outbox()).toEqual([...OUTBOX_TO_REPORT, '61d 00:00 SMS SOFT_REMINDER']);
+  });
+
+  test('the bureau is down when the report is due: after the retries ops get "Credit report not filed", the account is still restricted, the ladder goes on to soft reminders without a report', async () => {
+    // Prepare
+    const s = await world.scenario('bureau-down-report');
+    await s.open(129_900);
+    await s.advanceTo(s.at(30));
+    const broken = world.breakBureau('DOWN');
+
+    // Act
+    await s.advanceTo(s.at(32));
+    broken.mend();
+    await s.advanceTo(s.at(62));
+
+    // Assess
+    // The first call and the 10 retries of the report (60 s doubling, each delay at most
+    // min(60 s × 2^n, 1 h) with full jitter), then the Catch: ops are alerted and the ladder goes on.
+    expect(broken.calls.map((call) => [call.method, call.outOrderNo])).toEqual(
+      Array.from({ length: 11 }, () => ['zhima.credit.rental.overdue.report', s.caseId]),
+    );
+    const [first, ...retries] = broken.calls.map((call) => call.at);
+    expect(first).toBe(s.at(31));
+    retries.forEach((at, n) => {
+      const delay = at - (n === 0 ? s.at(31) : (retries[n - 1] as number));
+      expect(delay).toBeGreaterThanOrEqual(0);
+      expect(delay).toBeLessThanOrEqual(Math.min(60 * 2 ** n, 3_600) * 1_000);
+    });
+    const lastCall = retries.at(-1) as number;
+    // The retries took a while (the first delay alone is up to a minute), and never more than the policy's.
+    expect(lastCall).toBeGreaterThan(s.at(31));
+    expect(lastCall - s.at(31)).toBeLessThanOrEqual(
+      Array.from({ length: 10 }, (_, n) => Math.min(60 * 2 ** n, 3_600) * 1_000).reduce((a, b) => a + b),
+    );
+    const gaveUp = s.offset(lastCall);
+    const reporting = (await s.trace()).filter((line) => line.endsWith(' Report to credit bureau'));
+    expect(reporting.filter((line) => line.includes(' TaskScheduled '))).toHaveLength(11);
+    expect(reporting.filter((line) => line.includes(' TaskFailed '))).toHaveLength(11);
+    expect(reporting.filter((line) => line.includes(' TaskSucceeded '))).toEqual([]);
+    expect(reporting.at(-1)).toBe(`${gaveUp} TaskStateExited Report to credit bureau`);
+    expect(await s.states()).toEqual([
+      ...toFirstCollection(),
+      ...enter('10d 00:00', ...SECOND_COLLECTION),
+      ...enter('24d 00:00', ...PRE_NOTICE),
+      ...enter('31d 00:00', 'Report to credit bureau'),
+      ...enter(
+        gaveUp,
+        'Alert ops: the credit report could not be filed',
+        'Restrict account',
+        'Was the account restricted?',
+        'Announce account restriction requested',
+        'Is the debt above the legal threshold?',
+        ...SOFT_REMINDER,
+      ),
+      // Mended or not, the report is not filed again: the next soft reminder a month later.
+      ...enter(s.offset(lastCall + 30 * DAY), ...SOFT_REMINDER),
+    ]);
+    expect(await s.execution()).toMatchObject({ status: 'RUNNING', count: 1 });
+    expect(await s.timeline()).toEqual([
+      ...unpaidTimelineTo31Days(129_900).slice(0, 12),
+      `${gaveUp} ACCOUNT_RESTRICTED`,
+      `${gaveUp} STAGE_ENTERED stage=SOFT_REMINDERS from=CREDIT_REPORTED`,
+      `${gaveUp} MESSAGE_SENT SMS stage=SOFT_REMINDERS kind=SOFT_REMINDER`,
+      `${s.offset(lastCall + 30 * DAY)} MESSAGE_SENT SMS stage=SOFT_REMINDERS kind=SOFT_REMINDER`,
+    ]);
+    expect(await s.view()).toMatchObject({
+      status: 'OPEN',
+      stage: 'SOFT_REMINDERS',
+      creditReport: { status: 'PRE_NOTICE_SENT' },
+      accountRestricted: true,
+    });
+    const alerts = await s.topicMessages();
+    expect(alerts.map(({ at, subject, topicArn }) => [at, subject, topicArn])).toEqual([
+      [gaveUp, 'Credit report not filed', expect.stringContaining('OpsAlerts')],
+    ]);
+    expect(alerts[0]?.message).toContain(s.caseId);
+    expect(await s.events()).toEqual([
+      '0d 00:00 Case Opened OPEN OVERDUE_NOTICE',
+      `${gaveUp} Account Restriction Requested OPEN CREDIT_REPORTED`,
+    ]);
+    // The fake bureau never saw a call: nothing was filed.
+    expect(await s.bureauCalls()).toEqual([]);
+    expect(world.bureauReport(s.caseId)).toBeUndefined();
+    expect(await s.outbox()).toEqual([
+      ...OUTBOX_TO_REPORT.slice(0, -1),
+      `${gaveUp} SMS SOFT_REMINDER`,
+      `${s.offset(lastCall + 30 * DAY)} SMS SOFT_REMINDER`,
+    ]);
+  });
+
+  test('the bureau is down for the settle update: the case still closes as RESOLVED, ops are alerted after the retries, the report stays REPORTED', async () => {
+    // Prepare
+    const s = await world.scenario('bureau-down-settle');
+    await s.open(129_900);
+    await s.advanceTo(s.at(40));
+    const broken = world.breakBureau('DOWN');
+
+    // Act
+    const reply = await s.pay('pay-1');
+    await s.advanceTo(s.at(41));
+    broken.mend();
+    await s.advanceTo(s.at(45));
+
+    // Assess
+    expect(reply).toMatchObject({ status: 200, body: { status: 'RESOLVED', resolution: 'PAID' } });
+    // The first call and the 10 retries of the bureau update (60 s doubling, each delay at most
+    // min(60 s × 2^n, 1 h) with full jitter), then the Catch: ops are alerted and the case goes on.
+    expect(broken.calls.map((call) => [call.method, call.outOrderNo])).toEqual(
+      Array.from({ length: 11 }, () => ['zhima.credit.rental.overdue.settle', s.caseId]),
+    );
+    const [first, ...retries] = broken.calls.map((call) => call.at);
+    expect(first).toBe(s.at(40));
+    retries.forEach((at, n) => {
+      const delay = at - (n === 0 ? s.at(40) : (retries[n - 1] as number));
+      expect(delay).toBeGreaterThanOrEqual(0);
+      expect(delay).toBeLessThanOrEqual(Math.min(60 * 2 ** n, 3_600) * 1_000);
+    });
+    const gaveUp = s.offset(retries.at(-1) as number);
+    const settling = (await s.trace()).filter((line) =>
+      line.endsWith(' Update the credit report to settled'),
+    );
+    expect(settling.filter((line) => line.includes(' TaskScheduled '))).toHaveLength(11);
+    expect(settling.filter((line) => line.includes(' TaskFailed '))).toHaveLength(11);
+    expect(settling.at(-1)).toBe(`${gaveUp} TaskStateExited Update the credit report to settled`);
+    expect(await s.states()).toEqual([
+      ...toFirstCollection(),
+      ...enter('10d 00:00', ...SECOND_COLLECTION),
+      ...enter('24d 00:00', ...PRE_NOTICE),
+      ...enter('31d 00:00', ...REPORT_AND_RESTRICT, ...SOFT_REMINDER),
+      // The platform hears of the end at the payment; only the bureau update waits for the retries.
+      ...enter(
+        '40d 00:00',
+        WHAT_HAPPENED,
+        'Close case',
+        'Was the account restriction lifted?',
+        'Announce account restriction lifted',
+        'Announce case resolved',
+        'Update the credit report to settled',
+      ),
+      ...enter(gaveUp, SETTLE_FAILED, 'Case resolved'),
+    ]);
+    expect(await s.execution()).toEqual({ status: 'SUCCEEDED', stopped: gaveUp, count: 1 });
+    // Closed at the payment: restriction lifted, receipts, closed; the report was never settled.
+    expect(await s.timeline()).toEqual([
+      ...unpaidTimelineTo31Days(129_900),
+      `40d 00:00 PAYMENT_RECEIVED amount=${129_900 + feeAfter(129_900, 40)}`,
+      '40d 00:00 CASE_RESOLVED resolution=PAID',
+      '40d 00:00 ACCOUNT_RESTRICTION_LIFTED',
+      '40d 00:00 MESSAGE_SENT SMS stage=CLOSE kind=RECEIPT',
+      '40d 00:00 MESSAGE_SENT EMAIL stage=CLOSE kind=RECEIPT',
+      '40d 00:00 CASE_CLOSED resolution=PAID status=RESOLVED',
+    ]);
+    expect(await s.view()).toMatchObject({
+      status: 'RESOLVED',
+      resolution: 'PAID',
+      creditReport: { status: 'REPORTED' },
+      accountRestricted: false,
+    });
+    const alerts = await s.topicMessages();
+    expect(alerts.map(({ at, subject, topicArn }) => [at, subject, topicArn])).toEqual([
+      [gaveUp, 'Credit report update failed', expect.stringContaining('OpsAlerts')],
+    ]);
+    expect(alerts[0]?.message).toContain('SETTLE update');
+    // No Credit Report Updated; the platform heard of the end at the payment's instant, long before
+    // the bureau update gave up.
+    expect(gaveUp).not.toBe('40d 00:00');
+    expect(await s.events()).toEqual([
+      '0d 00:00 Case Opened OPEN OVERDUE_NOTICE',
+      '31d 00:00 Credit Report Filed OPEN CREDIT_REPORTED',
+      '31d 00:00 Account Restriction Requested OPEN CREDIT_REPORTED',
+      '40d 00:00 Account Restriction Lifted RESOLVED SOFT_REMINDERS',
+      '40d 00:00 Case Resolved RESOLVED SOFT_REMINDERS',
+    ]);
+    // The bureau itself never saw the settle: its report is still the one filed at day 31.
+    expect(await s.bureauCalls()).toEqual(['31d 00:00 zhima.credit.rental.overdue.report 10000']);
+    expect(world.bureauReport(s.caseId)).toMatchObject({ status: 'REPORTED', disputed: false });
+    expect(world.bureauReport(s.caseId)?.history.map((change) => change.event)).toEqual(['REPORTED']);
+    expect(await s.outbox()).toEqual([
+      ...OUTBOX_TO_REPORT,
+      '40d 00:00 SMS RECEIPT',
+      '40d 00:00 EMAIL RECEIPT',
+    ]);
+  });
+});
