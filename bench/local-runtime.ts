@@ -56,7 +56,8 @@ async function main(): Promise<void> {
   const advancing = performance.now();
   await runtime.clock.advanceTo(START + 40 * 86_400_000);
   const advance = performance.now() - advancing;
-  const messages = runtime.sns.messages.length;
+  const messages = runtime.sns.messages.filter((message) => message.topicArn === undefined).length;
+  const functionCount = runtime.lambdas.list().length;
   const rssMb = process.memoryUsage().rss / 1e6;
   await runtime.stop();
 
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
     .flatMap((fn) => (fn.bundle ? [statSync(fn.bundle.file).size / 1e6] : []));
 
   const rows: Array<[string, string]> = [
-    ['local runtime start (11 functions, emulators)', `${(startup / 1000).toFixed(2)} s`],
+    [`local runtime start (${functionCount} functions, emulators)`, `${(startup / 1000).toFixed(2)} s`],
     [
       `POST /cases, ${CASES} sequential, p50 / p95`,
       `${percentile(latencies, 50).toFixed(0)} / ${percentile(latencies, 95).toFixed(0)} ms`,
