@@ -917,6 +917,21 @@ describe('prepare-wait', () => {
     expect(await prepare(caseId, 'LEGAL_REVIEW', START)).toEqual(waiting(14 * 86_400));
   });
 
+  test('LEGAL_REVIEW and an overdue DISPUTE repeat without end: they too continue as a new execution past 330 days of age', async () => {
+    const { caseId } = await openCaseAt();
+    await dispute(caseId, START - 40 * DAY);
+
+    const reviewYoung = await prepare(caseId, 'LEGAL_REVIEW', START, START - 316 * DAY);
+    const reviewOld = await prepare(caseId, 'LEGAL_REVIEW', START, START - 317 * DAY);
+    const holdYoung = await prepare(caseId, 'DISPUTE', START, START - 323 * DAY);
+    const holdOld = await prepare(caseId, 'DISPUTE', START, START - 324 * DAY);
+
+    expect(reviewYoung).toEqual(waiting(14 * 86_400, false));
+    expect(reviewOld).toEqual(waiting(14 * 86_400, true));
+    expect(holdYoung).toEqual(waiting(7 * 86_400, false));
+    expect(holdOld).toEqual(waiting(7 * 86_400, true));
+  });
+
   test('LEGAL_OUTCOME: 90 days; continue as a new execution when that would pass 330 days of age', async () => {
     const { caseId } = await openCaseAt();
 

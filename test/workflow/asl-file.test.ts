@@ -180,15 +180,28 @@ function unreachableStates(asl: Asl): string[] {
   return Object.keys(asl.States).filter((name) => !reached.has(name));
 }
 
-/** The `$.…` paths a state reads: Choice variables (but for IsPresent), *Path fields, Parameters. */
+/**
+ * The `$.…` paths a state reads: Choice variables (but for IsPresent, and but for a path an earlier
+ * rule `Not IsPresent` already sent elsewhere: rules are tried in order), *Path fields, Parameters.
+ */
 function pathsRead(state: AslState): string[] {
   const reads: string[] = [];
+  const absentGoesElsewhere = new Set<string>();
   const rule = (choice: ChoiceRule): void => {
     for (const inner of [...(choice.And ?? []), ...(choice.Or ?? []), ...(choice.Not ? [choice.Not] : [])])
       rule(inner);
-    if (choice.Variable !== undefined && !('IsPresent' in choice)) reads.push(choice.Variable);
+    if (
+      choice.Variable !== undefined &&
+      !('IsPresent' in choice) &&
+      !absentGoesElsewhere.has(choice.Variable)
+    )
+      reads.push(choice.Variable);
   };
-  for (const choice of state.Choices ?? []) rule(choice);
+  for (const choice of state.Choices ?? []) {
+    rule(choice);
+    const absent = choice.Not?.IsPresent === true ? choice.Not.Variable : undefined;
+    if (absent !== undefined) absentGoesElsewhere.add(absent);
+  }
   for (const field of ['TimeoutSecondsPath', 'HeartbeatSecondsPath', 'TimestampPath', 'SecondsPath']) {
     const value = state[field];
     if (typeof value === 'string') reads.push(value);
@@ -370,7 +383,7 @@ describe('statemachines/overdue-case.asl.json', () => {
 
     // Assess
     expect(findings).toEqual([]);
-    expect(Object.keys(asl.States)).toHaveLength(92);
+    expect(Object.keys(asl.States)).toHaveLength(96);
   });
 
   it('every path a state reads is set on every way into it (else States.Runtime, which nothing catches)', () => {
@@ -382,6 +395,22 @@ describe('statemachines/overdue-case.asl.json', () => {
 
     // Assess
     expect(findings).toEqual([]);
+  });
+
+  it('a read of $.continueAt is safe only behind the rule that sends a fresh case (no continueAt) to "Open case"', () => {
+    // Prepare: the first Choice without its `Not IsPresent` guard
+    const asl = parse(fileText);
+    const start = asl.States[asl.StartAt];
+    if (!start?.Choices) throw new Error('the first state is not a Choice');
+    start.Choices = start.Choices.filter((choice) => choice.Not === undefined);
+
+    // Act
+    const findings = pathsReadButNotAlwaysSet(asl);
+
+    // Assess
+    // (with the guard gone nothing leads to "Open case" any more, so its reads show up too)
+    expect(findings).toContain(`${asl.StartAt}: reads $.continueAt, which not every way into it sets`);
+    expect(pathsReadButNotAlwaysSet(parse(fileText))).toEqual([]);
   });
 
   it('the placeholders are exactly the 18 the stack substitutes, and every target is named by one', () => {

@@ -123,6 +123,7 @@ export interface StepPayload {
   timeoutSeconds?: number;
   execution?: string;
   executionStartedAt?: string;
+  continueAt?: string;
   stateMachineArn?: string;
 }
 
@@ -389,6 +390,9 @@ export const DEFAULT_SCRIPTS: Record<StepName, StepScript> = {
   AwaitResolution: () => ({ return: null }),
   PrepareWait: ({ payload }, facts) => {
     const at = atOf(payload);
+    // Like prepareWait: the waits that can repeat without end continue in a new execution near a year.
+    const age = (at - Date.parse(payload.executionStartedAt ?? payload.at ?? '')) / SECOND;
+    const endless = (seconds: number) => waiting(seconds, age + seconds > CONTINUE_AFTER_SECONDS);
     switch (payload.awaiting) {
       case 'PROMISE':
         return waiting(PROMISE_WAIT_SECONDS);
@@ -396,17 +400,12 @@ export const DEFAULT_SCRIPTS: Record<StepName, StepScript> = {
         return waiting(INSTALMENT_WAIT_SECONDS);
       case 'DISPUTE': {
         const due = facts.disputeDueAt ?? at + DISPUTE_RULING_SECONDS * SECOND;
-        return waiting(due > at ? secondsUntil(at, due) : DISPUTE_REMINDER_SECONDS);
+        return endless(due > at ? secondsUntil(at, due) : DISPUTE_REMINDER_SECONDS);
       }
       case 'LEGAL_REVIEW':
-        return waiting(LEGAL_REVIEW_REMINDER_SECONDS);
-      default: {
-        const age = (at - Date.parse(payload.executionStartedAt ?? payload.at ?? '')) / SECOND;
-        return waiting(
-          LEGAL_OUTCOME_CHECK_SECONDS,
-          age + LEGAL_OUTCOME_CHECK_SECONDS > CONTINUE_AFTER_SECONDS,
-        );
-      }
+        return endless(LEGAL_REVIEW_REMINDER_SECONDS);
+      default:
+        return endless(LEGAL_OUTCOME_CHECK_SECONDS);
     }
   },
   CheckCase: () => kind('NONE'),
@@ -850,7 +849,10 @@ export class WorkflowHarness {
           this.engine.startExecution({
             stateMachineArn: call.payload.stateMachineArn ?? this.stateMachineArn,
             name: result.next,
-            input: JSON.stringify({ caseId: call.payload.caseId, continueAt: 'LEGAL_ACTION' }),
+            input: JSON.stringify({
+              caseId: call.payload.caseId,
+              continueAt: call.payload.continueAt ?? 'LEGAL_ACTION',
+            }),
           });
         }
         break;

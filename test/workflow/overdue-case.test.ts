@@ -102,6 +102,8 @@ const PREPARE_REVIEW = 'Prepare the wait for the legal review decision';
 const PREPARE_OUTCOME = 'Prepare the wait for the legal outcome';
 const CONTINUE = 'Continue the case in a new execution';
 const IS_CONTINUING = 'Is this case continuing from an earlier execution?';
+const CONTINUE_REVIEW = 'Continue the legal review in a new execution';
+const CONTINUE_HOLD = 'Continue the dispute hold in a new execution';
 const THRESHOLD = 'Is the debt above the legal threshold?';
 const RESTRICT = 'Restrict account';
 const RESTRICTED = 'Was the account restricted?';
@@ -177,6 +179,13 @@ const SCENARIOS = {
   legal: {
     legalReview: true,
     resolve: [on(AWAIT_REVIEW, 20 * DAY, 'LEGAL_APPROVED')],
+    ends: 'Case continues in a new execution',
+  },
+  /** Above the legal threshold, and nobody decides the review: near a year the case continues in <caseId>-2. */
+  'review undecided': { legalReview: true, ends: 'Case continues in a new execution' },
+  /** A dispute during the soft reminders that nobody rules on: near a year the hold continues in <caseId>-2. */
+  'dispute unruled': {
+    resolve: [on(AWAIT.SOFT_REMINDERS, HOUR, 'DISPUTE')],
     ends: 'Case continues in a new execution',
   },
   /** A promise an hour into the notice, broken; the notice's wait resumes; then paid. */
@@ -1168,7 +1177,9 @@ describe('where the ladder resumes', () => {
       expect(path.slice(path.lastIndexOf(WHERE))).toEqual(
         stage === 'LEGAL_ACTION'
           ? [WHERE, target, 'Is it time to continue in a new execution?', awaiting]
-          : [WHERE, target, awaiting],
+          : stage === 'LEGAL_REVIEW'
+            ? [WHERE, target, 'Is it time to continue the legal review in a new execution?', awaiting]
+            : [WHERE, target, awaiting],
       );
     },
   );
@@ -1343,6 +1354,7 @@ describe('the credit track', () => {
       RESUME,
       WHERE,
       PREPARE_REVIEW,
+      'Is it time to continue the legal review in a new execution?',
       AWAIT_REVIEW,
     ]);
   });
@@ -1590,6 +1602,43 @@ describe('the legal track', () => {
       iso(START + 321 * DAY),
     );
   });
+
+  it.each([
+    ['review undecided', CONTINUE_REVIEW, 'LEGAL_REVIEW', PREPARE_REVIEW, AWAIT_REVIEW],
+    ['dispute unruled', CONTINUE_HOLD, 'DISPUTE', 'Prepare the wait for the dispute ruling', HOLD],
+  ] as Array<[ScenarioName, string, string, string, string]>)(
+    '%s: near a year "%s" starts <caseId>-2 with continueAt %s, which goes straight back to that wait',
+    async (scenario, continueState, continueAt, prepare, wait) => {
+      // Prepare, Act
+      const { harness, arn, end } = await runScenario(scenario);
+
+      // Assess: this execution ends well within its year, after one continuation
+      expect(end.status).toBe('SUCCEEDED');
+      expect(end.stopDate?.getTime()).toBeLessThanOrEqual(START + 365 * DAY);
+      expect(harness.callsIn(continueState, arn).map((call) => call.payload.continueAt)).toEqual([
+        continueAt,
+      ]);
+      expect(harness.path(arn).slice(-2)).toEqual([continueState, 'Case continues in a new execution']);
+      // every earlier look at the wait stayed in this execution
+      const prepared = harness.callsIn(prepare, arn);
+      expect(prepared.length).toBeGreaterThan(1);
+      expect(prepared.every((call) => call.payload.executionStartedAt === iso(START))).toBe(true);
+      // the next execution waits in the same place, without opening the case again
+      const second = executionArnOf(`${CASE_ID}-2`);
+      expect(harness.describe(second)).toMatchObject({
+        status: 'RUNNING',
+        input: JSON.stringify({ caseId: CASE_ID, continueAt }),
+      });
+      expect(harness.awaiting(second)).toBe(wait);
+      expect(harness.entered(second).map(([name]) => name)).toEqual([
+        IS_CONTINUING,
+        prepare,
+        expect.stringMatching(/^Is it time to continue the /),
+        wait,
+      ]);
+      expect(harness.callsOf('BeginCase', second)).toEqual([]);
+    },
+  );
 
   it('a continued execution continues again in <caseId>-3 before its own year is up', async () => {
     // Prepare
@@ -1846,6 +1895,8 @@ const LAMBDA_TASKS: Array<[string, ScenarioName]> = [
   ['Start legal action', 'legal'],
   [PREPARE_OUTCOME, 'legal'],
   [CONTINUE, 'legal'],
+  [CONTINUE_REVIEW, 'review undecided'],
+  [CONTINUE_HOLD, 'dispute unruled'],
   [SEND.SOFT_REMINDERS, 'written off'],
   ['Write off the debt', 'written off'],
   [CHECK, 'refused report'],

@@ -173,7 +173,7 @@ test('declined (after a reminder to ops 14 days on): soft reminders, one SMS a m
   expect(reply).toMatchObject({ status: 200, body: { status: 'OPEN', stage: 'SOFT_REMINDERS' } });
   expect(await s.states()).toEqual([
     ...TO_LEGAL_REVIEW,
-    ...enter('45d 00:00', 'Remind ops of the pending legal review', ...LEGAL_REVIEW.slice(-2)),
+    ...enter('45d 00:00', 'Remind ops of the pending legal review', ...LEGAL_REVIEW.slice(-3)),
     ...enter('46d 00:00', WHAT_HAPPENED, ...SOFT_REMINDER),
     ...enter('76d 00:00', ...SOFT_REMINDER),
   ]);

@@ -38,7 +38,11 @@ const PROMISE_CHECK = ['Was the promise kept?', 'Did the promise hold?'];
 const PLAN_WAIT = ['Prepare the wait for the next instalment', 'Await the next instalment'];
 const PLAN_CHECK = ['Was the instalment paid?', 'Does the plan hold?'];
 const RESUME = ['Resume the ladder', 'Where does the ladder resume?'];
-const DISPUTE_HOLD = ['Prepare the wait for the dispute ruling', 'Hold for the dispute ruling'];
+const DISPUTE_HOLD = [
+  'Prepare the wait for the dispute ruling',
+  'Is it time to continue the dispute hold in a new execution?',
+  'Hold for the dispute ruling',
+];
 
 const NOTICE_TIMELINE = unpaidTimelineTo31Days(129_900).slice(0, 4);
 const FIRST_COLLECTION_TIMELINE = unpaidTimelineTo31Days(129_900).slice(4, 6);

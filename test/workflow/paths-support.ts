@@ -84,6 +84,7 @@ export const LEGAL_REVIEW = [
   'Open legal review',
   'Did the legal review open?',
   'Prepare the wait for the legal review decision',
+  'Is it time to continue the legal review in a new execution?',
   'Await legal review decision',
 ];
 export const LEGAL_ACTION = [

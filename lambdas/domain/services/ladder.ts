@@ -349,6 +349,12 @@ export async function prepareWait(
   const record = await loadCase(deps.cases, input.caseId);
   const policy = policyOf(record);
   const { at } = input;
+  // A Standard execution lives at most a year: a wait that can repeat without end (legal outcome,
+  // an undecided review, an unruled dispute) continues in a new execution well before that.
+  const startedAt = input.executionStartedAt ? parseIso(input.executionStartedAt) : parseIso(at);
+  const ageSeconds = (parseIso(at) - startedAt) / MS_PER_SECOND;
+  const endless = (waitSeconds: number) =>
+    outcome('WAITING', waitSeconds, { continueAsNew: ageSeconds + waitSeconds > days(330) });
   switch (input.awaiting) {
     case 'PROMISE':
       return outcome('WAITING', record.promise ? secondsBetween(at, record.promise.keepBy) : 1);
@@ -360,17 +366,12 @@ export async function prepareWait(
       const due = record.dispute?.rulingDueAt;
       const untilDue = due ? secondsBetween(at, due) : 0;
       // Once the ruling is overdue, ops are alerted again every `reminderDays` until people rule.
-      return outcome('WAITING', untilDue > 0 ? untilDue : days(policy.disputes.reminderDays));
+      return endless(untilDue > 0 ? untilDue : days(policy.disputes.reminderDays));
     }
     case 'LEGAL_REVIEW':
-      return outcome('WAITING', days(policy.legal.reviewReminderDays));
-    case 'LEGAL_OUTCOME': {
-      // A Standard execution lives at most a year: continue in a new one well before that.
-      const wait = days(policy.legal.outcomeCheckDays);
-      const started = input.executionStartedAt ? parseIso(input.executionStartedAt) : parseIso(at);
-      const age = (parseIso(at) - started) / MS_PER_SECOND;
-      return outcome('WAITING', wait, { continueAsNew: age + wait > days(330) });
-    }
+      return endless(days(policy.legal.reviewReminderDays));
+    case 'LEGAL_OUTCOME':
+      return endless(days(policy.legal.outcomeCheckDays));
   }
 }
 

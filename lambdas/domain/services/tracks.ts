@@ -473,19 +473,30 @@ export async function writeOffCase(
   return { detail: detail(record, input.at), restrictionLifted: false };
 }
 
+/** The waits a case can continue in after a new execution starts (the ASL's first Choice routes them). */
+export const CONTINUE_AT = ['LEGAL_ACTION', 'LEGAL_REVIEW', 'DISPUTE'] as const;
+export type ContinueAt = (typeof CONTINUE_AT)[number];
+
 /**
  * "Continue the case in a new execution": a Standard execution lives at most a year, so a case still
- * waiting for its legal outcome continues in `<caseId>-2`, `-3`, …, at the stage where it stands.
+ * waiting for its legal outcome, a review decision or a dispute ruling continues in `<caseId>-2`,
+ * `-3`, …, in that same wait.
  */
 export async function continueCase(
   deps: Pick<TrackDeps, 'workflow' | 'timeline'>,
-  input: { caseId: string; execution: string; stateMachineArn: string; at: string },
+  input: {
+    caseId: string;
+    execution: string;
+    stateMachineArn: string;
+    at: string;
+    continueAt?: ContinueAt | undefined;
+  },
 ): Promise<{ next: string }> {
   const generation = Number(/-(\d+)$/.exec(input.execution.slice(input.caseId.length))?.[1] ?? '1');
   const next = `${input.caseId}-${generation + 1}`;
   await deps.workflow.continueAs(input.stateMachineArn, next, {
     caseId: input.caseId,
-    continueAt: 'LEGAL_ACTION',
+    continueAt: input.continueAt ?? 'LEGAL_ACTION',
   });
   await note(deps, input.caseId, {
     eventId: `continued:${next}`,

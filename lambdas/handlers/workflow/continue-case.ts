@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { wire } from '../../adapters';
-import { continueCase } from '../../domain/services/tracks';
+import { CONTINUE_AT, continueCase } from '../../domain/services/tracks';
 import { stepTime, workflowStep } from '../../shared/step';
 
 const input = z.object({
@@ -8,6 +8,7 @@ const input = z.object({
   execution: z.string().min(1),
   stateMachineArn: z.string().startsWith('arn:'),
   at: stepTime,
+  continueAt: z.enum(CONTINUE_AT).optional(),
 });
 
 /** "Continue the case in a new execution": before the one-year limit of a Standard execution. */
