@@ -40,7 +40,8 @@ export class CollectionsStack extends Stack {
       notifications.bindCustomerMessaging(f, { sms });
       f.bindSecret(ENV.signingSecretArn, secrets.signing);
       f.fn.addEnvironment(ENV.optOutBaseUrl, api.baseUrl);
-      return f.bindTable('customers', customers, 'R');
+      // RW: a number found on SNS's opt-out list (the customer replied STOP) is recorded as an opt-out.
+      return f.bindTable('customers', customers, 'RW');
     };
     const usesBureau = (f: ProjectFunction) => {
       f.fn.addEnvironment('CREDIT_BUREAU_ENDPOINT', props.creditBureauEndpoint);

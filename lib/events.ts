@@ -25,6 +25,8 @@ export class CollectionsEvents extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.bus = new events.EventBus(this, 'Bus', {
+      // The contract's name (API.md): the platform puts its events on `collections`.
+      eventBusName: 'collections',
       description: 'Overdue rental collections: platform events in, case events out.',
     });
   }

@@ -1,8 +1,14 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Messenger, OutgoingMessage, SendResult } from '../domain/ports';
+import { MessageDeliveryError, type Messenger, type OutgoingMessage, type SendResult } from '../domain/ports';
 import { metrics } from '../shared/powertools';
+
+/**
+ * Provider errors that say this address or number will never take the message (SES: rejected or a
+ * suppressed address; SNS: an invalid number). Anything else (throttling, outages) is retried.
+ */
+const PERMANENT_REJECTIONS = new Set(['MessageRejected', 'InvalidParameterException', 'InvalidParameter']);
 
 export interface MessengerConfig {
   senderEmail: string;
@@ -23,6 +29,16 @@ export class SnsSesMessenger implements Messenger {
   ) {}
 
   async send(message: OutgoingMessage): Promise<SendResult> {
+    try {
+      return await this.deliver(message);
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'UnknownError';
+      if (PERMANENT_REJECTIONS.has(name)) return { status: 'UNDELIVERABLE', reason: name };
+      throw new MessageDeliveryError(message.channel, name);
+    }
+  }
+
+  private async deliver(message: OutgoingMessage): Promise<SendResult> {
     // SNS keeps the account's SMS opt-out list (numbers that replied STOP); a publish to one of them
     // is accepted but never delivered, so ask first and report it as the customer's opt-out.
     if (message.channel === 'SMS') {

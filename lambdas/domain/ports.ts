@@ -91,7 +91,22 @@ export interface OutgoingMessage {
   body: string;
 }
 
-export type SendResult = { status: 'SENT'; messageId: string } | { status: 'OPTED_OUT' };
+export type SendResult =
+  | { status: 'SENT'; messageId: string }
+  | { status: 'OPTED_OUT' }
+  /** The provider refused this address or number for good (rejected, invalid): retrying cannot help. */
+  | { status: 'UNDELIVERABLE'; reason: string };
+
+/**
+ * A send that failed for now (throttled, the provider down): the step fails and the workflow retries
+ * it. Named by the provider's error name only: provider messages can quote the address or number.
+ */
+export class MessageDeliveryError extends Error {
+  override readonly name = 'MessageDeliveryError';
+  constructor(channel: string, providerError: string) {
+    super(`${channel} could not be sent now (${providerError})`);
+  }
+}
 
 export interface Messenger {
   /**

@@ -144,6 +144,10 @@ export const legalOutcomeSchema = z
   .refine((body) => body.outcome !== 'JUDGMENT' || body.judgmentRef !== undefined, {
     path: ['judgmentRef'],
     message: 'required with a JUDGMENT outcome',
+  })
+  .refine((body) => body.outcome === 'JUDGMENT' || body.judgmentRef === undefined, {
+    path: ['judgmentRef'],
+    message: 'only with a JUDGMENT outcome',
   });
 export type LegalOutcomeRequest = z.infer<typeof legalOutcomeSchema>;
 

@@ -89,20 +89,26 @@ describe('an unpaid case walks the ladder for 35 days, then pays', () => {
     });
   });
 
-  test('the agents’ work was created: calls per stage, calls every two days and a field visit', async () => {
-    const calls = (await api.get('/work-items?queue=CALLS&status=OPEN&limit=100')).body.items.filter(
-      (item: { caseId: string }) => item.caseId === caseId,
-    );
-    const visits = (await api.get('/work-items?queue=VISITS&status=OPEN')).body.items.filter(
-      (item: { caseId: string }) => item.caseId === caseId,
-    );
+  test('the agents’ work: calls per stage and every two days, each stage’s calls nobody took cancelled by the next stage; the field visit stays', async () => {
+    const items = async (queue: string, status: string) =>
+      (await api.get(`/work-items?queue=${queue}&status=${status}&limit=100`)).body.items.filter(
+        (item: { caseId: string }) => item.caseId === caseId,
+      );
+    const { body } = await api.get(`/cases/${caseId}`);
+    const callsOn = (type: string) =>
+      body.timeline
+        .filter(
+          (entry: { type: string; detail: { queue?: string } }) =>
+            entry.type === type && entry.detail.queue === 'CALLS',
+        )
+        .map((entry: { detail: { workItemId: string } }) => entry.detail.workItemId.split(':').at(-2));
 
-    expect(calls.map((item: { stage: string }) => item.stage)).toEqual([
-      'OVERDUE_NOTICE',
-      'FIRST_COLLECTION',
-      ...Array(7).fill('SECOND_COLLECTION'),
-    ]);
-    expect(visits).toHaveLength(1);
+    const stages = ['OVERDUE_NOTICE', 'FIRST_COLLECTION', ...Array(7).fill('SECOND_COLLECTION')];
+    expect(callsOn('WORK_ITEM_CREATED')).toEqual(stages);
+    expect(callsOn('WORK_ITEM_CANCELLED')).toEqual(stages);
+    expect(await items('CALLS', 'OPEN')).toEqual([]);
+    expect(await items('CALLS', 'CANCELLED')).toHaveLength(9);
+    expect(await items('VISITS', 'OPEN')).toHaveLength(1);
   });
 
   test('a full payment on day 35 resolves the case; within a day the report is SETTLED and the restriction lifted', async () => {

@@ -1,3 +1,6 @@
+import { adapters } from '../../lambdas/adapters';
+import { EventBridgeCaseEvents } from '../../lambdas/adapters/eventbridge-case-events';
+import { DEFAULT_POLICY_ID, findPolicy } from '../../lambdas/domain/policy';
 import { handler as approveDisclosure } from '../../lambdas/handlers/api/approve-disclosure';
 import { handler as decideLegalReview } from '../../lambdas/handlers/api/decide-legal-review';
 import { handler as recordLegalOutcome } from '../../lambdas/handlers/api/record-legal-outcome';
@@ -215,9 +218,11 @@ describe('POST /cases/{caseId}/legal-outcome', () => {
   });
 
   test.each([
-    ['judgmentRef', { outcome: 'JUDGMENT' }],
-    ['outcome', { outcome: 'APPEALED' }],
-  ])('a wrong %s is a 400 naming it', async (path, body) => {
+    ['judgmentRef (missing with JUDGMENT)', 'judgmentRef', { outcome: 'JUDGMENT' }],
+    ['judgmentRef (with SETTLED)', 'judgmentRef', { outcome: 'SETTLED', judgmentRef: 'ref-1' }],
+    ['judgmentRef (with LOST)', 'judgmentRef', { outcome: 'LOST', judgmentRef: 'ref-1' }],
+    ['outcome', 'outcome', { outcome: 'APPEALED' }],
+  ])('a wrong %s is a 400 naming it', async (_label, path, body) => {
     const { caseId } = await legalCase();
 
     const reply = await outcome(caseId, body);
@@ -250,6 +255,126 @@ describe('POST /cases/{caseId}/public-disclosure/approvals', () => {
     }
     expect((await storedCase(caseId)).legal).toMatchObject({ disclosureApprovals: [], disclosedAt: null });
     expect(await timelineOf(caseId)).toEqual(timeline);
+  });
+
+  describe('with public disclosure enabled in the policy', () => {
+    let published: jest.SpyInstance;
+    let enabled: jest.ReplaceProperty<boolean> | undefined;
+    beforeEach(() => {
+      const policy = findPolicy(DEFAULT_POLICY_ID);
+      if (!policy) throw new Error('no default policy');
+      enabled = jest.replaceProperty(policy.publicDisclosure, 'enabled', true);
+      published = jest.spyOn(EventBridgeCaseEvents.prototype, 'publish').mockResolvedValue();
+    });
+    afterEach(() => {
+      enabled?.restore();
+      published.mockRestore();
+    });
+
+    const disclosures = () => published.mock.calls.filter(([type]) => type === 'Public Disclosure Published');
+
+    /** A 409 naming the rule; nothing approved, nothing published. */
+    async function expectRefused(caseId: string, reply: Awaited<ReturnType<typeof approve>>, rule: string) {
+      expect(reply).toMatchObject({
+        status: 409,
+        contentType: 'application/problem+json',
+        body: { type: '/problems/conflict', rule },
+      });
+      expect((await storedCase(caseId)).legal).toMatchObject({ disclosureApprovals: [], disclosedAt: null });
+      expect(disclosures()).toEqual([]);
+    }
+
+    test('a LEGAL case with a JUDGMENT and money owed: published once, masked, after two distinct approvals', async () => {
+      // Prepare
+      const { caseId, request } = await legalCase();
+      await outcome(caseId, { outcome: 'JUDGMENT', judgmentRef: 'ref-2026-7' });
+
+      // Act
+      const first = await approve(caseId, { approver: 'director-1' });
+      const afterFirst = disclosures().length;
+      const second = await approve(caseId, { approver: 'director-2' });
+      const again = await approve(caseId, { approver: 'director-2' }, AT + 21 * DAY);
+
+      // Assess
+      expect([first.status, second.status, again.status]).toEqual([200, 200, 200]);
+      expect(afterFirst).toBe(0);
+      expect(disclosures()).toEqual([
+        [
+          'Public Disclosure Published',
+          expect.objectContaining({
+            caseId,
+            judgmentRef: 'ref-2026-7',
+            debtor: { name: '张*', phone: '+86 138****8000' },
+            outstanding: { amount: 609_900, currency: 'CNY' },
+            at: iso(AT + 20 * DAY),
+          }),
+        ],
+      ]);
+      const text = JSON.stringify(disclosures());
+      for (const personal of personalDataOf(request)) expect(text).not.toContain(personal);
+      expect((await storedCase(caseId)).legal.disclosedAt).toBe(iso(AT + 20 * DAY));
+    });
+
+    test('a case whose legal outcome is not JUDGMENT is a 409 NO_JUDGMENT', async () => {
+      // Prepare: no outcome yet, and a judgment later settled (the reference stays on the case)
+      const pending = await legalCase();
+      const settled = await legalCase();
+      await outcome(settled.caseId, { outcome: 'JUDGMENT', judgmentRef: 'ref-2026-8' });
+      await outcome(settled.caseId, { outcome: 'SETTLED' }, AT + 11 * DAY);
+      expect((await storedCase(settled.caseId)).legal).toMatchObject({
+        outcome: 'SETTLED',
+        judgmentRef: 'ref-2026-8',
+      });
+
+      // Act + Assess
+      for (const { caseId } of [pending, settled]) {
+        await expectRefused(caseId, await approve(caseId, { approver: 'director-1' }), 'NO_JUDGMENT');
+      }
+    });
+
+    test('a case that is not LEGAL is a 409 CASE_NOT_LEGAL', async () => {
+      const { caseId } = await openCaseAt();
+
+      await expectRefused(caseId, await approve(caseId, { approver: 'director-1' }), 'CASE_NOT_LEGAL');
+    });
+
+    test('a judgment paid in full is never published: 409 CASE_NOT_LEGAL, also between the two approvals', async () => {
+      // Prepare
+      const { caseId } = await legalCase();
+      await outcome(caseId, { outcome: 'JUDGMENT', judgmentRef: 'ref-2026-9' });
+      const first = await approve(caseId, { approver: 'director-1' });
+      await payInFull(caseId, AT + 20 * DAY + HOUR);
+
+      // Act
+      const second = await approve(caseId, { approver: 'director-2' }, AT + 20 * DAY + 2 * HOUR);
+
+      // Assess
+      expect(first.status).toBe(200);
+      expect(second).toMatchObject({ status: 409, body: { rule: 'CASE_NOT_LEGAL' } });
+      expect((await storedCase(caseId)).legal).toMatchObject({
+        disclosureApprovals: [{ approver: 'director-1' }],
+        disclosedAt: null,
+      });
+      expect(disclosures()).toEqual([]);
+    });
+
+    test('a LEGAL judgment that owes nothing any more is a 409 NOTHING_OUTSTANDING', async () => {
+      // Prepare: the money is in, but the case has not been closed yet
+      const { caseId } = await legalCase();
+      await outcome(caseId, { outcome: 'JUDGMENT', judgmentRef: 'ref-2026-10' });
+      const owed = (await readCase(caseId, AT + 20 * DAY)).body.outstanding.amount;
+      const stored = await storedCase(caseId);
+      expect(
+        await adapters.cases().replace({ ...stored, paid: stored.paid + owed, version: stored.version + 1 }),
+      ).toBe(true);
+
+      // Act
+      const reply = await approve(caseId, { approver: 'director-1' });
+
+      // Assess
+      expect(owed).toBeGreaterThan(0);
+      await expectRefused(caseId, reply, 'NOTHING_OUTSTANDING');
+    });
   });
 
   test('a missing approver is a 400 naming it', async () => {

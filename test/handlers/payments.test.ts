@@ -139,6 +139,24 @@ describe('POST /cases/{caseId}/payments', () => {
     );
   });
 
+  test('a used paymentId with another amount is a 409 and changes nothing', async () => {
+    const { caseId } = await openWaitingCase();
+    const payment = {
+      paymentId: 'pay-reused',
+      amount: { amount: 10_000, currency: 'CNY' },
+      paidAt: '2026-03-02T03:00:00Z',
+    };
+    await pay(caseId, payment);
+    const before = (await read(caseId)).body;
+
+    const reused = await pay(caseId, { ...payment, amount: { amount: 50_000, currency: 'CNY' } });
+
+    expect(reused.status).toBe(409);
+    expect(reused.body).toMatchObject({ status: 409 });
+    expect(reused.body.detail).toContain('pay-reused');
+    expect((await read(caseId)).body).toEqual(before);
+  });
+
   test('an overpayment resolves the case and records the excess for refund', async () => {
     const { caseId } = await openWaitingCase();
 

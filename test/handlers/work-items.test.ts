@@ -91,7 +91,17 @@ async function caseWithCallTask(customer?: OpenCaseRequest['customer'], at = STA
   return { ...opened, callItem: `${opened.caseId}:CALLS:OVERDUE_NOTICE:0` };
 }
 
-/** A refused claim: 409 problem+json naming the rule, and the task still OPEN. */
+/** The skips and deferrals refused claims of one work item left on its case's timeline. */
+async function refusalsOf(workItemId: string) {
+  const caseId = workItemId.split(':')[0] ?? '';
+  return (await timelineOf(caseId)).filter(
+    (entry) =>
+      (entry.type === 'CONTACT_SKIPPED' || entry.type === 'CONTACT_DEFERRED') &&
+      entry.detail.workItemId === workItemId,
+  );
+}
+
+/** A refused claim: 409 problem+json naming the rule, the task still OPEN, the refusal on the timeline. */
 async function expectRuleRefusal(reply: Awaited<ReturnType<typeof claim>>, workItemId: string, rule: string) {
   expect(reply).toMatchObject({
     status: 409,
@@ -99,6 +109,9 @@ async function expectRuleRefusal(reply: Awaited<ReturnType<typeof claim>>, workI
     body: { type: '/problems/conflict', status: 409, rule },
   });
   expect(await adapters.workItems().get(workItemId)).toMatchObject({ status: 'OPEN', claimedBy: null });
+  // A skip names its rule as `reason` (as the ladder's skips do), a deferral as `rule`
+  const rules = (await refusalsOf(workItemId)).map((entry) => entry.detail.reason ?? entry.detail.rule);
+  expect(rules).toContain(rule);
 }
 
 describe('GET /work-items', () => {
@@ -421,6 +434,145 @@ describe('POST /work-items/{workItemId}/claim', () => {
     // Assess
     await expectRuleRefusal(letter, `${caseId}:LETTERS:CREDIT_PRE_NOTICE:0`, 'DISPUTE_HOLD');
     expect(reviewItem.status).toBe(200);
+  });
+
+  test('a refusal is on the timeline: deferred to the opening of the contact window, skipped with the rule otherwise; once per request; no personal data', async () => {
+    // Prepare
+    const customer = cnCustomer('cn-refusals');
+    const { caseId, callItem, request } = await caseWithCallTask(customer);
+    const late = Date.parse('2026-03-02T15:00:00Z'); // 23:00 Asia/Shanghai
+    const nextMorning = Date.parse('2026-03-03T01:00:00Z'); // 09:00
+
+    // Act: the night claim twice (a retried request), then a claim after the customer refused calls
+    const first = await claim(callItem, late);
+    const retried = await claim(callItem, late);
+    await adapters.customers().optOut(customer.id, 'CALL', iso(late + HOUR));
+    const optedOut = await claim(callItem, nextMorning);
+
+    // Assess
+    expect([first.status, retried.status, optedOut.status]).toEqual([409, 409, 409]);
+    expect(await refusalsOf(callItem)).toEqual([
+      {
+        at: iso(late),
+        type: 'CONTACT_DEFERRED',
+        channel: 'CALL',
+        detail: {
+          stage: 'OVERDUE_NOTICE',
+          workItemId: callItem,
+          queue: 'CALLS',
+          rule: 'OUTSIDE_CONTACT_WINDOW',
+          until: '2026-03-03T00:00:00.000Z',
+        },
+      },
+      {
+        at: iso(nextMorning),
+        type: 'CONTACT_SKIPPED',
+        channel: 'CALL',
+        detail: { stage: 'OVERDUE_NOTICE', workItemId: callItem, queue: 'CALLS', reason: 'OPTED_OUT' },
+      },
+    ]);
+    const text = JSON.stringify(await timelineOf(caseId));
+    for (const personal of personalDataOf(request)) expect(text).not.toContain(personal);
+  });
+
+  test('NOT_DUE_YET: a later call slot of the stage cannot be claimed before it is due', async () => {
+    // Prepare: second collection at START: call slots due every 2 days
+    const { caseId } = await openCaseAt({ customer: cnCustomer('cn-slots') });
+    await sendStageContact({ caseId, stage: 'SECOND_COLLECTION', at: iso(START) }, lambdaContext());
+    const slot = (n: number) => `${caseId}:CALLS:SECOND_COLLECTION:${n}`;
+
+    // Act
+    const firstSlot = await claim(slot(0), START + HOUR);
+    const early = await claim(slot(1), START + HOUR);
+    const due = await claim(slot(1), START + 2 * DAY);
+
+    // Assess
+    expect(firstSlot.status).toBe(200);
+    expect(early.body.retryAt).toBe(iso(START + 2 * DAY));
+    expect(due.status).toBe(200);
+    expect(await refusalsOf(slot(1))).toEqual([
+      {
+        at: iso(START + HOUR),
+        type: 'CONTACT_DEFERRED',
+        channel: 'CALL',
+        detail: {
+          stage: 'SECOND_COLLECTION',
+          workItemId: slot(1),
+          queue: 'CALLS',
+          rule: 'NOT_DUE_YET',
+          until: iso(START + 2 * DAY),
+        },
+      },
+    ]);
+    for (const n of [2, 3, 4, 5, 6]) {
+      await expectRuleRefusal(await claim(slot(n), START + 2 * DAY + HOUR), slot(n), 'NOT_DUE_YET');
+    }
+  });
+
+  describe('claimed calls not yet completed count towards the caps', () => {
+    test('CN: one agent claims three call tasks of a debtor (on three cases); the fourth is refused until one ends unanswered', async () => {
+      // Prepare
+      const customer = cnCustomer('cn-open-claims');
+      const tasks = [];
+      for (let n = 0; n < 4; n++) tasks.push(await caseWithCallTask(customer));
+      const [a, b, c, d] = tasks.map((task) => task.callItem) as [string, string, string, string];
+
+      // Act and assess: three claims, none completed yet, and the fourth is refused
+      const claims = [
+        await claim(a, START + HOUR),
+        await claim(b, START + HOUR),
+        await claim(c, START + HOUR),
+      ];
+      const fourth = await claim(d, START + HOUR + MINUTE);
+      expect(claims.map((reply) => reply.status)).toEqual([200, 200, 200]);
+      await expectRuleRefusal(fourth, d, 'CALL_CAP_DAILY');
+      expect(fourth.body.detail).toContain('3 claimed call tasks');
+
+      // Act and assess: one of them went unanswered, so it was no connected call: room again
+      await complete(a, { outcome: 'NO_ANSWER', occurredAt: iso(START + HOUR) }, START + 2 * HOUR);
+      expect((await claim(d, START + 2 * HOUR + MINUTE)).status).toBe(200);
+    });
+
+    test('US: six attempts in seven days and one call task claimed leave no room for another claim', async () => {
+      const customer = usCustomer('us-open-claims');
+      const first = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const second = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      for (let day = 0; day < 6; day++) {
+        await call(first.caseId, Date.parse('2026-03-10T15:00:00Z') + day * DAY, 'NO_ANSWER');
+      }
+
+      const seventh = await claim(first.callItem, Date.parse('2026-03-16T18:00:00Z'));
+      const eighth = await claim(second.callItem, Date.parse('2026-03-16T18:05:00Z'), 'agent-2');
+
+      expect(seventh.status).toBe(200);
+      await expectRuleRefusal(eighth, second.callItem, 'CALL_CAP_WEEKLY');
+    });
+
+    test('CN: two agents claiming at once the last call of the day: at most one gets it', async () => {
+      // Prepare: two connected calls today, two call tasks on two cases
+      const customer = cnCustomer('cn-race');
+      const first = await caseWithCallTask(customer);
+      const second = await caseWithCallTask(customer);
+      await call(first.caseId, START + MINUTE);
+      await call(first.caseId, START + 2 * MINUTE);
+
+      // Act
+      const replies = await Promise.all([
+        claim(first.callItem, START + HOUR, 'agent-1'),
+        claim(second.callItem, START + HOUR, 'agent-2'),
+      ]);
+
+      // Assess
+      for (const reply of replies) {
+        if (reply.status !== 200) expect(reply.body.rule).toBe('CALL_CAP_DAILY');
+      }
+      const claimed = [];
+      for (const id of [first.callItem, second.callItem]) {
+        if ((await adapters.workItems().get(id))?.status === 'CLAIMED') claimed.push(id);
+      }
+      expect(claimed.length).toBeLessThanOrEqual(1);
+      expect(replies.filter((reply) => reply.status === 200)).toHaveLength(claimed.length);
+    });
   });
 
   test('a task that is done or cancelled cannot be claimed', async () => {

@@ -9,6 +9,7 @@ import {
 import { openOptOut } from '../../lambdas/domain/compliance/opt-out-token';
 import type { CreditReportAction } from '../../lambdas/domain/services/tracks';
 import { handler as agreePlan } from '../../lambdas/handlers/api/agree-plan';
+import { handler as claimWorkItem } from '../../lambdas/handlers/api/claim-work-item';
 import { handler as decideLegalReview } from '../../lambdas/handlers/api/decide-legal-review';
 import { handler as makePromise } from '../../lambdas/handlers/api/make-promise';
 import { handler as openDispute } from '../../lambdas/handlers/api/open-dispute';
@@ -672,6 +673,76 @@ describe('send-stage-contact', () => {
     });
   });
 
+  test('a new stage cancels the earlier stages’ call tasks still OPEN; claimed calls, visits and letters stay', async () => {
+    // Prepare: 4,000.00 due (a field visit at the second collection); SMS and email opted out (a
+    // letter at the pre-notice); the first collection's call claimed by an agent
+    const { caseId, request } = await openCaseAt({ amountDue: { amount: 400_000, currency: 'CNY' } });
+    await optOutOf(request.customer.id, 'SMS');
+    await optOutOf(request.customer.id, 'EMAIL');
+    const item = (queue: string, stage: string, slot = 0) => `${caseId}:${queue}:${stage}:${slot}`;
+    const statuses = async () =>
+      Object.fromEntries((await workItemsOf(caseId)).map((each) => [each.workItemId, each.status]));
+    await contact(caseId, 'OVERDUE_NOTICE', START);
+
+    // Act and assess: the first collection replaces the notice's call
+    await contact(caseId, 'FIRST_COLLECTION', START + 3 * DAY);
+    expect(await statuses()).toEqual({
+      [item('CALLS', 'OVERDUE_NOTICE')]: 'CANCELLED',
+      [item('CALLS', 'FIRST_COLLECTION')]: 'OPEN',
+    });
+    const claimed = await post(
+      claimWorkItem,
+      '/work-items/{workItemId}/claim',
+      { workItemId: item('CALLS', 'FIRST_COLLECTION') },
+      { agent: 'agent-1' },
+      START + 3 * DAY + HOUR,
+    );
+    expect(claimed.status).toBe(200);
+
+    // Act and assess: the second collection leaves the claimed call (an agent may be on the phone)
+    await contact(caseId, 'SECOND_COLLECTION', START + 10 * DAY);
+    const second = await statuses();
+    expect(second[item('CALLS', 'FIRST_COLLECTION')]).toBe('CLAIMED');
+    expect(second[item('VISITS', 'SECOND_COLLECTION')]).toBe('OPEN');
+    expect([0, 1, 2, 3, 4, 5, 6].map((slot) => second[item('CALLS', 'SECOND_COLLECTION', slot)])).toEqual(
+      Array(7).fill('OPEN'),
+    );
+
+    // Act and assess: the pre-notice has no calls of its own, and ends the second collection's
+    await contact(caseId, 'CREDIT_PRE_NOTICE', START + 24 * DAY);
+    const preNotice = await statuses();
+    expect(
+      Object.entries(preNotice)
+        .filter(([, status]) => status !== 'CANCELLED')
+        .sort(),
+    ).toEqual([
+      [item('CALLS', 'FIRST_COLLECTION'), 'CLAIMED'],
+      [item('LETTERS', 'CREDIT_PRE_NOTICE'), 'OPEN'],
+      [item('VISITS', 'SECOND_COLLECTION'), 'OPEN'],
+    ]);
+    const cancelled = ofType(await timelineOf(caseId, START + 24 * DAY), 'WORK_ITEM_CANCELLED');
+    expect(cancelled).toEqual([
+      {
+        at: iso(START + 3 * DAY),
+        type: 'WORK_ITEM_CANCELLED',
+        detail: { workItemId: item('CALLS', 'OVERDUE_NOTICE'), queue: 'CALLS', reason: 'SUPERSEDED' },
+      },
+      ...[0, 1, 2, 3, 4, 5, 6].map((slot) => ({
+        at: iso(START + 24 * DAY),
+        type: 'WORK_ITEM_CANCELLED',
+        detail: {
+          workItemId: item('CALLS', 'SECOND_COLLECTION', slot),
+          queue: 'CALLS',
+          reason: 'SUPERSEDED',
+        },
+      })),
+    ]);
+
+    // A retried step cancels nothing twice
+    await contact(caseId, 'CREDIT_PRE_NOTICE', START + 24 * DAY);
+    expect(ofType(await timelineOf(caseId, START + 24 * DAY), 'WORK_ITEM_CANCELLED')).toHaveLength(8);
+  });
+
   describe('SOFT_REMINDERS (case due 2026-03-01: write-off day 2026-08-28)', () => {
     test('waits 30 days while more than 30 days are left', async () => {
       const { caseId } = await openCaseAt();
@@ -1101,9 +1172,9 @@ describe('report-to-bureau', () => {
 
     // Act
     const first = await report(caseId, at);
-    const retried = await report(caseId, at + HOUR);
+    const retried = await report(caseId, at);
 
-    // Assess: DONE both times (a retry is announced like the first), and no legal review any more
+    // Assess: DONE both times (a Lambda retry of the same step, same `at`, is announced like the first)
     expect(first).toEqual({
       outcome: 'DONE',
       detail: expect.objectContaining({ caseId, status: 'OPEN', stage: 'CREDIT_REPORTED' }),
@@ -1128,6 +1199,28 @@ describe('report-to-bureau', () => {
       }),
     ]);
     expect(ofType(body.timeline, 'CREDIT_REPORT_REFUSED')).toEqual([]);
+  });
+
+  test('a report filed by an earlier step is ALREADY (not announced again): the bureau is not called, nothing recorded', async () => {
+    // Prepare: filed at the first report step; the ladder comes back to the step after a broken promise
+    const { caseId } = await openCaseAt();
+    await report(caseId, at);
+    const stored = await storedCase(caseId);
+    const timeline = await timelineOf(caseId, at + 10 * DAY);
+
+    // Act
+    const again = await report(caseId, at + 10 * DAY);
+
+    // Assess
+    expect(again).toEqual({
+      outcome: 'ALREADY',
+      detail: expect.objectContaining({ caseId, status: 'OPEN', stage: 'CREDIT_REPORTED' }),
+    });
+    expect(bureauCalls(caseId).map((call) => call.method)).toEqual([ZHIMA.report]);
+    expect((await storedCase(caseId)).creditReport).toEqual(stored.creditReport);
+    expect(stored.creditReport.reportedAt).toBe(iso(at));
+    expect(await timelineOf(caseId, at + 10 * DAY)).toEqual(timeline);
+    expect(ofType(timeline, 'CREDIT_REPORT_FILED')).toHaveLength(1);
   });
 
   test('a case that is no longer OPEN is SKIPPED and nothing is filed', async () => {
@@ -1289,6 +1382,65 @@ describe('restrict-account', () => {
     expect(outstanding).toBeGreaterThanOrEqual(500_000);
     expect(result).toMatchObject({ outcome: 'DONE', legalReview: true });
   });
+
+  test.each<[string, (caseId: string) => Promise<unknown>, number]>([
+    ['DISPUTED', (caseId) => dispute(caseId, START + HOUR), START + 2 * HOUR],
+    ['PROMISED', (caseId) => promise(caseId, START + 5 * DAY, START + HOUR), START + 2 * HOUR],
+    [
+      'ON_PLAN',
+      async (caseId) => {
+        const owed = (await readCase(caseId, START + HOUR)).body.outstanding.amount;
+        return post(
+          agreePlan,
+          '/cases/{caseId}/plans',
+          { caseId },
+          {
+            type: 'INSTALLMENTS',
+            installments: [
+              { dueAt: iso(START + 10 * DAY), amount: { amount: owed - 50_000, currency: 'CNY' } },
+              { dueAt: iso(START + 20 * DAY), amount: { amount: 50_000, currency: 'CNY' } },
+            ],
+          },
+          START + HOUR,
+        );
+      },
+      START + 2 * HOUR,
+    ],
+    [
+      'LEGAL',
+      async (caseId) => {
+        await openLegalReview({ caseId, at: iso(START + 31 * DAY) }, ctx());
+        return post(
+          decideLegalReview,
+          '/cases/{caseId}/legal-review',
+          { caseId },
+          { decision: 'APPROVE', reviewer: 'counsel-1' },
+          START + 32 * DAY,
+        );
+      },
+      START + 33 * DAY,
+    ],
+  ])(
+    'a %s case is SKIPPED (the workflow checks what happened): not restricted, nothing recorded; legalReview as the threshold says',
+    async (status, arrange, at) => {
+      // Prepare: 6,000.00 due, above the legal threshold
+      const { caseId } = await openCaseAt({ amountDue: { amount: 600_000, currency: 'CNY' } });
+      await arrange(caseId);
+      expect((await storedCase(caseId)).status).toBe(status);
+
+      // Act
+      const result = await restrict(caseId, at);
+
+      // Assess
+      expect(result).toEqual({
+        outcome: 'SKIPPED',
+        detail: expect.objectContaining({ caseId, status }),
+        legalReview: true,
+      });
+      expect((await storedCase(caseId)).accountRestricted).toBe(false);
+      expect(ofType(await timelineOf(caseId, at), 'ACCOUNT_RESTRICTED')).toEqual([]);
+    },
+  );
 
   test('a closed case is SKIPPED: not restricted, nothing recorded, no legal review', async () => {
     const { caseId } = await openCaseAt({ amountDue: { amount: 600_000, currency: 'CNY' } });

@@ -413,6 +413,24 @@ describe('statemachines/overdue-case.asl.json', () => {
     expect(pathsReadButNotAlwaysSet(parse(fileText))).toEqual([]);
   });
 
+  it('"Was the credit report filed?" announces only a new filing: ALREADY (filed by an earlier step) goes straight to "Restrict account"', () => {
+    // Prepare
+    const asl = parse(fileText);
+
+    // Act
+    const choice = state(asl, 'Was the credit report filed?');
+    const routes = (choice.Choices ?? []).map((rule) => [rule.Variable, rule.StringEquals, rule.Next]);
+
+    // Assess
+    expect(routes).toEqual([
+      ['$.report.outcome', 'DONE', 'Announce credit report filed'],
+      ['$.report.outcome', 'ALREADY', 'Restrict account'],
+      ['$.report.outcome', 'REFUSED', 'Alert ops: the credit bureau refused the report'],
+    ]);
+    expect(choice.Default).toBe('Check what happened to the case');
+    expect(state(asl, 'Report to credit bureau').Next).toBe('Was the credit report filed?');
+  });
+
   it('the placeholders are exactly the 18 the stack substitutes, and every target is named by one', () => {
     // Prepare
     const asl = parse(fileText);

@@ -11,7 +11,6 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ACTIVE_STATUSES, type CaseStatus } from '../../lambdas/domain/case';
 import { VirtualClock } from '../../local/clock';
 import {
   type ExecutionDescription,
@@ -166,6 +165,8 @@ export interface CaseFacts {
   pausedRemaining: number | null;
   disputeDueAt: number | null;
   creditReport: 'NONE' | 'REPORTED' | 'DISPUTED' | 'SETTLED' | 'DELETED';
+  /** The `at` (epoch ms) of the "Report to credit bureau" step that filed the report. */
+  reportedAt: number | null;
   accountRestricted: boolean;
   /** The outstanding is at or above the policy's legal threshold: "Restrict account" says legal review is due. */
   legalReviewDue: boolean;
@@ -277,26 +278,27 @@ const track = (
   };
 };
 
-/** "Report to credit bureau" filing the report. */
+/**
+ * "Report to credit bureau" as the real step decides on the fake case: ALREADY when an earlier step
+ * filed the report (a retry of the step that filed it, same `at`, is DONE again), else filing it.
+ */
 export const reportFiled: StepScript = ({ payload }, facts) =>
-  track('DONE', payload, facts, { stage: 'CREDIT_REPORTED' });
+  facts.reportedAt !== null && facts.reportedAt !== atOf(payload)
+    ? track('ALREADY', payload, facts)
+    : track('DONE', payload, facts, { stage: 'CREDIT_REPORTED' });
 
 /** "Report to credit bureau" refused by the bureau (a business error, not an outage): nothing filed. */
 export const reportRefused: StepScript = ({ payload }, facts) => track('REFUSED', payload, facts);
 
 /**
- * "Restrict account": by default as the real step decides on the fake case (SKIPPED for a case no
- * longer active, ALREADY for an account already restricted, else DONE), and legal review due as the
- * case's `legalReviewDue` says; either can be forced.
+ * "Restrict account": by default as the real step decides on the fake case (SKIPPED for a case not
+ * OPEN, ALREADY for an account already restricted, else DONE), and legal review due as the case's
+ * `legalReviewDue` says; either can be forced.
  */
 export const restriction =
   (forced: { outcome?: 'DONE' | 'ALREADY' | 'SKIPPED'; legalReview?: boolean } = {}): StepScript =>
   ({ payload }, facts) => {
-    const decided = !ACTIVE_STATUSES.includes(facts.status as CaseStatus)
-      ? 'SKIPPED'
-      : facts.accountRestricted
-        ? 'ALREADY'
-        : 'DONE';
+    const decided = facts.status !== 'OPEN' ? 'SKIPPED' : facts.accountRestricted ? 'ALREADY' : 'DONE';
     const outcome = forced.outcome ?? decided;
     return track(outcome, payload, facts, outcome === 'DONE' ? { stage: 'CREDIT_REPORTED' } : {}, {
       legalReview: forced.legalReview ?? facts.legalReviewDue,
@@ -757,6 +759,7 @@ export class WorkflowHarness {
         pausedRemaining: null,
         disputeDueAt: null,
         creditReport: 'NONE',
+        reportedAt: null,
         accountRestricted: false,
         legalReviewDue: this.legalReviewDue,
       };
@@ -800,6 +803,7 @@ export class WorkflowHarness {
       case 'ReportToBureau':
         if (done) {
           facts.creditReport = 'REPORTED';
+          facts.reportedAt ??= at;
           facts.stage = 'CREDIT_REPORTED';
         }
         break;

@@ -1359,6 +1359,72 @@ describe('the credit track', () => {
     ]);
   });
 
+  it('a report filed before (outcome ALREADY): not announced again, straight to "Restrict account"', async () => {
+    // Prepare
+    const harness = new WorkflowHarness({
+      steps: {
+        ReportToBureau: ({ payload }) => ({
+          return: { outcome: 'ALREADY', detail: caseDetail(payload, 'OPEN', 'CREDIT_PRE_NOTICE') },
+        }),
+      },
+    });
+    const arn = await harness.start();
+
+    // Act
+    await harness.runUntilAwaiting(arn, AWAIT.SOFT_REMINDERS);
+
+    // Assess
+    const path = harness.path(arn);
+    expect(path.slice(path.indexOf('Report to credit bureau'))).toEqual([
+      'Report to credit bureau',
+      'Was the credit report filed?',
+      RESTRICT,
+      RESTRICTED,
+      'Announce account restriction requested',
+      THRESHOLD,
+      ...SOFT_REMINDER_STATES,
+    ]);
+    expect(harness.publishedTypes()).toEqual(['Case Opened', 'Account Restriction Requested']);
+    expect(harness.callsOf('CheckCase')).toEqual([]);
+    expect(harness.alerts()).toEqual([]);
+  });
+
+  it('the ladder back at the report after a broken promise: the report is ALREADY filed and announced once, the account restricted then', async () => {
+    // Prepare: the first restriction finds the case promised (SKIPPED); the promise is broken, so the
+    // ladder resumes where it stood (CREDIT_PRE_NOTICE, nothing left of its wait) and reaches the report again
+    const harness = new WorkflowHarness({
+      steps: { RestrictAccount: once(restriction({ outcome: 'SKIPPED' }), restriction()) },
+    });
+    const arn = await harness.start();
+
+    // Act
+    await harness.runUntilAwaiting(arn, AWAIT.SOFT_REMINDERS);
+
+    // Assess
+    const path = harness.path(arn);
+    expect(path.slice(path.indexOf(WHERE))).toEqual([
+      WHERE,
+      AWAIT.CREDIT_PRE_NOTICE,
+      'Report to credit bureau',
+      'Was the credit report filed?',
+      RESTRICT,
+      RESTRICTED,
+      'Announce account restriction requested',
+      THRESHOLD,
+      ...SOFT_REMINDER_STATES,
+    ]);
+    expect(harness.callsIn('Report to credit bureau').map((call) => record(call.returned).outcome)).toEqual([
+      'DONE',
+      'ALREADY',
+    ]);
+    expect(harness.publishedTypes()).toEqual([
+      'Case Opened',
+      'Credit Report Filed',
+      'Account Restriction Requested',
+    ]);
+    expect(harness.facts()).toMatchObject({ creditReport: 'REPORTED', accountRestricted: true });
+  });
+
   it('a report the bureau refuses (outcome REFUSED): ops alerted at once, no retry and no failure, nothing filed announced, the account restricted next', async () => {
     // Prepare
     const harness = new WorkflowHarness({ steps: { ReportToBureau: reportRefused } });

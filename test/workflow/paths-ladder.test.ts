@@ -42,6 +42,8 @@ describe('unpaid', () => {
     await s.open(129_900);
 
     // Act
+    await s.advanceTo(s.at(40));
+    const openCallsOnDay40 = await s.workItems('CALLS', 'OPEN');
     await s.advanceTo(s.at(200));
 
     // Assess
@@ -102,6 +104,15 @@ describe('unpaid', () => {
     ]);
     expect(await s.bureauCalls()).toEqual(['31d 00:00 zhima.credit.rental.overdue.report 10000']);
     expect(await s.workItems('CALLS', 'CANCELLED')).toHaveLength(9);
+    // A stage's call tasks nobody took end with the next stage: none is left open as the case moves on.
+    expect(openCallsOnDay40).toEqual([]);
+    expect(
+      (await s.timeline({ workItems: true })).filter((line) => line.includes('WORK_ITEM_CANCELLED')),
+    ).toEqual([
+      '3d 00:00 WORK_ITEM_CANCELLED reason=SUPERSEDED queue=CALLS',
+      '10d 00:00 WORK_ITEM_CANCELLED reason=SUPERSEDED queue=CALLS',
+      ...Array(7).fill('24d 00:00 WORK_ITEM_CANCELLED reason=SUPERSEDED queue=CALLS'),
+    ]);
   });
 });
 

@@ -432,6 +432,8 @@ describe('dispute', () => {
     expect(await s.timeline()).toEqual([
       ...NOTICE_TIMELINE,
       '1d 00:00 DISPUTE_OPENED',
+      // The refused claim of the notice's call task
+      '2d 00:00 CONTACT_SKIPPED CALL stage=OVERDUE_NOTICE reason=DISPUTE_HOLD queue=CALLS',
       '35d 00:00 DISPUTE_RULED outcome=REJECTED',
       '35d 00:00 LADDER_RESUMED stage=OVERDUE_NOTICE remainingSeconds=172800',
       '37d 00:00 STAGE_ENTERED stage=FIRST_COLLECTION from=OVERDUE_NOTICE',

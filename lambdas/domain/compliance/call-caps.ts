@@ -8,6 +8,11 @@ import type { ProfileId } from './profiles';
  * - US: at most 7 call attempts in 7 rolling days, and none within 7 days after a telephone
  *   conversation (Regulation F §1006.14(b)(2)).
  * Days are the customer's local dates.
+ *
+ * The counters only learn of a call when it is completed, so `openClaims` (the debtor's call tasks
+ * claimed but not yet completed, on any case) count too: each as a possible connected call in CN
+ * and as an attempt in the US. Otherwise one agent, or two at once, could claim every call task of
+ * a debtor before the first call is logged. An abandoned claim keeps counting until it is completed.
  */
 export type CapDecision = { allowed: true } | { allowed: false; rule: string; detail: string };
 
@@ -27,14 +32,16 @@ export function checkCallCaps(
   calls: { callDays: Record<string, CallDay>; lastConversationAt: string | null },
   at: string,
   timeZone: string,
+  openClaims = 0,
 ): CapDecision {
+  const claimed = openClaims > 0 ? ` and ${openClaims} claimed call tasks not yet completed` : '';
   if (profile === 'CN') {
     const today = calls.callDays[localDay(at, timeZone)]?.connected ?? 0;
-    return today >= CAPS.CN.connectedPerDay
+    return today + openClaims >= CAPS.CN.connectedPerDay
       ? {
           allowed: false,
           rule: 'CALL_CAP_DAILY',
-          detail: `${today} connected calls today; at most ${CAPS.CN.connectedPerDay} a day (GB/T 45251-2025)`,
+          detail: `${today} connected calls today${claimed}; at most ${CAPS.CN.connectedPerDay} a day (GB/T 45251-2025)`,
         }
       : { allowed: true };
   }
@@ -55,11 +62,11 @@ export function checkCallCaps(
     new Date(Date.UTC(year, month - 1, day - back)).toISOString().slice(0, 10),
   );
   const attempts = lastSevenDays.reduce((sum, day) => sum + (calls.callDays[day]?.attempts ?? 0), 0);
-  return attempts >= CAPS.US.attemptsPer7Days
+  return attempts + openClaims >= CAPS.US.attemptsPer7Days
     ? {
         allowed: false,
         rule: 'CALL_CAP_WEEKLY',
-        detail: `${attempts} call attempts in 7 days; at most ${CAPS.US.attemptsPer7Days} (Reg F §1006.14(b)(2)(i))`,
+        detail: `${attempts} call attempts in 7 days${claimed}; at most ${CAPS.US.attemptsPer7Days} (Reg F §1006.14(b)(2)(i))`,
       }
     : { allowed: true };
 }

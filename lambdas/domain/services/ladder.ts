@@ -17,7 +17,7 @@ import type { TimelineEntry } from '../timeline';
 import { type MessagingDeps, sendMessages } from './messaging';
 import { policyOf } from './policy-of';
 import { updateCase } from './update-case';
-import { createWorkItems, newWorkItem } from './work-items';
+import { cancelSupersededCalls, createWorkItems, newWorkItem } from './work-items';
 
 /** The ladder's Lambda steps: contacts, waits, and what happens when a promise, plan or dispute ends. */
 
@@ -254,6 +254,9 @@ export async function sendStageContact(
     deps,
     stageWorkItems(policy, current, stage, at, waitSeconds, electronicNoticeSent, callsAllowed),
   );
+  // A stage's calls are for its own wait: entering the next stage (with calls of its own, or none,
+  // as the pre-notice) cancels the earlier stages' calls nobody took (those claimed may be under way).
+  await cancelSupersededCalls(deps, caseId, CONTACT_STAGES.slice(0, CONTACT_STAGES.indexOf(stage)), at);
   return outcome('SENT', waitSeconds);
 }
 

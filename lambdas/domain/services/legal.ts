@@ -1,4 +1,4 @@
-import { type CaseRecord, closeRecord, withStatus } from '../case';
+import { balanceOf, type CaseRecord, closeRecord, withStatus } from '../case';
 import { DISCLOSURE_APPROVALS_REQUIRED, maskName, maskPhone } from '../compliance/disclosure';
 import { CaseStateConflictError, PolicyLimitError } from '../errors';
 import type { CaseEvents, CustomerRepository, WorkItemRepository } from '../ports';
@@ -129,8 +129,22 @@ export function recordLegalOutcome(
 }
 
 /**
+ * A disclosure refused by one of its rules (409 naming the rule): the case must be LEGAL, with a
+ * JUDGMENT outcome and its reference, and still owe money.
+ */
+export class DisclosureNotAllowedError extends CaseStateConflictError {
+  constructor(
+    readonly rule: 'CASE_NOT_LEGAL' | 'NO_JUDGMENT' | 'NOTHING_OUTSTANDING',
+    detail: string,
+  ) {
+    super(`${rule}: ${detail}`);
+  }
+}
+
+/**
  * POST /cases/{caseId}/public-disclosure/approvals: public disclosure is impossible unless the policy
- * enables it, a court judgment reference exists and two distinct people approve; then it is
+ * enables it, the case is LEGAL with a JUDGMENT outcome and its court reference, money is still
+ * outstanding (a paid case is never published) and two distinct people approve; then it is
  * published once, with the name and phone masked.
  */
 export async function approveDisclosure(
@@ -144,14 +158,28 @@ export async function approveDisclosure(
     caseId,
     at,
     (current) => {
-      if (!policyOf(current).publicDisclosure.enabled) {
+      const policy = policyOf(current);
+      if (!policy.publicDisclosure.enabled) {
         throw new PolicyLimitError('Public disclosure is off in this policy.', [
           { path: '(policy)', message: 'publicDisclosure.enabled is false' },
         ]);
       }
-      if (!current.legal.judgmentRef) {
-        throw new CaseStateConflictError(
-          `Case ${caseId} has no court judgment reference; it cannot be disclosed.`,
+      if (current.status !== 'LEGAL') {
+        throw new DisclosureNotAllowedError(
+          'CASE_NOT_LEGAL',
+          `case ${caseId} is ${current.status}; only a LEGAL case can be disclosed.`,
+        );
+      }
+      if (current.legal.outcome !== 'JUDGMENT' || !current.legal.judgmentRef) {
+        throw new DisclosureNotAllowedError(
+          'NO_JUDGMENT',
+          `case ${caseId} has no court judgment (legal outcome ${current.legal.outcome ?? 'none'}); it cannot be disclosed.`,
+        );
+      }
+      if (balanceOf(current, at, policy) <= 0) {
+        throw new DisclosureNotAllowedError(
+          'NOTHING_OUTSTANDING',
+          `case ${caseId} owes nothing; a paid case is never disclosed.`,
         );
       }
       const approvals = current.legal.disclosureApprovals;

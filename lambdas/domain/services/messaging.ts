@@ -94,6 +94,10 @@ export async function sendMessages(
       await skip('STOP_REPLY');
       continue;
     }
+    if (result.status === 'UNDELIVERABLE') {
+      await skip('UNDELIVERABLE');
+      continue;
+    }
     outcomes[channel] = 'SENT';
     await deps.timeline.append(caseId, [
       messageSent(plan.at, plan.step, channel, plan.kind, result.messageId, order),

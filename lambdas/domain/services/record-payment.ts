@@ -78,8 +78,14 @@ export async function recordPayment(
   }
   const paidAt = toIso(parseIso(request.paidAt));
   const { record } = await updateCase(deps.cases, caseId, (current) => {
-    if (current.payments.some((payment) => payment.paymentId === request.paymentId)) {
-      return { next: null, result: undefined };
+    const earlier = current.payments.find((payment) => payment.paymentId === request.paymentId);
+    if (earlier) {
+      // The same payment again changes nothing; another payment under a used id is the caller's mistake.
+      if (earlier.amount === request.amount.amount && earlier.paidAt === paidAt)
+        return { next: null, result: undefined };
+      throw new CaseStateConflictError(
+        `Payment ${request.paymentId} was already applied to case ${caseId} with another amount or date.`,
+      );
     }
     if (current.status === 'CANCELLED') {
       throw new CaseStateConflictError(`Case ${caseId} was cancelled; a payment cannot be applied to it.`);

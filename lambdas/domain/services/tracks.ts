@@ -38,6 +38,11 @@ export interface TrackResult {
   detail: CaseEventDetail;
 }
 
+export interface ReportResult {
+  outcome: TrackResult['outcome'] | 'ALREADY';
+  detail: CaseEventDetail;
+}
+
 const detail = (record: CaseRecord, at: string) => eventDetailOf(record, at, policyOf(record));
 
 async function note(deps: Pick<TrackDeps, 'timeline'>, caseId: string, entry: TimelineEntry): Promise<void> {
@@ -47,16 +52,20 @@ async function note(deps: Pick<TrackDeps, 'timeline'>, caseId: string, entry: Ti
 /**
  * "Report to credit bureau": files the overdue debt (once: the case id is the bureau's order number)
  * after the pre-notice wait. A refusal (business error, untrusted answer, credentials missing) is
- * REFUSED: ops are alerted and the ladder goes on; an outage throws and the workflow retries.
+ * REFUSED: ops are alerted and the ladder goes on; an outage throws and the workflow retries. A
+ * report filed by an earlier step (the ladder came back here after a broken promise) is ALREADY, so
+ * it is announced once; a retry of the step that filed it (same `at`) answers DONE again.
  */
 export async function reportToBureau(
   deps: Pick<TrackDeps, 'cases' | 'timeline' | 'customers' | 'bureau'>,
   input: { caseId: string; at: string },
-): Promise<TrackResult> {
+): Promise<ReportResult> {
   const { caseId, at } = input;
   const record = await loadCase(deps.cases, caseId);
   const policy = policyOf(record);
   if (record.status !== 'OPEN') return { outcome: 'SKIPPED', detail: detail(record, at) };
+  const filedAt = record.creditReport.reportedAt;
+  if (filedAt !== null && filedAt !== at) return { outcome: 'ALREADY', detail: detail(record, at) };
   const amount = { amount: Math.max(0, balanceOf(record, at, policy)), currency: record.currency };
   let reference = record.creditReport.reference;
   if (!reference) {
@@ -103,22 +112,24 @@ export async function reportToBureau(
 
 /**
  * "Restrict account": the platform is asked to restrict the customer's account functions (ALREADY
- * when it was, so the request is announced once). Says whether people must review the case for
- * legal action (outstanding at or above the policy's legal threshold).
+ * when it was, so the request is announced once). Only an OPEN case is restricted; any other status
+ * (closed, or a dispute, promise, plan or legal action under way) is SKIPPED and the workflow asks
+ * what happened to the case. Says whether people must review the case for legal action
+ * (outstanding at or above the policy's legal threshold).
  */
 export async function restrictAccount(
   deps: Pick<TrackDeps, 'cases' | 'timeline'>,
   input: { caseId: string; at: string },
 ): Promise<{ outcome: 'DONE' | 'ALREADY' | 'SKIPPED'; detail: CaseEventDetail; legalReview: boolean }> {
   const { record, result: changed } = await updateCase(deps.cases, input.caseId, (latest) =>
-    isActive(latest) && !latest.accountRestricted
+    latest.status === 'OPEN' && !latest.accountRestricted
       ? { next: { ...latest, accountRestricted: true, stage: 'CREDIT_REPORTED' }, result: true }
       : { next: null, result: false },
   );
   const policy = policyOf(record);
   const threshold = policy.thresholds[record.currency]?.legalReview ?? Number.POSITIVE_INFINITY;
   const legalReview = balanceOf(record, input.at, policy) >= threshold;
-  if (!isActive(record)) return { outcome: 'SKIPPED', detail: detail(record, input.at), legalReview };
+  if (record.status !== 'OPEN') return { outcome: 'SKIPPED', detail: detail(record, input.at), legalReview };
   if (!changed) return { outcome: 'ALREADY', detail: detail(record, input.at), legalReview };
   await note(deps, input.caseId, {
     eventId: `account-restricted:${input.at}`,

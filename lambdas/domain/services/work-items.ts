@@ -21,7 +21,7 @@ import type {
 } from '../ports';
 import type { ClaimRequest, CompleteRequest, ContactRequest, ListWorkItemsRequest } from '../requests';
 import { parseIso, toIso } from '../time';
-import type { TimelineEntry } from '../timeline';
+import type { TimelineChannel, TimelineEntry } from '../timeline';
 
 export class WorkItemNotFoundError extends DomainError {
   override readonly name = 'WorkItemNotFoundError';
@@ -104,6 +104,26 @@ export async function createWorkItems(
   }
 }
 
+/** Cancels one item (unless it changed meanwhile) and records that on the case's timeline. */
+async function cancelItem(
+  deps: Pick<WorkItemDeps, 'workItems' | 'timeline'>,
+  item: WorkItem,
+  at: string,
+  reason?: string,
+): Promise<boolean> {
+  const next: WorkItem = { ...item, status: 'CANCELLED', completedAt: at, version: item.version + 1 };
+  if (!(await deps.workItems.replace(next))) return false;
+  await deps.timeline.append(item.caseId, [
+    {
+      eventId: `work-item-cancelled:${item.workItemId}`,
+      at,
+      type: 'WORK_ITEM_CANCELLED',
+      detail: { workItemId: item.workItemId, queue: item.queue, ...(reason ? { reason } : {}) },
+    },
+  ]);
+  return true;
+}
+
 /** Cancels a case's open work (the case closed): nobody is sent to call a customer who paid. */
 export async function cancelOpenWorkItems(
   deps: Pick<WorkItemDeps, 'workItems' | 'timeline'>,
@@ -113,17 +133,26 @@ export async function cancelOpenWorkItems(
   let cancelled = 0;
   for (const item of await deps.workItems.listByCase(caseId)) {
     if (item.status !== 'OPEN' && item.status !== 'CLAIMED') continue;
-    const next: WorkItem = { ...item, status: 'CANCELLED', completedAt: at, version: item.version + 1 };
-    if (!(await deps.workItems.replace(next))) continue;
-    cancelled++;
-    await deps.timeline.append(caseId, [
-      {
-        eventId: `work-item-cancelled:${item.workItemId}`,
-        at,
-        type: 'WORK_ITEM_CANCELLED',
-        detail: { workItemId: item.workItemId, queue: item.queue },
-      },
-    ]);
+    if (await cancelItem(deps, item, at)) cancelled++;
+  }
+  return cancelled;
+}
+
+/**
+ * A new stage's call tasks replace those of the earlier `stages` still OPEN on the case, so a case
+ * does not pile up a call task per stage. Only calls: visits, letters and legal reviews stay; and
+ * only OPEN ones: a CLAIMED call may be under way.
+ */
+export async function cancelSupersededCalls(
+  deps: Pick<WorkItemDeps, 'workItems' | 'timeline'>,
+  caseId: string,
+  stages: readonly Stage[],
+  at: string,
+): Promise<number> {
+  let cancelled = 0;
+  for (const item of await deps.workItems.listByCase(caseId)) {
+    if (item.queue !== 'CALLS' || item.status !== 'OPEN' || !stages.includes(item.stage)) continue;
+    if (await cancelItem(deps, item, at, 'SUPERSEDED')) cancelled++;
   }
   return cancelled;
 }
@@ -146,13 +175,15 @@ export async function listWorkItems(deps: Pick<WorkItemDeps, 'workItems'>, query
 
 /**
  * The compliance gate a contact passes before it happens: the case is active and not on hold, the
- * channel is not opted out, it is inside the customer's contact window, and for calls the caps hold.
+ * channel is not opted out, the task is due, it is inside the customer's contact window, and for
+ * calls the caps hold (counting the debtor's `openClaims`, see call-caps.ts).
  */
 export function checkContactAllowed(
   queue: WorkQueue,
   record: CaseRecord,
   customer: Customer,
   at: string,
+  task: { dueAt?: string; openClaims?: number } = {},
 ): void {
   if (!isActive(record)) throw new ContactNotAllowedError('CASE_CLOSED', `the case is ${record.status}`);
   if (queue === 'LEGAL_REVIEW') return;
@@ -172,6 +203,11 @@ export function checkContactAllowed(
       `the customer opted out of calls on ${customer.optOuts.CALL}`,
     );
   }
+  // A stage's later call slots ("every 2 days") are for later: claiming them all on day 0 would
+  // put every call of the stage on the first day.
+  if (task.dueAt !== undefined && parseIso(task.dueAt) > parseIso(at)) {
+    throw new ContactNotAllowedError('NOT_DUE_YET', `the task is due at ${task.dueAt}`, task.dueAt);
+  }
   const profile = profileForCountry(customer.country);
   const window = checkContactWindow(profile, customer.timezone, at);
   if (!window.allowed) {
@@ -182,9 +218,65 @@ export function checkContactAllowed(
     );
   }
   if (queue === 'CALLS') {
-    const caps = checkCallCaps(profile.id, customer, at, customer.timezone);
+    const caps = checkCallCaps(profile.id, customer, at, customer.timezone, task.openClaims ?? 0);
     if (!caps.allowed) throw new ContactNotAllowedError(caps.rule, caps.detail);
   }
+}
+
+/** The debtor's call tasks claimed and not yet completed, on any of their active cases, but `except`. */
+async function openCallClaims(
+  deps: Pick<WorkItemDeps, 'cases' | 'workItems'>,
+  customerId: string,
+  except: string,
+): Promise<number> {
+  let count = 0;
+  let nextToken: string | undefined;
+  do {
+    const page = await deps.cases.list({ customerId, limit: 100, ...(nextToken ? { nextToken } : {}) });
+    for (const record of page.items.filter(isActive)) {
+      for (const item of await deps.workItems.listByCase(record.caseId)) {
+        if (item.queue === 'CALLS' && item.status === 'CLAIMED' && item.workItemId !== except) count++;
+      }
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return count;
+}
+
+const CHANNEL_OF_QUEUE: Record<WorkQueue, TimelineChannel | undefined> = {
+  CALLS: 'CALL',
+  VISITS: 'VISIT',
+  LETTERS: 'LETTER',
+  LEGAL_REVIEW: undefined,
+};
+
+/**
+ * A refused claim is a contact skipped (or deferred, when waiting will do) and goes on the case's
+ * timeline with the rule; keyed by item, rule and request time, so a retried request adds nothing.
+ */
+async function recordRefusal(
+  deps: Pick<WorkItemDeps, 'timeline'>,
+  item: WorkItem,
+  refusal: ContactNotAllowedError,
+  at: string,
+): Promise<void> {
+  const channel = CHANNEL_OF_QUEUE[item.queue];
+  const about = { stage: item.stage, workItemId: item.workItemId, queue: item.queue };
+  // The same detail keys as the ladder's own skips (`reason`) and deferrals (`rule`, `until`).
+  const entry: TimelineEntry = refusal.retryAt
+    ? {
+        eventId: `claim-refused:${item.workItemId}:${refusal.rule}:${at}`,
+        at,
+        type: 'CONTACT_DEFERRED',
+        detail: { ...about, rule: refusal.rule, until: refusal.retryAt },
+      }
+    : {
+        eventId: `claim-refused:${item.workItemId}:${refusal.rule}:${at}`,
+        at,
+        type: 'CONTACT_SKIPPED',
+        detail: { ...about, reason: refusal.rule },
+      };
+  await deps.timeline.append(item.caseId, [{ ...entry, ...(channel ? { channel } : {}) }]);
 }
 
 async function loadContext(deps: WorkItemDeps, item: WorkItem) {
@@ -211,35 +303,68 @@ async function changeItem(
   throw new ConcurrentUpdateError(`work item ${workItemId} kept changing`);
 }
 
-/** POST /work-items/{id}/claim: 200 when the contact is allowed now, 409 with the rule otherwise. */
+/**
+ * POST /work-items/{id}/claim: 200 when the contact is allowed now, 409 with the rule otherwise (and
+ * the refusal on the case's timeline: every skip and deferral is recorded).
+ */
 export async function claimWorkItem(
   deps: WorkItemDeps,
   workItemId: string,
   request: ClaimRequest,
   at: string,
 ) {
-  const { item, changed } = await changeItem(deps, workItemId, async (current) => {
-    if (current.status === 'CLAIMED' && current.claimedBy === request.agent) return null;
-    if (current.status !== 'OPEN') {
-      throw new CaseStateConflictError(
-        `Work item ${workItemId} is ${current.status}${current.claimedBy ? ` by ${current.claimedBy}` : ''}.`,
-      );
+  let checked: WorkItem | undefined;
+  let debtor: Customer | undefined;
+  try {
+    const { item, changed } = await changeItem(deps, workItemId, async (current) => {
+      if (current.status === 'CLAIMED' && current.claimedBy === request.agent) return null;
+      if (current.status !== 'OPEN') {
+        throw new CaseStateConflictError(
+          `Work item ${workItemId} is ${current.status}${current.claimedBy ? ` by ${current.claimedBy}` : ''}.`,
+        );
+      }
+      const { record, customer } = await loadContext(deps, current);
+      checked = current;
+      debtor = customer;
+      const openClaims =
+        current.queue === 'CALLS' ? await openCallClaims(deps, current.customerId, current.workItemId) : 0;
+      checkContactAllowed(current.queue, record, customer, at, { dueAt: current.dueAt, openClaims });
+      return { ...current, status: 'CLAIMED', claimedBy: request.agent, claimedAt: at };
+    });
+    if (changed && item.queue === 'CALLS' && debtor) await recheckCaps(deps, item, debtor, at);
+    if (changed) {
+      await deps.timeline.append(item.caseId, [
+        {
+          eventId: `work-item-claimed:${item.workItemId}`,
+          at,
+          type: 'WORK_ITEM_CLAIMED',
+          detail: { workItemId: item.workItemId, queue: item.queue, agent: request.agent },
+        },
+      ]);
     }
-    const { record, customer } = await loadContext(deps, current);
-    checkContactAllowed(current.queue, record, customer, at);
-    return { ...current, status: 'CLAIMED', claimedBy: request.agent, claimedAt: at };
-  });
-  if (changed) {
-    await deps.timeline.append(item.caseId, [
-      {
-        eventId: `work-item-claimed:${item.workItemId}`,
-        at,
-        type: 'WORK_ITEM_CLAIMED',
-        detail: { workItemId: item.workItemId, queue: item.queue, agent: request.agent },
-      },
-    ]);
+    return publicWorkItem(item);
+  } catch (error) {
+    if (error instanceof ContactNotAllowedError && checked) await recordRefusal(deps, checked, error, at);
+    throw error;
   }
-  return publicWorkItem(item);
+}
+
+/**
+ * Two claims of the same debtor's calls at once both pass the gate before either is written; after
+ * the write each counts the others' claims again and, over the cap, gives its own back (both may,
+ * which errs on the safe side). A check after the write, not a reservation.
+ */
+async function recheckCaps(deps: WorkItemDeps, item: WorkItem, customer: Customer, at: string) {
+  const others = await openCallClaims(deps, item.customerId, item.workItemId);
+  const profile = profileForCountry(customer.country);
+  const caps = checkCallCaps(profile.id, customer, at, customer.timezone, others);
+  if (caps.allowed) return;
+  await changeItem(deps, item.workItemId, (current) =>
+    current.status === 'CLAIMED' && current.claimedBy === item.claimedBy && current.claimedAt === at
+      ? { ...current, status: 'OPEN', claimedBy: null, claimedAt: null }
+      : null,
+  );
+  throw new ContactNotAllowedError(caps.rule, caps.detail);
 }
 
 /** Records one contact with the debtor: on the case's timeline, and in the debtor's call counters. */
