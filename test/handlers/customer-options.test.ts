@@ -418,6 +418,17 @@ describe('POST /cases/{caseId}/plans', () => {
       },
       'installments',
     ],
+    [
+      'a last instalment 181 days after the plan (policy: 180)',
+      {
+        type: 'INSTALLMENTS',
+        installments: [
+          { dueAt: iso(AT + 30 * DAY), amount: cny(60_000) },
+          { dueAt: iso(AT + 181 * DAY), amount: cny(OWED - 60_000) },
+        ],
+      },
+      'installments.1.dueAt',
+    ],
     ['instalments that add up to less', twoInstallments(OWED - 1), 'installments'],
     ['instalments that add up to more', twoInstallments(OWED + 100), 'installments'],
     [
@@ -433,6 +444,21 @@ describe('POST /cases/{caseId}/plans', () => {
     const reply = await plans(caseId, body);
 
     await expectRefused(reply, 422, caseId, before, [path]);
+  });
+
+  test('a last instalment exactly 180 days after the plan is within the policy', async () => {
+    const { caseId } = await openCaseAt();
+
+    const reply = await plans(caseId, {
+      type: 'INSTALLMENTS',
+      installments: [
+        { dueAt: iso(AT + 30 * DAY), amount: cny(60_000) },
+        { dueAt: iso(AT + 180 * DAY), amount: cny(OWED - 60_000) },
+      ],
+    });
+
+    expect(reply.status).toBe(200);
+    expect(reply.body.status).toBe('ON_PLAN');
   });
 
   test.each([

@@ -15,12 +15,12 @@ const problemsOf = (document: unknown): string => {
 };
 
 describe('policy', () => {
-  test('the default policy (version 2) is valid and bundled under its id', () => {
-    expect(parsePolicy(defaultPolicy).version).toBe(2);
+  test('the default policy (version 3) is valid and bundled under its id', () => {
+    expect(parsePolicy(defaultPolicy).version).toBe(3);
     expect(findPolicy('default')).toMatchObject({
-      version: 2,
+      version: 3,
       stages: { OVERDUE_NOTICE: { waitDays: 3 }, SECOND_COLLECTION: { callEveryDays: 2, waitDays: 14 } },
-      plans: { maxInstallments: 6, maxExtendedReturnDays: 30 },
+      plans: { maxInstallments: 6, maxPlanDays: 180, maxExtendedReturnDays: 30 },
       promise: { graceDays: 2, maxDays: 30 },
       publicDisclosure: { enabled: false },
       thresholds: { CNY: { fieldVisit: 300_000, legalReview: 500_000 } },

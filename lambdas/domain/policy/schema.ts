@@ -134,6 +134,8 @@ export const policySchema = z
     publicDisclosure: z.strictObject({ enabled: z.boolean() }),
     plans: z.strictObject({
       maxInstallments: z.number().int().min(1).max(24),
+      /** The last instalment is due at most this many days after the plan is agreed. */
+      maxPlanDays: days,
       maxExtendedReturnDays: days,
     }),
     templates: z.partialRecord(

@@ -189,6 +189,16 @@ function validatePlan(current: CaseRecord, request: PlanRequest, at: string): Pa
       { path: 'installments', message: `at most ${policy.plans.maxInstallments} instalments` },
     ]);
   }
+  const lastDue = installments.at(-1)?.dueAt;
+  const planEnd = parseIso(at) + policy.plans.maxPlanDays * MS_PER_DAY;
+  if (lastDue !== undefined && parseIso(lastDue) > planEnd) {
+    throw new PolicyLimitError('The plan runs longer than the policy allows.', [
+      {
+        path: `installments.${installments.length - 1}.dueAt`,
+        message: `the last instalment must be due within ${policy.plans.maxPlanDays} days (by ${toIso(planEnd)})`,
+      },
+    ]);
+  }
   for (const [index, installment] of installments.entries()) {
     const previous = index === 0 ? at : (installments[index - 1]?.dueAt ?? at);
     if (parseIso(installment.dueAt) <= parseIso(previous)) {
