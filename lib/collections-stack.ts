@@ -139,15 +139,20 @@ export class CollectionsStack extends Stack {
           .bindTable('cases', cases, 'R')
           .bindTable('timeline', timeline, 'R'),
       ],
+      // A payment in full or a return after a write-off starts the closing in `<caseId>-recovered`.
       [
         'POST',
         '/cases/{caseId}/payments',
-        command('RecordPayment', 'record-payment', 'POST /cases/{caseId}/payments'),
+        command('RecordPayment', 'record-payment', 'POST /cases/{caseId}/payments').bindCaseExecutions(
+          stateMachine,
+        ),
       ],
       [
         'POST',
         '/cases/{caseId}/returns',
-        command('RecordReturn', 'record-return', 'POST /cases/{caseId}/returns'),
+        command('RecordReturn', 'record-return', 'POST /cases/{caseId}/returns').bindCaseExecutions(
+          stateMachine,
+        ),
       ],
       [
         'POST',
@@ -243,7 +248,9 @@ export class CollectionsStack extends Stack {
         'events/apply-platform-updates',
         'Payment Received and Device Returned events',
       ),
-    ).allowTaskResponses(stateMachine);
+    )
+      .allowTaskResponses(stateMachine)
+      .bindCaseExecutions(stateMachine);
     events.routeToConsumer('RentalOverdue', ['Rental Overdue'], startCases, 5);
     events.routeToConsumer('PlatformUpdates', ['Payment Received', 'Device Returned'], applyUpdates, 5);
 

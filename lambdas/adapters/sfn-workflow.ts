@@ -47,6 +47,10 @@ export class StepFunctionsCaseWorkflow implements CaseWorkflow {
     }
   }
 
+  closeRecovered(caseId: string): Promise<void> {
+    return this.continueAs(this.stateMachineArn(), `${caseId}-recovered`, { caseId, continueAt: 'CLOSE' });
+  }
+
   async resume(token: string, resolution: WorkflowResolution): Promise<'resumed' | 'stale'> {
     try {
       await this.client.send(

@@ -151,6 +151,11 @@ export interface CaseRecord extends FeeState {
   stage: Stage;
   resolution: Resolution | null;
   closedAt: string | null;
+  /**
+   * When the case was written off, kept once a later payment in full or return resolves it: its
+   * execution had ended, so the closing runs in `<caseId>-recovered`. Absent on older records.
+   */
+  writtenOffAt?: string | null;
   currency: string;
   /** Total received, payments after closing included. */
   paid: number;

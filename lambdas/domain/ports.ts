@@ -78,6 +78,11 @@ export interface CaseWorkflow {
   start(caseId: string): Promise<void>;
   /** Starts a continuation of a case's workflow under another name (the one-year execution limit). */
   continueAs(stateMachineArn: string, name: string, input: Record<string, unknown>): Promise<void>;
+  /**
+   * Starts `<caseId>-recovered` at the closing (`continueAt: CLOSE`): a written-off case, whose
+   * execution has ended, was paid in full or its device returned. Starting it again is harmless.
+   */
+  closeRecovered(caseId: string): Promise<void>;
   /** Completes the callback the workflow waits on; 'stale' when that wait is already over. */
   resume(token: string, resolution: WorkflowResolution): Promise<'resumed' | 'stale'>;
 }

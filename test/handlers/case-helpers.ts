@@ -5,6 +5,7 @@ import { handler as getCase } from '../../lambdas/handlers/api/get-case';
 import { handler as openCase } from '../../lambdas/handlers/api/open-case';
 import { handler as recordPayment } from '../../lambdas/handlers/api/record-payment';
 import { handler as awaitResolution } from '../../lambdas/handlers/workflow/await-resolution';
+import { handler as writeOffCase } from '../../lambdas/handlers/workflow/write-off-case';
 import type { SentEmail } from '../../local/ses';
 import type { PublishedMessage } from '../../local/sns';
 import { openCaseBody } from '../support/fixtures';
@@ -79,6 +80,21 @@ export const executionsOf = (aws: LocalAws, caseId: string) =>
   aws.engine
     .listExecutions({ stateMachineArn: aws.stateMachineArn })
     .executions.filter((e) => e.name === caseId);
+
+/** The executions that close a written-off case paid or returned later (`<caseId>-recovered`). */
+export const recoveredExecutionsOf = (aws: LocalAws, caseId: string) =>
+  executionsOf(aws, `${caseId}-recovered`);
+
+/** Opens a case and writes it off at `at` through the real "Write off the debt" step. */
+export async function writtenOffCase(
+  at: number,
+  overrides: Partial<OpenCaseRequest> = {},
+  opened = START,
+): Promise<{ caseId: string; request: OpenCaseRequest }> {
+  const { caseId, request } = await openCaseAt(overrides, opened);
+  await writeOffCase({ caseId, at: iso(at) }, lambdaContext('write-off-case'));
+  return { caseId, request };
+}
 
 let events = 0;
 

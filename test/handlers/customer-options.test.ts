@@ -17,11 +17,13 @@ import {
   personalDataOf,
   post,
   readCase,
+  recoveredExecutionsOf,
   storedCase,
   timelineOf,
   typesOf,
   waitingCase,
   wokenWith,
+  writtenOffCase,
 } from './case-helpers';
 
 /**
@@ -137,6 +139,48 @@ describe('POST /cases/{caseId}/returns', () => {
     const reply = await returns(caseId, { returnedAt: iso(START), condition: 'GOOD' });
 
     await expectRefused(reply, 409, caseId, before);
+  });
+
+  test('after a write-off: RESOLVED / RETURNED, and the closing runs once in <caseId>-recovered', async () => {
+    // Prepare: written off on day 180, the device back 10 days later
+    const writtenOffAt = START + 180 * DAY;
+    const { caseId } = await writtenOffCase(writtenOffAt);
+    const at = writtenOffAt + 10 * DAY;
+    const body = { returnedAt: iso(at - HOUR), condition: 'GOOD' };
+
+    // Act
+    const reply = await returns(caseId, body, at);
+    const again = await returns(caseId, body, at + HOUR);
+    await aws.clock.whenQuiet();
+
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ status: 'RESOLVED', resolution: 'RETURNED', closedAt: iso(at) });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'RESOLVED', resolution: 'RETURNED', closedAt: iso(at) });
+    const executions = recoveredExecutionsOf(aws, caseId);
+    expect(executions).toHaveLength(1);
+    const started = aws.engine.describeExecution({ executionArn: executions[0]?.executionArn ?? '' });
+    expect(JSON.parse(started.input ?? 'null')).toEqual({ caseId, continueAt: 'CLOSE' });
+    const timeline = await timelineOf(caseId, at);
+    expect(ofType(timeline, 'DEVICE_RETURNED')).toEqual([
+      { at: iso(at), type: 'DEVICE_RETURNED', detail: { returnedAt: iso(at - HOUR), condition: 'GOOD' } },
+    ]);
+    expect(ofType(timeline, 'CASE_RESOLVED')).toEqual([
+      { at: iso(at), type: 'CASE_RESOLVED', detail: { resolution: 'RETURNED' } },
+    ]);
+  });
+
+  test('a cancelled case is still a 409 and starts nothing', async () => {
+    const { caseId } = await openCaseAt();
+    await disputes(caseId, { reason: 'I returned it already' });
+    await rulings(caseId, { outcome: 'UPHELD' });
+    const before = await readCase(caseId, AT);
+
+    const reply = await returns(caseId, { returnedAt: iso(START), condition: 'GOOD' });
+
+    await expectRefused(reply, 409, caseId, before);
+    expect(recoveredExecutionsOf(aws, caseId)).toEqual([]);
   });
 
   test.each([

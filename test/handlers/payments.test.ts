@@ -6,6 +6,7 @@ import { handler as awaitResolution } from '../../lambdas/handlers/workflow/awai
 import { openCaseBody } from '../support/fixtures';
 import { callApi, lambdaContext, START } from '../support/local-aws';
 import { type Harness, startHarness } from './aws-harness';
+import { iso, recoveredExecutionsOf, timelineOf, typesOf, writtenOffCase } from './case-helpers';
 
 let aws: Harness;
 beforeAll(async () => {
@@ -232,5 +233,101 @@ describe('POST /cases/{caseId}/payments', () => {
     expect(reply.status).toBe(400);
     expect(reply.body.errors.map((error: { path: string }) => error.path)).toContain(path);
     expect((await read(caseId)).body.paid.amount).toBe(0);
+  });
+});
+
+describe('POST /cases/{caseId}/payments after a write-off', () => {
+  const WRITTEN_OFF_AT = START + 180 * DAY;
+
+  test('paid in full: RESOLVED / PAID, and the closing runs once in <caseId>-recovered; the same payment again starts nothing more', async () => {
+    // Prepare
+    const { caseId } = await writtenOffCase(WRITTEN_OFF_AT);
+    const at = WRITTEN_OFF_AT + 10 * DAY;
+    const owed = (await read(caseId, at)).body.outstanding;
+    const body = { paymentId: 'pay-after-write-off', amount: owed, paidAt: iso(at) };
+
+    // Act
+    const reply = await pay(caseId, body, at);
+    const again = await pay(caseId, body, at + 1000);
+    await aws.clock.whenQuiet();
+
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({
+      status: 'RESOLVED',
+      resolution: 'PAID',
+      closedAt: iso(at),
+      outstanding: { amount: 0 },
+    });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'RESOLVED', resolution: 'PAID', closedAt: iso(at) });
+    const executions = recoveredExecutionsOf(aws, caseId);
+    expect(executions).toHaveLength(1);
+    const started = aws.engine.describeExecution({ executionArn: executions[0]?.executionArn ?? '' });
+    expect(JSON.parse(started.input ?? 'null')).toEqual({ caseId, continueAt: 'CLOSE' });
+    const timeline = await timelineOf(caseId, at);
+    expect(typesOf(timeline)).toEqual(
+      expect.arrayContaining(['CASE_WRITTEN_OFF', 'PAYMENT_RECEIVED', 'CASE_RESOLVED']),
+    );
+    expect(timeline.find((entry) => entry.type === 'CASE_RESOLVED')).toEqual({
+      at: iso(at),
+      type: 'CASE_RESOLVED',
+      detail: { resolution: 'PAID', paymentId: 'pay-after-write-off' },
+    });
+  });
+
+  test('a part payment is only recorded: still WRITTEN_OFF, nothing started', async () => {
+    // Prepare
+    const { caseId } = await writtenOffCase(WRITTEN_OFF_AT);
+    const at = WRITTEN_OFF_AT + 10 * DAY;
+    const owed = (await read(caseId, at)).body.outstanding;
+
+    // Act
+    const reply = await pay(
+      caseId,
+      { paymentId: 'part-after-write-off', amount: { ...owed, amount: owed.amount - 100 }, paidAt: iso(at) },
+      at,
+    );
+
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({
+      status: 'WRITTEN_OFF',
+      resolution: 'WRITTEN_OFF',
+      closedAt: iso(WRITTEN_OFF_AT),
+      outstanding: { amount: 100 },
+    });
+    expect(recoveredExecutionsOf(aws, caseId)).toEqual([]);
+    expect(typesOf(await timelineOf(caseId, at))).not.toContain('CASE_RESOLVED');
+  });
+
+  test('the rest paid later resolves it; a payment on the RESOLVED case after that stays an overpayment and starts nothing more', async () => {
+    // Prepare
+    const { caseId } = await writtenOffCase(WRITTEN_OFF_AT);
+    const at = WRITTEN_OFF_AT + 10 * DAY;
+    const owed = (await read(caseId, at)).body.outstanding;
+    await pay(
+      caseId,
+      { paymentId: 'first-part', amount: { ...owed, amount: owed.amount - 100 }, paidAt: iso(at) },
+      at,
+    );
+
+    // Act
+    const rest = await pay(
+      caseId,
+      { paymentId: 'the-rest', amount: { ...owed, amount: 100 }, paidAt: iso(at + DAY) },
+      at + DAY,
+    );
+    const extra = await pay(
+      caseId,
+      { paymentId: 'extra', amount: { ...owed, amount: 50 }, paidAt: iso(at + 2 * DAY) },
+      at + 2 * DAY,
+    );
+
+    // Assess
+    expect(rest.body).toMatchObject({ status: 'RESOLVED', resolution: 'PAID', closedAt: iso(at + DAY) });
+    expect(extra.body).toMatchObject({ status: 'RESOLVED', resolution: 'PAID', closedAt: iso(at + DAY) });
+    expect(recoveredExecutionsOf(aws, caseId)).toHaveLength(1);
+    expect(typesOf(await timelineOf(caseId, at + 2 * DAY))).toContain('OVERPAYMENT_FOR_REFUND');
   });
 });

@@ -14,10 +14,12 @@ import {
   payInFull,
   platformEvent,
   readCase,
+  recoveredExecutionsOf,
   sqsBatch,
   sqsRecord,
   type TimelineItem,
   timelineOf,
+  writtenOffCase,
 } from './case-helpers';
 
 let aws: Harness;
@@ -497,5 +499,60 @@ describe('apply-platform-updates (Device Returned)', () => {
     expect(result.batchItemFailures).toEqual(records.map((record) => ({ itemIdentifier: record.messageId })));
     expect((await readCase(mine.caseId)).body.status).toBe('OPEN');
     expect((await readCase(other.caseId)).body.status).toBe('OPEN');
+  });
+});
+
+describe('apply-platform-updates after a write-off', () => {
+  const WRITTEN_OFF_AT = START + 180 * DAY;
+
+  test('Payment Received in full without caseId: the rental’s written-off case is RESOLVED / PAID and closed in <caseId>-recovered, once', async () => {
+    // Prepare
+    const rentalId = 'events-rental-written-off-paid';
+    const { caseId } = await writtenOffCase(WRITTEN_OFF_AT, { rentalId });
+    const at = WRITTEN_OFF_AT + 5 * DAY;
+    const owed = (await readCase(caseId, at)).body.outstanding;
+    const event = paymentReceived(
+      { rentalId, paymentId: 'late-full', amount: owed, paidAt: iso(at) },
+      iso(at),
+    );
+
+    // Act
+    const first = await deliver(applyPlatformUpdates, event);
+    const again = await deliver(applyPlatformUpdates, event);
+    await aws.clock.whenQuiet();
+
+    // Assess
+    expect(first.batchItemFailures).toEqual([]);
+    expect(again.batchItemFailures).toEqual([]);
+    expect((await readCase(caseId, at)).body).toMatchObject({
+      status: 'RESOLVED',
+      resolution: 'PAID',
+      closedAt: iso(at),
+      paid: owed,
+    });
+    expect(recoveredExecutionsOf(aws, caseId)).toHaveLength(1);
+  });
+
+  test('Device Returned without caseId: the rental’s written-off case is RESOLVED / RETURNED and closed in <caseId>-recovered', async () => {
+    // Prepare
+    const rentalId = 'events-rental-written-off-returned';
+    const { caseId } = await writtenOffCase(WRITTEN_OFF_AT, { rentalId });
+    const at = WRITTEN_OFF_AT + 5 * DAY;
+
+    // Act
+    const result = await deliver(
+      applyPlatformUpdates,
+      deviceReturned({ rentalId, returnedAt: iso(at - HOUR), condition: 'GOOD' }, iso(at)),
+    );
+    await aws.clock.whenQuiet();
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect((await readCase(caseId, at)).body).toMatchObject({
+      status: 'RESOLVED',
+      resolution: 'RETURNED',
+      closedAt: iso(at),
+    });
+    expect(recoveredExecutionsOf(aws, caseId)).toHaveLength(1);
   });
 });

@@ -224,7 +224,14 @@ describe('functions', () => {
     const allowed = starters.filter((fn) => model.allows(fn.roleId, 'states:StartExecution', machineId));
 
     // Assess
-    expect(starters.map((fn) => fn.handler).sort()).toEqual(['api/open-case', 'events/start-cases']);
+    // Opening a case starts it; a payment in full or a return after a write-off starts `<caseId>-recovered`.
+    expect(starters.map((fn) => fn.handler).sort()).toEqual([
+      'api/open-case',
+      'api/record-payment',
+      'api/record-return',
+      'events/apply-platform-updates',
+      'events/start-cases',
+    ]);
     expect(allowed).toEqual(starters);
     for (const fn of starters) expect(targetOf(fn.environment[ENV.stateMachineArn])).toBe(machineId);
   });

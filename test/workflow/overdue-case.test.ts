@@ -1750,6 +1750,46 @@ describe('the legal track', () => {
     });
   });
 
+  it('a written-off case paid or returned later ({caseId, continueAt: CLOSE} in <caseId>-recovered) runs only the closing tail: lifted, resolved, settled, each announced', async () => {
+    // Prepare: the real steps would find the case RESOLVED with a filed report and the account restricted
+    const harness = new WorkflowHarness({
+      steps: {
+        CloseCase: closing('RESOLVED', true),
+        UpdateCreditReport: creditReportUpdate({ changed: true }),
+      },
+    });
+
+    // Act
+    const arn = await harness.start({ caseId: CASE_ID, continueAt: 'CLOSE' }, `${CASE_ID}-recovered`);
+    const end = harness.describe(arn);
+
+    // Assess
+    expect(end.status).toBe('SUCCEEDED');
+    expect(harness.path(arn)).toEqual([
+      IS_CONTINUING,
+      'Close case',
+      'Was the account restriction lifted?',
+      'Announce account restriction lifted',
+      'Announce case resolved',
+      SETTLE,
+      'Was the credit report settled?',
+      'Announce credit report settled',
+      'Case resolved',
+    ]);
+    expect(harness.callsOf('BeginCase')).toEqual([]);
+    expect(harness.callsIn('Close case').map((call) => call.payload)).toEqual([
+      { caseId: CASE_ID, at: iso(START) },
+    ]);
+    expect(harness.callsIn(SETTLE).map((call) => call.payload)).toEqual([
+      { caseId: CASE_ID, action: 'SETTLE', at: iso(START) },
+    ]);
+    expect(harness.publishedTypes()).toEqual([
+      'Account Restriction Lifted',
+      'Case Resolved',
+      'Credit Report Updated',
+    ]);
+  });
+
   it('declined: soft reminders instead', async () => {
     // Prepare
     const harness = new WorkflowHarness({ legalReview: true });

@@ -6,6 +6,7 @@
 import {
   CLOSE,
   CLOSE_AFTER_REPORT,
+  CONTINUING,
   closingTimeline,
   DAY,
   enter,
@@ -112,6 +113,59 @@ describe('unpaid', () => {
       '3d 00:00 WORK_ITEM_CANCELLED reason=SUPERSEDED queue=CALLS',
       '10d 00:00 WORK_ITEM_CANCELLED reason=SUPERSEDED queue=CALLS',
       ...Array(7).fill('24d 00:00 WORK_ITEM_CANCELLED reason=SUPERSEDED queue=CALLS'),
+    ]);
+  });
+});
+
+describe('after the write-off', () => {
+  test('paid in full at day 185: RESOLVED / PAID, closed in <caseId>-recovered: the restriction lifted, a receipt, the report settled, each announced', async () => {
+    // Prepare: unpaid to the write-off on day 179
+    const s = await world.scenario('written-off-then-paid');
+    await s.open(129_900);
+    await s.advanceTo(s.at(185));
+    const owed = await s.outstanding();
+
+    // Act
+    const reply = await s.pay('pay-late');
+    await s.advanceTo(s.at(190));
+
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ status: 'RESOLVED', resolution: 'PAID', outstanding: { amount: 0 } });
+    expect(await s.executionsByName()).toEqual([
+      { name: s.caseId, status: 'SUCCEEDED', stopped: '179d 00:00' },
+      { name: `${s.caseId}-recovered`, status: 'SUCCEEDED', stopped: '185d 00:00' },
+    ]);
+    expect(await s.states(`${s.caseId}-recovered`)).toEqual(
+      enter('185d 00:00', CONTINUING, ...CLOSE_AFTER_REPORT),
+    );
+    expect((await s.timeline()).filter((line) => line.startsWith('185d'))).toEqual([
+      `185d 00:00 PAYMENT_RECEIVED amount=${owed.amount}`,
+      '185d 00:00 CASE_RESOLVED resolution=PAID',
+      '185d 00:00 ACCOUNT_RESTRICTION_LIFTED',
+      '185d 00:00 MESSAGE_SENT SMS stage=CLOSE kind=RECEIPT',
+      '185d 00:00 MESSAGE_SENT EMAIL stage=CLOSE kind=RECEIPT',
+      '185d 00:00 CASE_CLOSED resolution=PAID status=RESOLVED',
+      '185d 00:00 CREDIT_REPORT_SETTLED',
+    ]);
+    expect(await s.view()).toMatchObject({
+      status: 'RESOLVED',
+      resolution: 'PAID',
+      creditReport: { status: 'SETTLED' },
+      accountRestricted: false,
+    });
+    expect((await s.events()).filter((line) => line.startsWith('185d'))).toEqual([
+      '185d 00:00 Account Restriction Lifted RESOLVED SOFT_REMINDERS',
+      '185d 00:00 Case Resolved RESOLVED SOFT_REMINDERS',
+      '185d 00:00 Credit Report Updated RESOLVED SOFT_REMINDERS',
+    ]);
+    expect(await s.bureauCalls()).toEqual([
+      '31d 00:00 zhima.credit.rental.overdue.report 10000',
+      '185d 00:00 zhima.credit.rental.overdue.settle 10000',
+    ]);
+    expect((await s.outbox()).filter((line) => line.startsWith('185d'))).toEqual([
+      '185d 00:00 SMS RECEIPT',
+      '185d 00:00 EMAIL RECEIPT',
     ]);
   });
 });

@@ -23,6 +23,21 @@ export async function wakeWorkflow(workflow: CaseWorkflow, record: CaseRecord): 
 }
 
 /**
+ * A written-off case has no execution left: when a payment in full or a return resolves it later,
+ * its closing (restriction lifted, receipt, credit report settled) runs in `<caseId>-recovered`.
+ * Idempotent: the same execution name and input again starts nothing new.
+ */
+export async function closeRecoveredCase(workflow: CaseWorkflow, record: CaseRecord): Promise<void> {
+  if (
+    record.status === 'RESOLVED' &&
+    record.writtenOffAt &&
+    (record.resolution === 'PAID' || record.resolution === 'RETURNED')
+  ) {
+    await workflow.closeRecovered(record.caseId);
+  }
+}
+
+/**
  * An API command on a case: decide on the latest record (optimistic locking, re-decided on a race),
  * write it, record its timeline facts, wake the workflow. `decide` throws a domain error to refuse
  * (nothing is written) or returns null to change nothing (a repeated request); `entries` derives
@@ -34,6 +49,8 @@ export async function runCaseCommand(
   at: string,
   decide: (current: CaseRecord) => CaseRecord | null,
   entries: (record: CaseRecord) => TimelineEntry[],
+  /** What else follows the write (after the timeline and the wake-up). */
+  after?: (record: CaseRecord) => Promise<void>,
 ): Promise<CaseView> {
   const { record } = await updateCase(deps.cases, caseId, (current) => {
     const next = decide(current);
@@ -41,5 +58,6 @@ export async function runCaseCommand(
   });
   await deps.timeline.append(caseId, entries(record));
   await wakeWorkflow(deps.workflow, record);
+  if (after) await after(record);
   return viewOf(record, at, policyOf(record));
 }

@@ -18,7 +18,7 @@ import type {
 } from '../requests';
 import { MS_PER_DAY, parseIso, toIso } from '../time';
 import type { TimelineEntry } from '../timeline';
-import { type CaseCommandDeps, runCaseCommand } from './case-command';
+import { type CaseCommandDeps, closeRecoveredCase, runCaseCommand } from './case-command';
 import { policyOf } from './policy-of';
 
 /**
@@ -44,7 +44,10 @@ function refuseClosed(record: CaseRecord, what: string): void {
   }
 }
 
-/** POST /cases/{caseId}/returns: the device is back; the case is RESOLVED / RETURNED at once. */
+/**
+ * POST /cases/{caseId}/returns: the device is back; the case is RESOLVED / RETURNED at once. A
+ * WRITTEN_OFF case too: its execution has ended, so its closing runs in `<caseId>-recovered`.
+ */
 export function recordReturn(deps: CaseCommandDeps, caseId: string, request: ReturnRequest, at: string) {
   notInFuture(request.returnedAt, at, 'returnedAt');
   const returnedAt = iso(request.returnedAt);
@@ -54,13 +57,15 @@ export function recordReturn(deps: CaseCommandDeps, caseId: string, request: Ret
     at,
     (current) => {
       if (current.status === 'RESOLVED' && current.resolution === 'RETURNED') return null;
-      refuseClosed(current, 'a return');
+      const writtenOff = current.status === 'WRITTEN_OFF';
+      if (!writtenOff) refuseClosed(current, 'a return');
       // Fees stop at the return itself, even when it is reported later.
       const asOf = returnedAt < at ? returnedAt : at;
       return {
         ...closeRecord(current, 'RESOLVED', 'RETURNED', at, asOf),
         returnCondition: request.condition,
         returnedAt,
+        ...(writtenOff ? { writtenOffAt: current.closedAt } : {}),
       };
     },
     (record): TimelineEntry[] =>
@@ -80,6 +85,8 @@ export function recordReturn(deps: CaseCommandDeps, caseId: string, request: Ret
             },
           ]
         : [],
+    (record) =>
+      record.resolution === 'RETURNED' ? closeRecoveredCase(deps.workflow, record) : Promise.resolve(),
   );
 }
 

@@ -50,11 +50,14 @@ export async function caseForRental(
   return findRentalCase(cases, rentalId, isActive);
 }
 
+const isWrittenOff = (record: CaseRecord): boolean => record.status === 'WRITTEN_OFF';
+
 /**
  * Applies a `Payment Received` event. Without a `caseId`, in this order: the case that already holds
- * the payment (a redelivered event, a no-op there), the rental's oldest open case, else its latest
- * closed case (the money is recorded there for refund, never lost). A rental with no case at all
- * fails, so the queue retries it: its `Rental Overdue` may still be on the way.
+ * the payment (a redelivered event, a no-op there), the rental's oldest open case, its oldest
+ * written-off case (paid in full, it is resolved), else its latest closed case (the money is
+ * recorded there for refund, never lost). A rental with no case at all fails, so the queue retries
+ * it: its `Rental Overdue` may still be on the way.
  */
 export async function applyPaymentReceived(
   deps: RecordPaymentDeps,
@@ -67,6 +70,7 @@ export async function applyPaymentReceived(
         record.payments.some((payment) => payment.paymentId === event.paymentId),
       )) ??
       (await caseForRental(deps.cases, event.rentalId, undefined)) ??
+      (await findRentalCase(deps.cases, event.rentalId, isWrittenOff)) ??
       (await latestCaseOfRental(deps.cases, event.rentalId)));
   if (!caseId) throw new NoOpenCaseError(event.rentalId);
   const { rentalId: _rentalId, caseId: _caseId, ...payment } = event;
@@ -84,8 +88,9 @@ async function latestCaseOfRental(cases: CaseRepository, rentalId: string): Prom
 }
 
 /**
- * Applies a `Device Returned` event: the named case, else the rental's oldest open case. A rental
- * whose cases are all closed has nothing to resolve (a repeat); one with no case at all is retried.
+ * Applies a `Device Returned` event: the named case, else the rental's oldest open case, else its
+ * oldest written-off case (the return resolves it). A rental whose cases are all otherwise closed
+ * has nothing to resolve (a repeat); one with no case at all is retried.
  */
 export async function applyDeviceReturned(
   deps: CaseCommandDeps,
@@ -98,7 +103,8 @@ export async function applyDeviceReturned(
   const caseId = event.caseId
     ? await caseForRental(deps.cases, event.rentalId, event.caseId)
     : ((await findRentalCase(deps.cases, event.rentalId, (record) => record.returnedAt === returnedAt)) ??
-      (await caseForRental(deps.cases, event.rentalId, undefined)));
+      (await caseForRental(deps.cases, event.rentalId, undefined)) ??
+      (await findRentalCase(deps.cases, event.rentalId, isWrittenOff)));
   if (!caseId) {
     if (await latestCaseOfRental(deps.cases, event.rentalId)) return 'nothing-open';
     throw new NoOpenCaseError(event.rentalId);

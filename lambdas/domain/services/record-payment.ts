@@ -12,7 +12,7 @@ import type { CaseRepository, CaseWorkflow, TimelineRepository } from '../ports'
 import type { PaymentRequest } from '../requests';
 import { parseIso, toIso } from '../time';
 import type { TimelineEntry } from '../timeline';
-import { wakeWorkflow } from './case-command';
+import { closeRecoveredCase, wakeWorkflow } from './case-command';
 import { policyOf } from './policy-of';
 import { updateCase } from './update-case';
 
@@ -64,6 +64,8 @@ function paymentEntries(record: CaseRecord, payment: AppliedPayment): TimelineEn
 /**
  * Applies a payment once (by `paymentId`). Paying the whole outstanding amount resolves the case at
  * once and wakes the workflow; a part payment lowers `outstanding` and leaves the ladder where it is.
+ * A WRITTEN_OFF case paid in full is RESOLVED / PAID as well, and its closing runs in a new execution
+ * (`<caseId>-recovered`): the credit report must be settled within a business day (POLICY.md).
  */
 export async function recordPayment(
   deps: RecordPaymentDeps,
@@ -120,15 +122,22 @@ export async function recordPayment(
       payments: [...current.payments, applied],
       updatedAt: at,
     };
+    // A written-off case paid in full is resolved too (its closing runs in a new execution); a
+    // part payment on it is only recorded, as is any payment on a RESOLVED case.
     const next =
       isActive(current) && applied.amount >= owed
         ? closeRecord(paidUp, 'RESOLVED', 'PAID', at, asOf)
-        : paidUp;
+        : current.status === 'WRITTEN_OFF' && applied.amount >= owed
+          ? { ...closeRecord(paidUp, 'RESOLVED', 'PAID', at, asOf), writtenOffAt: current.closedAt }
+          : paidUp;
     return { next, result: undefined };
   });
 
   const payment = record.payments.find((candidate) => candidate.paymentId === request.paymentId);
   if (payment) await deps.timeline.append(caseId, paymentEntries(record, payment));
   await wakeWorkflow(deps.workflow, record);
+  // Only for the payment that resolved it: a later overpayment on the case starts nothing.
+  if (payment && record.resolution === 'PAID' && record.payments.at(-1) === payment)
+    await closeRecoveredCase(deps.workflow, record);
   return viewOf(record, at, policyOf(record));
 }
