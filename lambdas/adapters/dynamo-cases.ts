@@ -8,16 +8,13 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord } from '../domain/case';
-import { InvalidRequestError } from '../domain/errors';
 import type { CasePage, CaseQuery, CaseRepository } from '../domain/ports';
+import { decodePageToken, encodePageToken } from './page-token';
 import { TABLES } from './tables';
 
 type CaseIndex = (typeof TABLES.cases.indexes)[number];
 const index = (name: CaseIndex['name']): CaseIndex =>
   TABLES.cases.indexes.find((each) => each.name === name)!;
-
-const encodeToken = (key: Record<string, unknown> | undefined): string | undefined =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 
 /** Where a listing reads from: an index and the partition it queries, or a scan of the table. */
 interface AccessPath {
@@ -25,35 +22,19 @@ interface AccessPath {
   partition?: string;
 }
 
-/**
- * The start key a `nextToken` stands for. It must be a key of the same listing: exactly the table's
- * and the index's key attributes, as strings, in the queried partition. Anything else (a tampered
- * token, one from another query) is the caller's error, not DynamoDB's ValidationException (a 500).
- */
+/** A `nextToken` must be a key of the same listing: the table's and the index's key attributes, as strings, in the queried partition. */
 function decodeToken(token: string | undefined, path: AccessPath): Record<string, unknown> | undefined {
-  if (token === undefined) return undefined;
   const keyNames: string[] = [
     TABLES.cases.partitionKey,
     ...(path.index ? [path.index.partitionKey, path.index.sortKey] : []),
   ];
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    key = undefined;
-  }
-  const isStartKey =
-    key !== null &&
-    typeof key === 'object' &&
-    !Array.isArray(key) &&
-    Object.keys(key).length === keyNames.length &&
-    keyNames.every((name) => typeof (key as Record<string, unknown>)[name] === 'string') &&
-    (path.index === undefined ||
-      (key as Record<string, unknown>)[path.index.partitionKey] === path.partition);
-  if (isStartKey) return key as Record<string, unknown>;
-  throw new InvalidRequestError('Invalid nextToken.', [
-    { path: 'nextToken', message: 'pass back the nextToken of the previous page unchanged' },
-  ]);
+  return decodePageToken(
+    token,
+    (key) =>
+      Object.keys(key).length === keyNames.length &&
+      keyNames.every((name) => typeof key[name] === 'string') &&
+      (path.index === undefined || key[path.index.partitionKey] === path.partition),
+  );
 }
 
 export class DynamoCaseRepository implements CaseRepository {
@@ -143,7 +124,7 @@ export class DynamoCaseRepository implements CaseRepository {
     const page = input
       ? await this.client.send(new QueryCommand({ ...input, ...common }))
       : await this.client.send(new ScanCommand(common));
-    const nextToken = encodeToken(page.LastEvaluatedKey);
+    const nextToken = encodePageToken(page.LastEvaluatedKey);
     return { items: (page.Items ?? []) as CaseRecord[], ...(nextToken ? { nextToken } : {}) };
   }
 }

@@ -1,28 +1,19 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { InvalidRequestError } from '../domain/errors';
 import type { WorkItem, WorkItemPage, WorkItemRepository, WorkItemStatus, WorkQueue } from '../domain/ports';
+import { decodePageToken, encodePageToken } from './page-token';
 
 const statusDue = (item: Pick<WorkItem, 'status' | 'dueAt' | 'workItemId'>) =>
   `${item.status}#${item.dueAt}#${item.workItemId}`;
 
-const encodeToken = (key: Record<string, unknown> | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-
-function decodeToken(token: string | undefined, queue: WorkQueue): Record<string, unknown> | undefined {
-  if (token === undefined) return undefined;
-  try {
-    const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const names = Object.keys(key).sort().join(',');
-    if (names === 'queue,statusDue,workItemId' && key.queue === queue && typeof key.statusDue === 'string')
-      return key;
-  } catch {
-    // falls through
-  }
-  throw new InvalidRequestError('Invalid nextToken.', [
-    { path: 'nextToken', message: 'pass back the nextToken of the previous page unchanged' },
-  ]);
-}
+const decodeToken = (token: string | undefined, queue: WorkQueue) =>
+  decodePageToken(
+    token,
+    (key) =>
+      Object.keys(key).sort().join(',') === 'queue,statusDue,workItemId' &&
+      key.queue === queue &&
+      typeof key.statusDue === 'string',
+  );
 
 /** Work items for people, by id, by queue and status (oldest due first) and by case. */
 export class DynamoWorkItemRepository implements WorkItemRepository {
@@ -91,7 +82,7 @@ export class DynamoWorkItemRepository implements WorkItemRepository {
         ExclusiveStartKey: decodeToken(query.nextToken, query.queue),
       }),
     );
-    const nextToken = encodeToken(page.LastEvaluatedKey);
+    const nextToken = encodePageToken(page.LastEvaluatedKey);
     return {
       items: (page.Items ?? []).map(({ statusDue: _index, ...item }) => item as WorkItem),
       ...(nextToken ? { nextToken } : {}),

@@ -164,6 +164,22 @@ describe('GET /work-items', () => {
     for (const item of claimed.body.items) expect(item.status).toBe('CLAIMED');
   });
 
+  test.each([
+    ['not base64 JSON', '%%%'],
+    ['a key of another listing', Buffer.from(JSON.stringify({ caseId: 'case-1' })).toString('base64url')],
+    [
+      'a key of another queue',
+      Buffer.from(JSON.stringify({ queue: 'VISITS', statusDue: 'OPEN#x', workItemId: 'w' })).toString(
+        'base64url',
+      ),
+    ],
+  ])('a nextToken that is %s is a 400 naming nextToken', async (_label, nextToken) => {
+    const reply = await list({ queue: 'CALLS', nextToken });
+
+    expect(reply.status).toBe(400);
+    expect(reply.body.errors).toEqual([expect.objectContaining({ path: 'nextToken' })]);
+  });
+
   test('pages: `limit` items and a nextToken that leads to the rest, each item once', async () => {
     // Prepare: 7 call tasks of one case at least
     const { caseId } = await openCaseAt();
