@@ -12,22 +12,14 @@ import {
   iso,
   NOTICE,
   OPENING,
-  PathsRuntime,
   PRE_NOTICE,
   SECOND_COLLECTION,
   toFirstCollection,
+  usePathsRuntime,
   WHAT_HAPPENED,
 } from './paths-support';
 
-let world: PathsRuntime;
-
-beforeAll(async () => {
-  world = await PathsRuntime.start();
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
+const world = usePathsRuntime();
 
 const NOTICE_DEFERRED = [
   'Send overdue notice',
@@ -39,7 +31,7 @@ const GB_T_45251 = 'GB/T 45251-2025: no collection contact 22:00-08:00';
 describe('quiet hours', () => {
   test('a case opened at 23:00 local: the notice waits in the Wait state until 08:00, and the ladder counts from then', async () => {
     // Prepare
-    const s = await world.scenario('quiet-hours-opening', '23:00');
+    const s = await world().scenario('quiet-hours-opening', '23:00');
 
     // Act
     await s.open(129_900);
@@ -84,7 +76,7 @@ describe('quiet hours', () => {
 
   test('a promise broken at 23:00 local: the resumed ladder reaches the next stage at night and defers it to 08:00', async () => {
     // Prepare
-    const s = await world.scenario('quiet-hours-resumed', '09:00');
+    const s = await world().scenario('quiet-hours-resumed', '09:00');
     await s.open(129_900);
     await s.advanceTo(s.at(1));
     // Promised for 23:00 local on day 4: the grace ends at 23:00 on day 6.
@@ -139,7 +131,7 @@ describe('quiet hours', () => {
 
   test('paid during the night deferral: the case is RESOLVED at once, the deferred notice is never sent', async () => {
     // Prepare
-    const s = await world.scenario('quiet-hours-paid', '23:00');
+    const s = await world().scenario('quiet-hours-paid', '23:00');
     await s.open(129_900);
     await s.advanceTo(s.at(0, 1));
 
@@ -179,12 +171,12 @@ describe('quiet hours', () => {
 describe('opt-outs', () => {
   test('SMS opted out through the API after the notice: every later SMS is skipped and recorded, email still goes', async () => {
     // Prepare
-    const s = await world.scenario('opt-out-sms');
+    const s = await world().scenario('opt-out-sms');
     await s.open(129_900);
     await s.advanceTo(s.at(1));
 
     // Act
-    const reply = await world.post(`/customers/${s.customer.id}/opt-outs`, { channel: 'SMS' });
+    const reply = await world().post(`/customers/${s.customer.id}/opt-outs`, { channel: 'SMS' });
     await s.advanceTo(s.at(11));
 
     // Assess
@@ -216,12 +208,12 @@ describe('opt-outs', () => {
 
   test('a STOP reply to the carrier: the next SMS is refused, recorded as STOP_REPLY, and SMS is opted out from then on', async () => {
     // Prepare
-    const s = await world.scenario('stop-reply');
+    const s = await world().scenario('stop-reply');
     await s.open(129_900);
     await s.advanceTo(s.at(1));
 
     // Act
-    const reply = await world.post('/_local/sms/stop', { phoneNumber: s.customer.phone });
+    const reply = await world().post('/_local/sms/stop', { phoneNumber: s.customer.phone });
     await s.advanceTo(s.at(11));
 
     // Assess
@@ -245,13 +237,13 @@ describe('opt-outs', () => {
 
   test('SMS and email both opted out: the credit pre-notice the law requires goes by letter (a LETTERS work item)', async () => {
     // Prepare
-    const s = await world.scenario('opt-out-all');
+    const s = await world().scenario('opt-out-all');
     await s.open(129_900);
     await s.advanceTo(s.at(1));
 
     // Act
-    await world.post(`/customers/${s.customer.id}/opt-outs`, { channel: 'SMS' });
-    await world.post(`/customers/${s.customer.id}/opt-outs`, { channel: 'EMAIL' });
+    await world().post(`/customers/${s.customer.id}/opt-outs`, { channel: 'SMS' });
+    await world().post(`/customers/${s.customer.id}/opt-outs`, { channel: 'EMAIL' });
     await s.advanceTo(s.at(25));
 
     // Assess

@@ -16,30 +16,22 @@ import {
   NOTICE,
   OPENING,
   OUTBOX_TO_REPORT,
-  PathsRuntime,
   PRE_NOTICE,
   REPORT_AND_RESTRICT,
   SECOND_COLLECTION,
   SOFT_REMINDER,
   toFirstCollection,
   unpaidTimelineTo31Days,
+  usePathsRuntime,
   WHAT_HAPPENED,
 } from './paths-support';
 
-let world: PathsRuntime;
-
-beforeAll(async () => {
-  world = await PathsRuntime.start();
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
+const world = usePathsRuntime();
 
 describe('unpaid', () => {
   test('below the legal threshold: every stage on time, report and restriction at day 31, a soft reminder every 30 days, written off at day 180 after the due date', async () => {
     // Prepare
-    const s = await world.scenario('unpaid-write-off');
+    const s = await world().scenario('unpaid-write-off');
     await s.open(129_900);
 
     // Act
@@ -120,7 +112,7 @@ describe('unpaid', () => {
 describe('after the write-off', () => {
   test('paid in full at day 185: RESOLVED / PAID, closed in <caseId>-recovered: the restriction lifted, a receipt, the report settled, each announced', async () => {
     // Prepare: unpaid to the write-off on day 179
-    const s = await world.scenario('written-off-then-paid');
+    const s = await world().scenario('written-off-then-paid');
     await s.open(129_900);
     await s.advanceTo(s.at(185));
     const owed = await s.outstanding();
@@ -173,7 +165,7 @@ describe('after the write-off', () => {
 describe('paid in full', () => {
   test('during the overdue notice wait: closed at once, receipt by SMS and email, Case Resolved', async () => {
     // Prepare
-    const s = await world.scenario('paid-notice');
+    const s = await world().scenario('paid-notice');
     await s.open(129_900);
     await s.advanceTo(s.at(1, 5));
 
@@ -217,7 +209,7 @@ describe('paid in full', () => {
 
   test('after the first collection reminder', async () => {
     // Prepare
-    const s = await world.scenario('paid-first');
+    const s = await world().scenario('paid-first');
     await s.open(129_900);
     await s.advanceTo(s.at(5));
 
@@ -248,7 +240,7 @@ describe('paid in full', () => {
   test('after the second collection, which sent a field visit for 3,000.00 CNY or more: all open work cancelled', async () => {
     // Prepare
     const amountDue = FIELD_VISIT_THRESHOLD + 50_000;
-    const s = await world.scenario('paid-second');
+    const s = await world().scenario('paid-second');
     await s.open(amountDue);
     await s.advanceTo(s.at(12));
 
@@ -288,7 +280,7 @@ describe('paid in full', () => {
 
   test('after the credit report pre-notice: nothing is reported, the pre-notice stays on record', async () => {
     // Prepare
-    const s = await world.scenario('paid-pre-notice');
+    const s = await world().scenario('paid-pre-notice');
     await s.open(129_900);
     await s.advanceTo(s.at(27));
 
@@ -328,7 +320,7 @@ describe('paid in full', () => {
 
   test('after the credit report, during soft reminders: the report settled and the restriction lifted, each announced', async () => {
     // Prepare
-    const s = await world.scenario('paid-soft');
+    const s = await world().scenario('paid-soft');
     await s.open(129_900);
     await s.advanceTo(s.at(40));
 
@@ -382,18 +374,18 @@ describe('paid in full', () => {
 
 test("paid through the platform: a Payment Received event on the bus without a caseId closes the rental's open case", async () => {
   // Prepare
-  const s = await world.scenario('paid-by-event');
+  const s = await world().scenario('paid-by-event');
   await s.open(129_900);
   await s.advanceTo(s.at(6));
   const { amount } = await s.outstanding();
 
   // Act
-  const put = await world.post('/_local/events', {
+  const put = await world().post('/_local/events', {
     Entries: [
       {
         Source: 'rental.platform',
         DetailType: 'Payment Received',
-        EventBusName: world.runtime.bus.busNames()[0],
+        EventBusName: world().runtime.bus.busNames()[0],
         Detail: JSON.stringify({
           rentalId: s.rentalId,
           paymentId: 'platform-pay-1',
@@ -420,7 +412,7 @@ test("paid through the platform: a Payment Received event on the bus without a c
 
 test('returned during the first collection: RESOLVED / RETURNED at once, closed with a receipt', async () => {
   // Prepare
-  const s = await world.scenario('returned');
+  const s = await world().scenario('returned');
   await s.open(129_900);
   await s.advanceTo(s.at(5));
 
@@ -454,7 +446,7 @@ test('returned during the first collection: RESOLVED / RETURNED at once, closed 
 
 test('a part payment leaves the ladder where it stands: no wake-up, the next stage on time with the smaller amount', async () => {
   // Prepare
-  const s = await world.scenario('part-paid');
+  const s = await world().scenario('part-paid');
   await s.open(129_900);
   await s.advanceTo(s.at(1));
 
@@ -485,10 +477,10 @@ describe('credit bureau trouble', () => {
 
   test('the bureau refuses the report: REFUSED, ops alerted, the account still restricted, the ladder goes on without a report', async () => {
     // Prepare
-    const s = await world.scenario('bureau-refuses');
+    const s = await world().scenario('bureau-refuses');
     await s.open(129_900);
     await s.advanceTo(s.at(30));
-    const broken = world.breakBureau('REFUSE');
+    const broken = world().breakBureau('REFUSE');
 
     // Act
     await s.advanceTo(s.at(32));
@@ -552,16 +544,16 @@ describe('credit bureau trouble', () => {
       '31d 00:00 Account Restriction Requested OPEN CREDIT_REPORTED',
     ]);
     expect(await s.bureauCalls()).toEqual([]);
-    expect(world.bureauReport(s.caseId)).toBeUndefined();
+    expect(world().bureauReport(s.caseId)).toBeUndefined();
     expect(await s.outbox()).toEqual([...OUTBOX_TO_REPORT, '61d 00:00 SMS SOFT_REMINDER']);
   });
 
   test('the bureau is down when the report is due: after the retries ops get "Credit report not filed", the account is still restricted, the ladder goes on to soft reminders without a report', async () => {
     // Prepare
-    const s = await world.scenario('bureau-down-report');
+    const s = await world().scenario('bureau-down-report');
     await s.open(129_900);
     await s.advanceTo(s.at(30));
-    const broken = world.breakBureau('DOWN');
+    const broken = world().breakBureau('DOWN');
 
     // Act
     await s.advanceTo(s.at(32));
@@ -635,7 +627,7 @@ describe('credit bureau trouble', () => {
     ]);
     // The fake bureau never saw a call: nothing was filed.
     expect(await s.bureauCalls()).toEqual([]);
-    expect(world.bureauReport(s.caseId)).toBeUndefined();
+    expect(world().bureauReport(s.caseId)).toBeUndefined();
     expect(await s.outbox()).toEqual([
       ...OUTBOX_TO_REPORT.slice(0, -1),
       `${gaveUp} SMS SOFT_REMINDER`,
@@ -645,10 +637,10 @@ describe('credit bureau trouble', () => {
 
   test('the bureau is down for the settle update: the case still closes as RESOLVED, ops are alerted after the retries, the report stays REPORTED', async () => {
     // Prepare
-    const s = await world.scenario('bureau-down-settle');
+    const s = await world().scenario('bureau-down-settle');
     await s.open(129_900);
     await s.advanceTo(s.at(40));
-    const broken = world.breakBureau('DOWN');
+    const broken = world().breakBureau('DOWN');
 
     // Act
     const reply = await s.pay('pay-1');
@@ -728,8 +720,12 @@ describe('credit bureau trouble', () => {
     ]);
     // The bureau itself never saw the settle: its report is still the one filed at day 31.
     expect(await s.bureauCalls()).toEqual(['31d 00:00 zhima.credit.rental.overdue.report 10000']);
-    expect(world.bureauReport(s.caseId)).toMatchObject({ status: 'REPORTED', disputed: false });
-    expect(world.bureauReport(s.caseId)?.history.map((change) => change.event)).toEqual(['REPORTED']);
+    expect(world().bureauReport(s.caseId)).toMatchObject({ status: 'REPORTED', disputed: false });
+    expect(
+      world()
+        .bureauReport(s.caseId)
+        ?.history.map((change) => change.event),
+    ).toEqual(['REPORTED']);
     expect(await s.outbox()).toEqual([
       ...OUTBOX_TO_REPORT,
       '40d 00:00 SMS RECEIPT',

@@ -11,7 +11,6 @@ import {
   LEGAL_ACTION,
   LEGAL_REVIEW,
   LEGAL_THRESHOLD,
-  PathsRuntime,
   PRE_NOTICE,
   REPORT_AND_RESTRICT,
   type Scenario,
@@ -19,18 +18,11 @@ import {
   SOFT_REMINDER,
   toFirstCollection,
   unpaidTimelineTo31Days,
+  usePathsRuntime,
   WHAT_HAPPENED,
 } from './paths-support';
 
-let world: PathsRuntime;
-
-beforeAll(async () => {
-  world = await PathsRuntime.start();
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
+const world = usePathsRuntime();
 
 /** 6,000.00 CNY: above the legal review threshold (and the field-visit one). */
 const AMOUNT_DUE = LEGAL_THRESHOLD + 100_000;
@@ -58,7 +50,7 @@ const EVENTS_TO_LEGAL_REVIEW = [
 
 /** A case of 6,000.00 CNY, unpaid, at day 32: reported, restricted, waiting for the legal review. */
 async function awaitingLegalReview(name: string): Promise<Scenario> {
-  const s = await world.scenario(name);
+  const s = await world().scenario(name);
   await s.open(AMOUNT_DUE);
   await s.advanceTo(s.at(32));
   return s;
@@ -69,7 +61,7 @@ const decide = (s: Scenario, decision: 'APPROVE' | 'DECLINE') =>
 
 test('at day 31 a debt at or above the legal threshold is reported, restricted and waits for a legal review work item', async () => {
   // Prepare
-  const s = await world.scenario('legal-review-opened');
+  const s = await world().scenario('legal-review-opened');
   await s.open(AMOUNT_DUE);
 
   // Act

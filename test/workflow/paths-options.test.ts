@@ -12,7 +12,6 @@ import {
   NOTICE,
   OPENING,
   OUTBOX_TO_REPORT,
-  PathsRuntime,
   PRE_NOTICE,
   REPORT_AND_RESTRICT,
   type Scenario,
@@ -20,18 +19,11 @@ import {
   SOFT_REMINDER,
   toFirstCollection,
   unpaidTimelineTo31Days,
+  usePathsRuntime,
   WHAT_HAPPENED,
 } from './paths-support';
 
-let world: PathsRuntime;
-
-beforeAll(async () => {
-  world = await PathsRuntime.start();
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
+const world = usePathsRuntime();
 
 const PROMISE_WAIT = ['Prepare the wait for the promised payment', 'Await the promised payment'];
 const PROMISE_CHECK = ['Was the promise kept?', 'Did the promise hold?'];
@@ -72,7 +64,7 @@ async function twoInstalments(s: Scenario, firstDue: number, secondDue: number) 
 describe('promise to pay', () => {
   test('kept: paid in full on the promised day, the case closes at once', async () => {
     // Prepare
-    const s = await world.scenario('promise-kept');
+    const s = await world().scenario('promise-kept');
     await s.open(129_900);
     await s.advanceTo(s.at(1));
 
@@ -120,7 +112,7 @@ describe('promise to pay', () => {
 
   test('kept with only the promised amount, within the grace days: the fees since the promise are waived, the case closes at once', async () => {
     // Prepare
-    const s = await world.scenario('promise-kept-promised-amount');
+    const s = await world().scenario('promise-kept-promised-amount');
     await s.open(129_900);
     await s.advanceTo(s.at(1));
     const promised = await promise(s, s.at(6));
@@ -171,7 +163,7 @@ describe('promise to pay', () => {
 
   test('broken: no payment by the promised day + 2 grace days, the ladder resumes with the 2 days the notice had left', async () => {
     // Prepare
-    const s = await world.scenario('promise-broken');
+    const s = await world().scenario('promise-broken');
     await s.open(129_900);
     await s.advanceTo(s.at(1));
 
@@ -211,7 +203,7 @@ describe('promise to pay', () => {
 describe('instalment plan', () => {
   test('kept: the first instalment checked at its date + 2 days, the second one paid early closes the case', async () => {
     // Prepare
-    const s = await world.scenario('plan-kept');
+    const s = await world().scenario('plan-kept');
     await s.open(129_900);
     await s.advanceTo(s.at(4));
 
@@ -260,7 +252,7 @@ describe('instalment plan', () => {
 
   test('broken: the second instalment missed, the ladder resumes with the 6 days the first collection had left', async () => {
     // Prepare
-    const s = await world.scenario('plan-broken');
+    const s = await world().scenario('plan-broken');
     await s.open(129_900);
     await s.advanceTo(s.at(4));
 
@@ -305,7 +297,7 @@ describe('instalment plan', () => {
 describe('extended return', () => {
   test('kept: the device comes back before the agreed date, the case closes as RETURNED', async () => {
     // Prepare
-    const s = await world.scenario('extended-return-kept');
+    const s = await world().scenario('extended-return-kept');
     await s.open(129_900);
     await s.advanceTo(s.at(4));
 
@@ -351,7 +343,7 @@ describe('extended return', () => {
 
   test('broken: not returned by the agreed date + 2 days, the ladder resumes where it stood', async () => {
     // Prepare
-    const s = await world.scenario('extended-return-broken');
+    const s = await world().scenario('extended-return-broken');
     await s.open(129_900);
     await s.advanceTo(s.at(4));
 
@@ -391,7 +383,7 @@ describe('dispute', () => {
 
   test('opened early: every channel holds, ops are alerted when the ruling is late, rejected: the ladder resumes with what was left', async () => {
     // Prepare
-    const s = await world.scenario('dispute-early-rejected');
+    const s = await world().scenario('dispute-early-rejected');
     await s.open(129_900);
     await s.advanceTo(s.at(1));
 
@@ -399,7 +391,7 @@ describe('dispute', () => {
     const opened = await s.post(`/cases/${s.caseId}/disputes`, { reason: 'I never rented this phone' });
     await s.advanceTo(s.at(2));
     const [call] = await s.workItems('CALLS', 'OPEN');
-    const claim = await world.post(`/work-items/${call?.workItemId}/claim`, { agent: 'agent-1' });
+    const claim = await world().post(`/work-items/${call?.workItemId}/claim`, { agent: 'agent-1' });
     await s.advanceTo(s.at(35));
     const ruled = await s.post(`/cases/${s.caseId}/disputes/resolution`, { outcome: 'REJECTED' });
     await s.advanceTo(s.at(38));
@@ -454,7 +446,7 @@ describe('dispute', () => {
 
   test('upheld after the credit report: the report is flagged, then deleted, the restriction lifted, the case CANCELLED', async () => {
     // Prepare
-    const s = await world.scenario('dispute-upheld');
+    const s = await world().scenario('dispute-upheld');
     await s.open(129_900);
     await s.advanceTo(s.at(33));
 
@@ -526,7 +518,7 @@ describe('dispute', () => {
 
   test('rejected after the credit report: the dispute flag is lifted and the soft reminders resume with what was left', async () => {
     // Prepare
-    const s = await world.scenario('dispute-rejected');
+    const s = await world().scenario('dispute-rejected');
     await s.open(129_900);
     await s.advanceTo(s.at(33));
 

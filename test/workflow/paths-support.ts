@@ -229,6 +229,21 @@ export interface BrokenBureau {
 }
 
 /** One runtime for a test file, and the scenarios its tests run on it. */
+/** One runtime for the calling test file, started before its tests and stopped after them. */
+export function usePathsRuntime(): () => PathsRuntime {
+  let world: PathsRuntime | undefined;
+  beforeAll(async () => {
+    world = await PathsRuntime.start();
+  }, 60_000);
+  afterAll(async () => {
+    await world?.stop();
+  });
+  return () => {
+    if (!world) throw new Error('the paths runtime has not started');
+    return world;
+  };
+}
+
 export class PathsRuntime {
   private constructor(readonly runtime: LocalRuntime) {}
 
