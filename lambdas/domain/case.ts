@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type FeeState, freezeFees, lateFeeAt, resumeFees } from './fees';
+import { type FeeState, startAccrual, stopAccrual } from './fees';
+import { amountsOf, paidTowards } from './ledger';
 import type { Money } from './money';
 import type { Policy, Stage } from './policy';
 
@@ -49,10 +50,24 @@ export interface Device {
 export interface AppliedPayment {
   paymentId: string;
   amount: number;
+  /** Absent on records from before currencies were kept per payment: the case's currency. */
+  currency?: string;
+  /** The payment's own date (never after the request that reported it): fees are priced to it. */
   paidAt: string;
-  /** Part of the payment above what was owed, recorded for refund. */
+  /** When the platform reported it. Absent on older records. */
+  reportedAt?: string;
+  /** How much the case's refund grew when this payment arrived. */
   excess: number;
+  /** What else it did (kept a promise, honoured a plan, resolved the case), for its timeline entries. */
+  effects?: PaymentEffect[];
 }
+
+export type PaymentEffect =
+  | { kind: 'PROMISE_KEPT'; promiseMadeAt: string; late: boolean }
+  | { kind: 'PLAN_HONOURED'; brokenAt: string }
+  /** Honoured, but a later instalment's grace had ended unpaid too: broken there instead. */
+  | { kind: 'PLAN_BROKEN'; brokenAt: string }
+  | { kind: 'CASE_RESOLVED' };
 
 /**
  * What a waiting workflow is waiting for: the ladder's next stage, a promised payment, the next
@@ -77,6 +92,17 @@ export interface PromiseToPay {
   madeAt: string;
   /** `promisedAt` plus the policy's grace days: a payment by then keeps the promise. */
   keepBy: string;
+  /**
+   * A promise of the whole outstanding: kept, it settles the case for this (the debt when it was
+   * made; the fees since are waived). Null for a promise of a part, which waives nothing.
+   */
+  settlesFor: number | null;
+}
+
+/** A promise that no longer stands, kept for a payment dated within it that is reported late. */
+export interface EndedPromise extends PromiseToPay {
+  outcome: 'KEPT' | 'BROKEN' | 'SUPERSEDED';
+  endedAt: string;
 }
 
 export interface Installment {
@@ -116,6 +142,19 @@ export interface LegalRecord {
   /** Distinct approvers of a public disclosure (two are needed, with a judgment reference). */
   disclosureApprovals: Array<{ approver: string; at: string }>;
   disclosedAt: string | null;
+}
+
+/**
+ * A plan the grace check found broken. A payment dated by that instalment's grace end but reported
+ * after the check honours it: the plan stands again, as if it had never been broken.
+ */
+export interface BrokenPlan {
+  plan: PaymentPlan;
+  brokenAt: string;
+  /** The grace end of the instalment that was missed. */
+  checkAt: string;
+  /** What the plan's payments had to add up to by then. */
+  covers: number;
 }
 
 /** Where the ladder stands, so a broken promise or plan or a rejected dispute resumes it there. */
@@ -167,7 +206,14 @@ export interface CaseRecord extends FeeState {
   creditReport: CreditReportState;
   accountRestricted: boolean;
   promise: PromiseToPay | null;
+  /** Promises that ended (kept, broken, replaced by a plan or dispute), oldest first. */
+  pastPromises: EndedPromise[];
   plan: PaymentPlan | null;
+  /**
+   * The last plan broken, until the customer agrees anything else (a promise, plan, dispute or legal
+   * action starts a new history a late payment cannot rewrite).
+   */
+  brokenPlan: BrokenPlan | null;
   dispute: DisputeRecord | null;
   legal: LegalRecord;
   ladder: LadderPosition;
@@ -195,6 +241,8 @@ export interface CaseView {
   amountDue: Money;
   fees: Money;
   paid: Money;
+  /** What was received beyond what is owed (an overpayment; everything, after a return or an upheld dispute). */
+  refundDue: Money;
   resolution: Resolution | null;
   dueAt: string;
   openedAt: string;
@@ -204,7 +252,15 @@ export interface CaseView {
   policy: { id: string; version: number };
   creditReport: { status: CreditReportStatus };
   accountRestricted: boolean;
-  promise: { promisedAt: string; amount: Money } | null;
+  promise: {
+    promisedAt: string;
+    amount: Money;
+    keepBy: string;
+    /** Whether it is for the whole outstanding (kept, it settles the case) or a part. */
+    wholeAmount: boolean;
+    /** What is still to be paid, by `keepBy`, to keep it. */
+    toKeep: Money;
+  } | null;
   plan: {
     type: PaymentPlan['type'];
     installments: Array<{ dueAt: string; amount: Money }>;
@@ -222,6 +278,7 @@ export interface CaseEventDetail {
   status: CaseStatus;
   stage: Stage;
   outstanding: Money;
+  refundDue: Money;
   at: string;
 }
 
@@ -239,27 +296,26 @@ export function caseIdFor(rentalId: string, dueAt: string): string {
   return `case-${digest.slice(0, 24)}`;
 }
 
-export function feesOf(record: CaseRecord, at: string, policy: Pick<Policy, 'lateFee'>): number {
-  return lateFeeAt(record, at, policy);
-}
-
-/** `amountDue` + fees − payments as of `at`; negative when overpaid. */
+/** What the customer still owes as of `at` (never negative; 0 once closed by payment, return or upheld dispute). */
 export function balanceOf(record: CaseRecord, at: string, policy: Pick<Policy, 'lateFee'>): number {
-  return record.amountDue + feesOf(record, at, policy) - record.paid;
+  return amountsOf(record, at, policy).outstanding;
 }
 
 export function viewOf(record: CaseRecord, at: string, policy: Pick<Policy, 'lateFee'>): CaseView {
   const money = (amount: number): Money => ({ amount, currency: record.currency });
+  const amounts = amountsOf(record, at, policy);
+  const promise = record.promise;
   return {
     caseId: record.caseId,
     rentalId: record.rentalId,
     customerId: record.customerId,
     status: record.status,
     stage: record.stage,
-    outstanding: money(Math.max(0, balanceOf(record, at, policy))),
+    outstanding: money(amounts.outstanding),
     amountDue: money(record.amountDue),
-    fees: money(feesOf(record, at, policy)),
+    fees: money(amounts.fees),
     paid: money(record.paid),
+    refundDue: money(amounts.refundDue),
     resolution: record.resolution,
     dueAt: record.dueAt,
     openedAt: record.openedAt,
@@ -269,8 +325,14 @@ export function viewOf(record: CaseRecord, at: string, policy: Pick<Policy, 'lat
     policy: { id: record.policyId, version: record.policyVersion },
     creditReport: { status: record.creditReport.status },
     accountRestricted: record.accountRestricted,
-    promise: record.promise
-      ? { promisedAt: record.promise.promisedAt, amount: money(record.promise.amount) }
+    promise: promise
+      ? {
+          promisedAt: promise.promisedAt,
+          amount: money(promise.amount),
+          keepBy: promise.keepBy,
+          wholeAmount: promise.settlesFor !== null,
+          toKeep: money(Math.max(0, promise.amount - paidTowards(record, promise))),
+        }
       : null,
     plan: record.plan
       ? {
@@ -310,11 +372,15 @@ export function eventDetailOf(
     status: view.status,
     stage: view.stage,
     outstanding: view.outstanding,
+    refundDue: view.refundDue,
     at,
   };
 }
 
-/** Moves a case to an end state: fees stop for good and no callback stays pending. */
+/**
+ * Moves a case to an end state: fees stop for good (at `feesAsOf`, when the event that closed it came
+ * earlier than its report), no arrangement stands, no callback stays pending.
+ */
 export function closeRecord(
   record: CaseRecord,
   status: Extract<CaseStatus, 'RESOLVED' | 'CANCELLED' | 'WRITTEN_OFF'>,
@@ -323,8 +389,8 @@ export function closeRecord(
   feesAsOf: string = at,
 ): CaseRecord {
   return {
-    ...record,
-    ...freezeFees(record, feesAsOf),
+    ...endArrangements(record, at),
+    feeAccrual: stopAccrual(record, feesAsOf),
     status,
     resolution,
     closedAt: at,
@@ -333,11 +399,21 @@ export function closeRecord(
   };
 }
 
+/** The promise in force, if any, ends (`SUPERSEDED` unless said otherwise). */
+export function endArrangements(
+  record: CaseRecord,
+  at: string,
+  outcome: EndedPromise['outcome'] = 'SUPERSEDED',
+): CaseRecord {
+  const ended = record.promise ? [{ ...record.promise, outcome, endedAt: at }] : [];
+  return { ...record, promise: null, pastPromises: [...record.pastPromises, ...ended] };
+}
+
 /** Moves an active case to another active status; fees accrue only in OPEN and PROMISED. */
 export function withStatus(record: CaseRecord, status: CaseStatus, at: string): CaseRecord {
   const accruing = ACCRUING_STATUSES.includes(status);
-  const fees = accruing ? resumeFees(record, at) : freezeFees(record, at);
-  return { ...record, ...fees, status, updatedAt: at };
+  const feeAccrual = accruing ? startAccrual(record, at) : stopAccrual(record, at);
+  return { ...record, feeAccrual, status, updatedAt: at };
 }
 
 /** Pauses the ladder's wait (a promise, plan or dispute): keeps what was left of the stage's wait. */

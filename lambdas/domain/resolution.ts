@@ -10,6 +10,7 @@ export const RESOLUTION_KINDS = [
   'CANCELLED',
   'WRITTEN_OFF',
   'PROMISE',
+  'PROMISE_KEPT',
   'PLAN',
   'DISPUTE',
   'DISPUTE_REJECTED',
@@ -47,6 +48,8 @@ export function resolutionOf(record: CaseRecord, awaiting: Awaiting): WorkflowRe
         return awaiting === 'LEGAL_REVIEW' || awaiting === 'LADDER' ? 'LEGAL_APPROVED' : null;
       case 'OPEN':
         if (awaiting === 'DISPUTE') return 'DISPUTE_REJECTED';
+        // A promise of a part was paid: the ladder resumes where it stood.
+        if (awaiting === 'PROMISE') return 'PROMISE_KEPT';
         if (awaiting === 'LEGAL_REVIEW' && record.legal.decision === 'DECLINE') return 'LEGAL_DECLINED';
         return null;
     }

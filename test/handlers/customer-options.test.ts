@@ -218,37 +218,51 @@ describe('POST /cases/{caseId}/promises', () => {
       {
         at: iso(AT),
         type: 'PROMISE_MADE',
-        detail: { promisedAt: iso(START + 5 * DAY), amount: OWED, keepBy: iso(START + 7 * DAY) },
+        detail: {
+          promisedAt: iso(START + 5 * DAY),
+          amount: OWED,
+          keepBy: iso(START + 7 * DAY),
+          wholeAmount: true,
+        },
       },
     ]);
   });
 
-  test('fees keep accruing while PROMISED (POLICY.md freezes them only on a plan, dispute or legal)', async () => {
+  test('fees keep accruing while PROMISED (POLICY.md): a broken promise owes them', async () => {
     const { caseId } = await openCaseAt();
     await promises(caseId, { promisedAt: iso(START + 5 * DAY), amount: cny(OWED) });
 
-    const later = (await readCase(caseId, START + 5 * DAY)).body;
+    const afterGrace = (await readCase(caseId, START + 7 * DAY + HOUR)).body;
 
-    expect(later.fees).toEqual(cny(Math.floor((129_900 * 5 * 6) / 10_000)));
+    // Past the grace end the promise can no longer be kept: the case shows the debt with every day's fee.
+    expect(afterGrace.fees).toEqual(cny(Math.floor((129_900 * 5 * 8) / 10_000)));
   });
 
-  test('paying the outstanding shown while PROMISED resolves the case with no overpayment', async () => {
+  test('while a promise of the whole amount can be kept, the case shows what keeps it', async () => {
     // Prepare: promised at AT for 5 days later; fees went on accruing meanwhile
     const { caseId } = await openCaseAt();
     await promises(caseId, { promisedAt: iso(START + 5 * DAY), amount: cny(OWED) });
-    const shown = (await readCase(caseId, START + 5 * DAY)).body.outstanding;
+    const shown = (await readCase(caseId, START + 6 * DAY)).body;
 
     // Act
     const reply = await pay(
       caseId,
-      { paymentId: 'pay-shown', amount: shown, paidAt: iso(START + 5 * DAY) },
-      START + 5 * DAY,
+      { paymentId: 'pay-shown', amount: shown.outstanding, paidAt: iso(START + 6 * DAY) },
+      START + 6 * DAY,
     );
 
     // Assess
-    expect(shown.amount).toBeGreaterThan(OWED);
-    expect(reply.body).toMatchObject({ status: 'RESOLVED', resolution: 'PAID', outstanding: cny(0) });
-    expect(ofType(await timelineOf(caseId, START + 5 * DAY), 'OVERPAYMENT_FOR_REFUND')).toEqual([]);
+    expect(shown).toMatchObject({
+      outstanding: cny(OWED),
+      promise: { toKeep: cny(OWED), wholeAmount: true },
+    });
+    expect(reply.body).toMatchObject({
+      status: 'RESOLVED',
+      resolution: 'PAID',
+      outstanding: cny(0),
+      refundDue: cny(0),
+    });
+    expect(ofType(await timelineOf(caseId, START + 6 * DAY), 'OVERPAYMENT_FOR_REFUND')).toEqual([]);
   });
 
   test('paying just the amount promised, on time, keeps the promise: RESOLVED, the fees since the promise waived', async () => {
@@ -282,7 +296,8 @@ describe('POST /cases/{caseId}/promises', () => {
     const reply = await pay(caseId, { paymentId: 'pay-late', amount: cny(OWED), paidAt: iso(late) }, late);
 
     expect(reply.body.status).not.toBe('RESOLVED');
-    expect(reply.body.outstanding.amount).toBeGreaterThan(0);
+    // The fees of the 7 days since the promise are owed.
+    expect(reply.body.outstanding).toEqual(cny(Math.floor((129_900 * 5 * 9) / 10_000) - (OWED - 129_900)));
   });
 
   test('exactly 30 days ahead is allowed', async () => {
@@ -312,8 +327,8 @@ describe('POST /cases/{caseId}/promises', () => {
   test.each([
     ['more than 30 days ahead', { promisedAt: iso(AT + 30 * DAY + 1_000), amount: cny(OWED) }, 'promisedAt'],
     [
-      'less than the outstanding amount',
-      { promisedAt: iso(START + 5 * DAY), amount: cny(OWED - 1) },
+      'of less than 20 % of the outstanding amount',
+      { promisedAt: iso(START + 5 * DAY), amount: cny(Math.ceil(OWED / 5) - 1) },
       'amount.amount',
     ],
     [

@@ -196,6 +196,7 @@ describe('begin-case', () => {
       status: 'OPEN',
       stage: 'OVERDUE_NOTICE',
       outstanding: { amount: 129_900, currency: 'CNY' },
+      refundDue: { amount: 0, currency: 'CNY' },
       at: input.at,
     });
     expect(retried).toEqual(first);
@@ -1986,6 +1987,7 @@ describe('close-case', () => {
         status: 'RESOLVED',
         stage: 'CREDIT_REPORTED',
         outstanding: { amount: 0, currency: 'CNY' },
+        refundDue: { amount: 0, currency: 'CNY' },
         at,
       },
       restrictionLifted: true,

@@ -5,7 +5,7 @@ import { loadPolicies, POLICIES_DIR } from '../../lib/policies';
 
 describe('policies at synth', () => {
   test('the shipped policies are valid', () => {
-    expect(loadPolicies().map((policy) => `${policy.id}@${policy.version}`)).toContain('default@3');
+    expect(loadPolicies().map((policy) => `${policy.id}@${policy.version}`)).toContain('default@4');
   });
 
   test('a bad policy file stops the synth with its name and every problem', () => {

@@ -16,8 +16,7 @@ const record: CaseRecord = {
   currency: 'CNY',
   amountDue: 100_000,
   paid: 30_000,
-  feeDays: 0,
-  feeAccruingSince: '2026-03-01T00:00:00.000Z',
+  feeAccrual: [{ from: '2026-03-01T00:00:00.000Z', to: null }],
   device: { sku: 's', name: 'n', serial: 'x' },
   policyId: 'default',
   policyVersion: 1,
@@ -31,7 +30,9 @@ const record: CaseRecord = {
   },
   accountRestricted: false,
   promise: null,
+  pastPromises: [],
   plan: null,
+  brokenPlan: null,
   dispute: null,
   legal: {
     reviewWorkItemId: null,
@@ -65,21 +66,34 @@ describe('case', () => {
 
     expect(view.fees).toEqual({ amount: 500, currency: 'CNY' });
     expect(view.outstanding).toEqual({ amount: 70_500, currency: 'CNY' });
+    expect(view.refundDue).toEqual({ amount: 0, currency: 'CNY' });
+  });
+
+  test('a case closed by a return or an upheld dispute owes nothing: all that was received is due back', () => {
+    const returned = closeRecord(record, 'RESOLVED', 'RETURNED', '2026-03-20T00:00:00.000Z');
+    const upheld = closeRecord(record, 'CANCELLED', 'DISPUTE_UPHELD', '2026-03-20T00:00:00.000Z');
+
+    for (const closed of [returned, upheld]) {
+      const view = viewOf(closed, '2026-06-01T00:00:00.000Z', policy);
+      expect(view.outstanding.amount).toBe(0);
+      expect(view.refundDue.amount).toBe(30_000);
+    }
   });
 
   test('closing freezes fees at the given instant', () => {
     const closed = closeRecord(
       record,
-      'RESOLVED',
-      'PAID',
+      'WRITTEN_OFF',
+      'WRITTEN_OFF',
       '2026-03-20T00:00:00.000Z',
       '2026-03-11T00:00:00.000Z',
     );
 
     expect(viewOf(closed, '2026-06-01T00:00:00.000Z', policy).fees.amount).toBe(500);
+    expect(viewOf(closed, '2026-06-01T00:00:00.000Z', policy).outstanding.amount).toBe(70_500);
     expect(closed).toMatchObject({
-      status: 'RESOLVED',
-      resolution: 'PAID',
+      status: 'WRITTEN_OFF',
+      resolution: 'WRITTEN_OFF',
       closedAt: '2026-03-20T00:00:00.000Z',
     });
   });

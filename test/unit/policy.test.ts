@@ -15,13 +15,13 @@ const problemsOf = (document: unknown): string => {
 };
 
 describe('policy', () => {
-  test('the default policy (version 3) is valid and bundled under its id', () => {
-    expect(parsePolicy(defaultPolicy).version).toBe(3);
+  test('the default policy (version 4) is valid and bundled under its id', () => {
+    expect(parsePolicy(defaultPolicy).version).toBe(4);
     expect(findPolicy('default')).toMatchObject({
-      version: 3,
+      version: 4,
       stages: { OVERDUE_NOTICE: { waitDays: 3 }, SECOND_COLLECTION: { callEveryDays: 2, waitDays: 14 } },
       plans: { maxInstallments: 6, maxPlanDays: 180, maxExtendedReturnDays: 30 },
-      promise: { graceDays: 2, maxDays: 30 },
+      promise: { graceDays: 2, maxDays: 30, minSharePercent: 20 },
       publicDisclosure: { enabled: false },
       thresholds: { CNY: { fieldVisit: 300_000, legalReview: 500_000 } },
     });

@@ -85,7 +85,8 @@ const TABLE: Row[] = [
     record('OPEN'),
     {
       LADDER: null,
-      PROMISE: null,
+      // Back to OPEN while the promise wait runs: a promise of a part was paid.
+      PROMISE: 'PROMISE_KEPT',
       PLAN: null,
       DISPUTE: 'DISPUTE_REJECTED',
       LEGAL_REVIEW: null,
@@ -97,7 +98,7 @@ const TABLE: Row[] = [
     record('OPEN', { legal: { decision: 'DECLINE' } as CaseRecord['legal'] }),
     {
       LADDER: null,
-      PROMISE: null,
+      PROMISE: 'PROMISE_KEPT',
       PLAN: null,
       DISPUTE: 'DISPUTE_REJECTED',
       LEGAL_REVIEW: 'LEGAL_DECLINED',

@@ -595,6 +595,7 @@ const ROUTES: Array<[string, string]> = [
   ['CANCELLED', 'Cancel case'],
   ['WRITTEN_OFF', 'Write off the debt'],
   ['PROMISE', 'Prepare the wait for the promised payment'],
+  ['PROMISE_KEPT', RESUME],
   ['PLAN', 'Prepare the wait for the next instalment'],
   ['DISPUTE', 'Flag the credit report as disputed'],
   ['DISPUTE_REJECTED', 'Lift the dispute flag'],

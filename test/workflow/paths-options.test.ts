@@ -47,6 +47,12 @@ async function promise(s: Scenario, promisedAt: number) {
   });
 }
 
+/** The closing of a case whose promise the payment kept: the payment, the promise kept, the closing. */
+function keptPromiseTimeline(at: string, amount: number): string[] {
+  const [payment, ...closing] = closingTimeline(at, `PAYMENT_RECEIVED amount=${amount}`, 'PAID');
+  return [payment ?? '', `${at} PROMISE_KEPT late=false`, ...closing];
+}
+
 /** POST /cases/{caseId}/plans: two instalments on `firstDue` and `secondDue` summing to the outstanding amount. */
 async function twoInstalments(s: Scenario, firstDue: number, secondDue: number) {
   const { amount } = await s.outstanding();
@@ -71,7 +77,7 @@ describe('promise to pay', () => {
     // Act
     const promised = await promise(s, s.at(6));
     await s.advanceTo(s.at(6));
-    // Fees accrue while PROMISED (POLICY.md): what is outstanding today exceeds the promised amount.
+    // While the promise can be kept the case shows what keeps it (not the fees accrued meanwhile).
     const paid = await s.pay('pay-1');
 
     // Assess
@@ -80,9 +86,9 @@ describe('promise to pay', () => {
       body: { status: 'PROMISED', promise: { promisedAt: iso(s.at(6)) } },
     });
     expect(paid).toMatchObject({ status: 200, body: { status: 'RESOLVED', resolution: 'PAID' } });
-    // What was paid (the outstanding shown at day 6) is more than was promised at day 1: all owed, no refund.
-    expect(paid.body.paid.amount).toBeGreaterThan(promised.body.promise.amount.amount);
-    expect(paid.body.outstanding.amount).toBe(0);
+    // What was paid (the outstanding shown at day 6) is exactly what was promised at day 1, no refund.
+    expect(paid.body.paid.amount).toBe(promised.body.promise.amount.amount);
+    expect(paid.body).toMatchObject({ outstanding: { amount: 0 }, refundDue: { amount: 0 } });
     await s.advanceTo(s.at(20));
     expect(await s.states()).toEqual([
       ...enter('0d 00:00', ...OPENING, ...NOTICE),
@@ -94,7 +100,7 @@ describe('promise to pay', () => {
     expect(timeline).toEqual([
       ...NOTICE_TIMELINE,
       `1d 00:00 PROMISE_MADE amount=${promised.body.promise.amount.amount}`,
-      ...closingTimeline('6d 00:00', `PAYMENT_RECEIVED amount=${paid.body.paid.amount}`, 'PAID'),
+      ...keptPromiseTimeline('6d 00:00', paid.body.paid.amount),
     ]);
     expect(await s.personalDataInTimeline()).toEqual([]);
     // No reminder while the promise stood (the notice's wait would have ended at day 3).
@@ -124,8 +130,8 @@ describe('promise to pay', () => {
     const paid = await s.pay('pay-1', promisedAmount);
 
     // Assess
-    // Fees accrued while PROMISED: the outstanding shown at day 7 is more than the promised amount.
-    expect(shown.amount).toBeGreaterThan(promisedAmount);
+    // Fees accrued while PROMISED, but what the case shows within the grace days is what keeps it.
+    expect(shown.amount).toBe(promisedAmount);
     expect(paid).toMatchObject({
       status: 200,
       body: {
@@ -146,7 +152,7 @@ describe('promise to pay', () => {
     expect(await s.timeline()).toEqual([
       ...NOTICE_TIMELINE,
       `1d 00:00 PROMISE_MADE amount=${promisedAmount}`,
-      ...closingTimeline('7d 00:00', `PAYMENT_RECEIVED amount=${promisedAmount}`, 'PAID'),
+      ...keptPromiseTimeline('7d 00:00', promisedAmount),
     ]);
     expect(await s.view()).toMatchObject({ status: 'RESOLVED', outstanding: { amount: 0 } });
     expect(await s.outbox()).toEqual([
@@ -196,6 +202,125 @@ describe('promise to pay', () => {
       '0d 00:00 SMS OVERDUE_NOTICE',
       '0d 00:00 EMAIL OVERDUE_NOTICE',
       '10d 00:00 SMS REMINDER',
+    ]);
+  });
+});
+
+describe('promise of a part', () => {
+  test('kept: the ladder resumes where it stood, with the smaller debt and no fee waived', async () => {
+    // Prepare: on day 1 the notice's wait had 2 days left
+    const s = await world().scenario('part-promise-kept');
+    await s.open(129_900);
+    await s.advanceTo(s.at(1));
+    const promised = await s.post(`/cases/${s.caseId}/promises`, {
+      promisedAt: iso(s.at(6)),
+      amount: { amount: 50_000, currency: 'CNY' },
+    });
+    await s.advanceTo(s.at(5));
+
+    // Act
+    const paid = await s.pay('part', 50_000);
+    await s.advanceTo(s.at(8));
+
+    // Assess
+    expect(promised.body).toMatchObject({ status: 'PROMISED', promise: { wholeAmount: false } });
+    expect(paid.body).toMatchObject({ status: 'OPEN', paid: { amount: 50_000 } });
+    expect(await s.states()).toEqual([
+      ...enter('0d 00:00', ...OPENING, ...NOTICE),
+      ...enter('1d 00:00', WHAT_HAPPENED, ...PROMISE_WAIT),
+      ...enter('5d 00:00', WHAT_HAPPENED, ...RESUME, 'Await resolution after notice'),
+      ...enter('7d 00:00', ...FIRST_COLLECTION),
+    ]);
+    expect(await s.outbox()).toEqual([
+      '0d 00:00 SMS OVERDUE_NOTICE',
+      '0d 00:00 EMAIL OVERDUE_NOTICE',
+      '7d 00:00 SMS REMINDER',
+    ]);
+    // 1,299.00 + 9 whole days of fees since the due date (5.84) - 500.00, as of day 8
+    expect((await s.view()).outstanding).toEqual({ amount: 129_900 + 584 - 50_000, currency: 'CNY' });
+  });
+});
+
+describe('paid in time, reported after the grace check', () => {
+  test('a promise of the whole amount: resolved on its terms (the fees since waived), the ladder stops', async () => {
+    // Prepare: promised on day 1 for day 6 (grace to day 8); the transfer is dated day 7
+    const s = await world().scenario('promise-kept-reported-late');
+    await s.open(129_900);
+    await s.advanceTo(s.at(1));
+    const promised = await promise(s, s.at(6));
+    const promisedAmount: number = promised.body.promise.amount.amount;
+    await s.advanceTo(s.at(9));
+
+    // Act: the platform reports it on day 9, after the check found the promise broken on day 8
+    const paid = await s.post(`/cases/${s.caseId}/payments`, {
+      paymentId: 'promise-kept-reported-late-pay',
+      amount: { amount: promisedAmount, currency: 'CNY' },
+      paidAt: iso(s.at(7)),
+    });
+    await s.advanceTo(s.at(30));
+
+    // Assess
+    expect(paid.body).toMatchObject({
+      status: 'RESOLVED',
+      resolution: 'PAID',
+      paid: { amount: promisedAmount },
+      outstanding: { amount: 0 },
+      refundDue: { amount: 0 },
+    });
+    expect(await s.states()).toEqual([
+      ...enter('0d 00:00', ...OPENING, ...NOTICE),
+      ...enter('1d 00:00', WHAT_HAPPENED, ...PROMISE_WAIT),
+      ...enter('8d 00:00', ...PROMISE_CHECK, ...RESUME, 'Await resolution after notice'),
+      ...enter('9d 00:00', WHAT_HAPPENED, ...CLOSE),
+    ]);
+    const timeline = await s.timeline();
+    expect(timeline).toContain('9d 00:00 PROMISE_KEPT late=true');
+    // Nothing but the notice and the receipt: no reminder to someone who kept their word.
+    expect(await s.outbox()).toEqual([
+      '0d 00:00 SMS OVERDUE_NOTICE',
+      '0d 00:00 EMAIL OVERDUE_NOTICE',
+      '9d 00:00 SMS RECEIPT',
+      '9d 00:00 EMAIL RECEIPT',
+    ]);
+  });
+
+  test('an instalment: the plan stands again, the fees counted since the break are taken back', async () => {
+    // Prepare: instalments on days 9 and 14; the first is paid on day 10 (grace to day 11)
+    const s = await world().scenario('plan-kept-reported-late');
+    await s.open(129_900);
+    await s.advanceTo(s.at(4));
+    const plan = await twoInstalments(s, s.at(9), s.at(14));
+    await s.advanceTo(s.at(12));
+    const broken = await s.view();
+
+    // Act: reported on day 12, after the check found the plan broken on day 11
+    const paid = await s.post(`/cases/${s.caseId}/payments`, {
+      paymentId: 'plan-kept-reported-late-1',
+      amount: { amount: plan.first, currency: 'CNY' },
+      paidAt: iso(s.at(10)),
+    });
+    await s.advanceTo(s.at(13));
+    const last = await s.pay('instalment-2', plan.second);
+    await s.advanceTo(s.at(40));
+
+    // Assess
+    expect(broken.status).toBe('OPEN');
+    expect(paid.body).toMatchObject({ status: 'ON_PLAN', outstanding: { amount: plan.second } });
+    expect(last.body).toMatchObject({ status: 'RESOLVED', resolution: 'PAID', refundDue: { amount: 0 } });
+    expect(await s.states()).toEqual([
+      ...toFirstCollection(),
+      ...enter('4d 00:00', WHAT_HAPPENED, ...PLAN_WAIT),
+      ...enter('11d 00:00', ...PLAN_CHECK, ...RESUME, 'Await resolution after first collection'),
+      ...enter('12d 00:00', WHAT_HAPPENED, ...PLAN_WAIT),
+      ...enter('13d 00:00', WHAT_HAPPENED, ...CLOSE),
+    ]);
+    expect(await s.timeline()).toContain('12d 00:00 PLAN_HONOURED brokenAt=11d 00:00');
+    expect(await s.outbox()).toEqual([
+      '0d 00:00 SMS OVERDUE_NOTICE',
+      '0d 00:00 EMAIL OVERDUE_NOTICE',
+      '3d 00:00 SMS REMINDER',
+      '13d 00:00 SMS RECEIPT',
+      '13d 00:00 EMAIL RECEIPT',
     ]);
   });
 });

@@ -203,8 +203,10 @@ const SHOWN_DETAIL = [
   'resumesAt',
   'remainingSeconds',
   'channel',
+  'late',
+  'brokenAt',
 ];
-const TIMES = new Set(['until']);
+const TIMES = new Set(['until', 'brokenAt']);
 
 let counter = 0;
 

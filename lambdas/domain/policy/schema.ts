@@ -117,7 +117,12 @@ export const policySchema = z
         writeOffAfterDays: days,
       }),
     }),
-    promise: z.strictObject({ graceDays: z.number().int().min(0).max(30), maxDays: days }),
+    promise: z.strictObject({
+      graceDays: z.number().int().min(0).max(30),
+      maxDays: days,
+      /** The least part of the outstanding amount a promise may be for (20 = a fifth); 100 = all of it. */
+      minSharePercent: z.number().int().min(1).max(100),
+    }),
     disputes: z.strictObject({
       /** POLICY.md: a dispute must be ruled within 30 days; ops are alerted when it is not. */
       rulingDays: days,

@@ -3,12 +3,14 @@ import {
   type CaseRecord,
   type CaseView,
   closeRecord,
+  endArrangements,
   isActive,
   type PaymentPlan,
   pauseLadder,
   withStatus,
 } from '../case';
 import { CaseStateConflictError, InvalidRequestError, PolicyLimitError } from '../errors';
+import { owedInFull } from '../ledger';
 import type {
   DisputeRequest,
   DisputeResolutionRequest,
@@ -90,7 +92,11 @@ export function recordReturn(deps: CaseCommandDeps, caseId: string, request: Ret
   );
 }
 
-/** POST /cases/{caseId}/promises: the whole outstanding amount by a date within the policy's limit. */
+/**
+ * POST /cases/{caseId}/promises: part or all of the outstanding amount (at least the policy's share) by
+ * a date within the policy's limit. Kept, a promise of all of it settles the case for that amount (the
+ * fees since are waived); a promise of a part, kept, resumes the ladder with the smaller debt.
+ */
 export function makePromise(deps: CaseCommandDeps, caseId: string, request: PromiseRequest, at: string) {
   const promisedAt = iso(request.promisedAt);
   return runCaseCommand(
@@ -130,19 +136,28 @@ export function makePromise(deps: CaseCommandDeps, caseId: string, request: Prom
           },
         ]);
       }
-      const owed = Math.max(0, balanceOf(current, at, policy));
-      if (request.amount.amount !== owed) {
-        throw new PolicyLimitError('A promise covers the whole outstanding amount.', [
+      const owed = balanceOf(current, at, policy);
+      const least = Math.ceil((owed * policy.promise.minSharePercent) / 100);
+      if (request.amount.amount < least || request.amount.amount > owed) {
+        throw new PolicyLimitError('A promise is for part or all of the outstanding amount.', [
           {
             path: 'amount.amount',
-            message: `must be ${owed}, the outstanding amount; agree a plan to pay in parts`,
+            message: `must be between ${least} (${policy.promise.minSharePercent} % of the outstanding amount) and ${owed} (all of it); agree a plan to pay in instalments`,
           },
         ]);
       }
       const keepBy = toIso(parseIso(promisedAt) + policy.promise.graceDays * MS_PER_DAY);
+      const wholeAmount = request.amount.amount === owed;
       return {
         ...withStatus(current, 'PROMISED', at),
-        promise: { promisedAt, amount: owed, madeAt: at, keepBy },
+        promise: {
+          promisedAt,
+          amount: request.amount.amount,
+          madeAt: at,
+          keepBy,
+          settlesFor: wholeAmount ? owed + current.paid : null,
+        },
+        brokenPlan: null,
         ladder: pauseLadder(current, at),
       };
     },
@@ -157,6 +172,7 @@ export function makePromise(deps: CaseCommandDeps, caseId: string, request: Prom
                 promisedAt: record.promise.promisedAt,
                 amount: record.promise.amount,
                 keepBy: record.promise.keepBy,
+                wholeAmount: record.promise.settlesFor !== null,
               },
             },
           ]
@@ -166,7 +182,7 @@ export function makePromise(deps: CaseCommandDeps, caseId: string, request: Prom
 
 function validatePlan(current: CaseRecord, request: PlanRequest, at: string): PaymentPlan {
   const policy = policyOf(current);
-  const owed = Math.max(0, balanceOf(current, at, policy));
+  const owed = owedInFull(current, at, policy);
   if (request.type === 'EXTENDED_RETURN') {
     const returnBy = iso(request.returnBy);
     const latest = parseIso(at) + policy.plans.maxExtendedReturnDays * MS_PER_DAY;
@@ -217,7 +233,10 @@ function validatePlan(current: CaseRecord, request: PlanRequest, at: string): Pa
   const total = installments.reduce((sum, installment) => sum + installment.amount, 0);
   if (total !== owed) {
     throw new PolicyLimitError('The instalments must add up to the outstanding amount.', [
-      { path: 'installments', message: `they add up to ${total}; the outstanding amount is ${owed}` },
+      {
+        path: 'installments',
+        message: `they add up to ${total}; the outstanding amount with every fee is ${owed}`,
+      },
     ]);
   }
   return { type: 'INSTALLMENTS', installments, returnBy: null, agreedAt: at, paidBefore: current.paid };
@@ -250,7 +269,12 @@ export function agreePlan(deps: CaseCommandDeps, caseId: string, request: PlanRe
         );
       }
       const plan = validatePlan(current, request, at);
-      return { ...withStatus(current, 'ON_PLAN', at), plan, promise: null, ladder: pauseLadder(current, at) };
+      return {
+        ...withStatus(endArrangements(current, at), 'ON_PLAN', at),
+        plan,
+        brokenPlan: null,
+        ladder: pauseLadder(current, at),
+      };
     },
     (record) =>
       record.plan
@@ -287,7 +311,7 @@ export function openDispute(deps: CaseCommandDeps, caseId: string, request: Disp
       refuseClosed(current, 'a dispute');
       const policy = policyOf(current);
       return {
-        ...withStatus(current, 'DISPUTED', at),
+        ...withStatus(endArrangements(current, at), 'DISPUTED', at),
         dispute: {
           reason: request.reason,
           openedAt: at,
@@ -296,8 +320,8 @@ export function openDispute(deps: CaseCommandDeps, caseId: string, request: Disp
           outcome: null,
           ruledAt: null,
         },
-        promise: null,
         plan: null,
+        brokenPlan: null,
         ladder: pauseLadder(current, at),
       };
     },

@@ -3,6 +3,7 @@ import {
   balanceOf,
   type CaseEventDetail,
   type CaseRecord,
+  endArrangements,
   eventDetailOf,
   isActive,
   withStatus,
@@ -321,19 +322,31 @@ export async function checkCase(
   return { kind: resolutionOf(record, input.awaiting)?.kind ?? 'NONE' };
 }
 
-/** When the next instalment (or the extended return) is checked: its date plus the grace days. */
-function nextPlanCheck(record: CaseRecord, policy: Policy): string | null {
+/** The next instalment not yet covered (or the extended return): when it is checked, and what it needs. */
+function nextPlanDue(record: CaseRecord, policy: Policy): { checkAt: string; covers: number } | null {
   const plan = record.plan;
   if (!plan) return null;
   const grace = policy.promise.graceDays * MS_PER_DAY;
-  if (plan.type === 'EXTENDED_RETURN') return plan.returnBy ? toIso(parseIso(plan.returnBy) + grace) : null;
+  if (plan.type === 'EXTENDED_RETURN')
+    return plan.returnBy ? { checkAt: toIso(parseIso(plan.returnBy) + grace), covers: 0 } : null;
   const paidSince = record.paid - plan.paidBefore;
   let due = 0;
   for (const installment of plan.installments) {
     due += installment.amount;
-    if (paidSince < due) return toIso(parseIso(installment.dueAt) + grace);
+    if (paidSince < due) return { checkAt: toIso(parseIso(installment.dueAt) + grace), covers: due };
   }
   return null;
+}
+
+/** When the next instalment (or the extended return) is checked: its date plus the grace days. */
+function nextPlanCheck(record: CaseRecord, policy: Policy): string | null {
+  return nextPlanDue(record, policy)?.checkAt ?? null;
+}
+
+/** The instalment whose grace has ended unpaid at `at`, if any. */
+function missedInstallment(record: CaseRecord, policy: Policy, at: string) {
+  const next = nextPlanDue(record, policy);
+  return next && parseIso(next.checkAt) <= parseIso(at) ? next : null;
 }
 
 /**
@@ -392,12 +405,27 @@ export async function checkArrangement(
     if (news) return { next: null, result: news.kind };
     const expected = input.arrangement === 'PROMISE' ? 'PROMISED' : 'ON_PLAN';
     if (current.status !== expected) return { next: null, result: 'NONE' as const };
-    if (input.arrangement === 'PLAN') {
-      const check = nextPlanCheck(current, policyOf(current));
-      if (check === null || parseIso(check) > parseIso(at)) return { next: null, result: 'KEPT' as const };
+    if (input.arrangement === 'PROMISE') {
+      return {
+        next: { ...withStatus(endArrangements(current, at, 'BROKEN'), 'OPEN', at), plan: null },
+        result: 'BROKEN' as const,
+      };
     }
+    const missed = missedInstallment(current, policyOf(current), at);
+    if (!missed || !current.plan) return { next: null, result: 'KEPT' as const };
+    // Broken as of the instalment's grace end, however late this check runs: fees resume from then.
     return {
-      next: { ...withStatus(current, 'OPEN', at), promise: null, plan: null },
+      next: {
+        ...withStatus(endArrangements(current, at), 'OPEN', missed.checkAt),
+        updatedAt: at,
+        plan: null,
+        brokenPlan: {
+          plan: current.plan,
+          brokenAt: missed.checkAt,
+          checkAt: missed.checkAt,
+          covers: missed.covers,
+        },
+      },
       result: 'BROKEN' as const,
     };
   });
