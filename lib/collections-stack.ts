@@ -54,9 +54,8 @@ export class CollectionsStack extends Stack {
     const step = (name: WorkflowStep, handler: string, description: string) =>
       fn(name, `workflow/${handler}`, `Workflow: ${description}`);
     const steps: Record<WorkflowStep, ProjectFunction> = {
-      BeginCase: step('BeginCase', 'begin-case', 'open case')
-        .bindTable('cases', cases, 'R')
-        .bindTable('timeline', timeline, 'APPEND'),
+      // RW: notes on the case that its execution began (a replayed opening then starts none).
+      BeginCase: onCase(step('BeginCase', 'begin-case', 'open case')),
       SendStageContact: sendsMessages(
         onCase(step('SendStageContact', 'send-stage-contact', 'stage contact')),
       ).bindTable('workItems', workItems, 'RW'),
@@ -100,11 +99,8 @@ export class CollectionsStack extends Stack {
         workItems,
         'RW',
       ),
-      ContinueCase: step('ContinueCase', 'continue-case', 'continue in a new execution').bindTable(
-        'timeline',
-        timeline,
-        'APPEND',
-      ),
+      // RW on cases: notes the execution the case continues in.
+      ContinueCase: onCase(step('ContinueCase', 'continue-case', 'continue in a new execution')),
     };
     notifications.bindLegalReferrals(steps.StartLegalAction);
     const workflow = new CaseWorkflow(this, 'Workflow', {

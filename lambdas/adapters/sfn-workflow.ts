@@ -48,7 +48,11 @@ export class StepFunctionsCaseWorkflow implements CaseWorkflow {
   }
 
   closeRecovered(caseId: string): Promise<void> {
-    return this.continueAs(this.stateMachineArn(), `${caseId}-recovered`, { caseId, continueAt: 'CLOSE' });
+    return this.startNamed(`${caseId}-recovered`, { caseId, continueAt: 'CLOSE' });
+  }
+
+  startNamed(name: string, input: Record<string, unknown>): Promise<void> {
+    return this.continueAs(this.stateMachineArn(), name, input);
   }
 
   async resume(token: string, resolution: WorkflowResolution): Promise<'resumed' | 'stale'> {

@@ -126,7 +126,16 @@ export interface DisputeRecord {
   /** POLICY.md: a dispute must be ruled within 30 days. */
   rulingDueAt: string;
   /** The status to return to when the dispute is rejected. */
-  statusBefore: 'OPEN' | 'LEGAL';
+  statusBefore: 'OPEN' | 'LEGAL' | 'WRITTEN_OFF' | 'RESOLVED';
+  /**
+   * A closed case disputed while its credit report is still filed: how it was closed, to restore on
+   * a rejection. Its dispute runs in an execution of its own (`<caseId>-dispute-…`).
+   */
+  closedBefore?: {
+    resolution: Resolution | null;
+    closedAt: string | null;
+    writtenOffAt: string | null;
+  } | null;
   outcome: 'UPHELD' | 'REJECTED' | null;
   ruledAt: string | null;
 }
@@ -178,6 +187,18 @@ export interface CreditReportState {
   lastUpdate?: { action: 'SETTLE' | 'DELETE' | 'FLAG' | 'UNFLAG'; at: string } | null;
 }
 
+/**
+ * The execution the case's workflow runs in (or last ran in). While one is recorded no other is
+ * started for the case by a replayed opening: AWS frees an execution's name 90 days after it closes,
+ * so a name alone cannot keep a second ladder from starting.
+ */
+export interface WorkflowExecution {
+  name: string;
+  requestedAt: string;
+  /** When the execution's first step ran (its "Open case"), or when a continuation was started. */
+  startedAt: string | null;
+}
+
 /** The case aggregate as stored. Amounts are integer minor units of `currency`. */
 export interface CaseRecord extends FeeState {
   caseId: string;
@@ -224,6 +245,8 @@ export interface CaseRecord extends FeeState {
   /** Every payment applied, in order; its id makes a repeated payment a no-op. */
   payments: AppliedPayment[];
   pendingResolution: PendingResolution | null;
+  /** Absent on records from before it was kept: their timeline's WORKFLOW_STARTED entries say instead. */
+  workflow?: WorkflowExecution | null;
   /** When the workflow next acts on its own (ops queue index). */
   nextActionAt: string;
   /** Optimistic lock: every write expects the version it read. */

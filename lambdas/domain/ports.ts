@@ -83,6 +83,11 @@ export interface CaseWorkflow {
    * execution has ended, was paid in full or its device returned. Starting it again is harmless.
    */
   closeRecovered(caseId: string): Promise<void>;
+  /**
+   * Starts an execution of the case's workflow under `name` with `input` (a closed case's dispute, which
+   * runs on its own); the same name and input again is harmless.
+   */
+  startNamed(name: string, input: Record<string, unknown>): Promise<void>;
   /** Completes the callback the workflow waits on; 'stale' when that wait is already over. */
   resume(token: string, resolution: WorkflowResolution): Promise<'resumed' | 'stale'>;
 }

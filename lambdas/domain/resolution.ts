@@ -30,6 +30,10 @@ export interface WorkflowResolution {
  */
 export function resolutionOf(record: CaseRecord, awaiting: Awaiting): WorkflowResolution | null {
   const kind = ((): ResolutionKind | null => {
+    // A closed case's dispute, rejected: the case is closed again, but the wait hears the ruling
+    // (its credit report's flag must be lifted), not how the case was closed long ago.
+    if (awaiting === 'DISPUTE' && record.dispute?.closedBefore && record.dispute.outcome === 'REJECTED')
+      return record.status === 'DISPUTED' ? null : 'DISPUTE_REJECTED';
     switch (record.status) {
       case 'RESOLVED':
         return record.resolution === 'RETURNED' ? 'RETURNED' : 'PAID';

@@ -138,6 +138,9 @@ const EXECUTION_STATUSES: readonly ExecutionStatus[] = [
 ];
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
+/** How long after an execution closes its name can start a new one (Standard workflows). */
+export const NAME_REUSE_AFTER_MS = 90 * 24 * 60 * 60 * 1000;
+
 // AWS: names of 1-80 characters without whitespace, wildcards, brackets, special or control characters.
 const INVALID_NAME_CHARACTER = /[\s?*<>{}[\]"#%\\^|~`$&,;:/]/;
 const isControlCharacter = (code: number) => code <= 0x1f || (code >= 0x7f && code <= 0x9f);
@@ -244,14 +247,21 @@ export class StepFunctionsEngine {
     const name = input.name ?? randomUuid(this.random);
     const executionArn = `arn:aws:states:${this.region}:${this.accountId}:execution:${machine.name}:${name}`;
     const existing = this.executions.get(executionArn);
-    if (existing) {
-      // AWS (Standard): same name and input while RUNNING returns the running execution; otherwise refused.
+    const now = this.scheduler.now();
+    // AWS (Standard): a name is taken while its execution runs and for 90 days after it closes; then
+    // the closed execution is gone and the name starts a new one.
+    const released =
+      existing !== undefined &&
+      existing.status !== 'RUNNING' &&
+      existing.stopDate !== undefined &&
+      now >= existing.stopDate + NAME_REUSE_AFTER_MS;
+    if (existing && !released) {
+      // Same name and input while RUNNING returns the running execution; otherwise refused.
       if (existing.status === 'RUNNING' && existing.inputText === inputText) {
         return { executionArn, startDate: new Date(existing.startDate) };
       }
       throw new ExecutionAlreadyExists(`Execution Already Exists: '${executionArn}'`);
     }
-    const now = this.scheduler.now();
     const limitMs = Math.min(
       (machine.definition.TimeoutSeconds ?? Number.POSITIVE_INFINITY) * 1000,
       MAX_EXECUTION_MS,

@@ -182,6 +182,10 @@ export class RecordingWorkflow implements CaseWorkflow {
     this.calls.push({ call: 'closeRecovered', args: [caseId] });
   }
 
+  async startNamed(name: string, input: Record<string, unknown>) {
+    this.calls.push({ call: 'startNamed', args: [name, input] });
+  }
+
   async resume(token: string, resolution: WorkflowResolution) {
     this.calls.push({ call: 'resume', args: [token, resolution] });
     return 'resumed' as const;

@@ -209,7 +209,7 @@ export const LEGAL_OUTCOME_CHECK_SECONDS = 90 * 86_400;
 export const CONTINUE_AFTER_SECONDS = 330 * 86_400;
 
 interface StepOutcomeFields {
-  outcome: 'SENT' | 'DEFERRED' | 'SKIPPED' | 'WRITE_OFF_DUE' | 'WAITING' | 'RESUMED';
+  outcome: 'SENT' | 'DEFERRED' | 'SKIPPED' | 'WRITE_OFF_DUE' | 'WAITING' | 'RESUMED' | 'CLOSED';
   waitSeconds: number;
   deferUntil?: string | null;
   resumeStage?: string | null;
@@ -226,7 +226,8 @@ export const stepOutcome = ({
 }: StepOutcomeFields): StepBehaviour => ({
   return: { outcome, waitSeconds, deferUntil, resumeStage, continueAsNew },
 });
-export const sent = (waitSeconds: number): StepBehaviour => stepOutcome({ outcome: 'SENT', waitSeconds });
+export const sent = (waitSeconds: number, continueAsNew = false): StepBehaviour =>
+  stepOutcome({ outcome: 'SENT', waitSeconds, continueAsNew });
 export const skipped = (waitSeconds: number): StepBehaviour =>
   stepOutcome({ outcome: 'SKIPPED', waitSeconds });
 export const deferred = (deferUntil: number, waitSeconds: number): StepBehaviour =>
@@ -392,14 +393,14 @@ export const DEFAULT_SCRIPTS: Record<StepName, StepScript> = {
   AwaitResolution: () => ({ return: null }),
   PrepareWait: ({ payload }, facts) => {
     const at = atOf(payload);
-    // Like prepareWait: the waits that can repeat without end continue in a new execution near a year.
+    // Like prepareWait: a wait that would take the execution past 330 days continues in a new one.
     const age = (at - Date.parse(payload.executionStartedAt ?? payload.at ?? '')) / SECOND;
     const endless = (seconds: number) => waiting(seconds, age + seconds > CONTINUE_AFTER_SECONDS);
     switch (payload.awaiting) {
       case 'PROMISE':
-        return waiting(PROMISE_WAIT_SECONDS);
+        return endless(PROMISE_WAIT_SECONDS);
       case 'PLAN':
-        return waiting(INSTALMENT_WAIT_SECONDS);
+        return endless(INSTALMENT_WAIT_SECONDS);
       case 'DISPUTE': {
         const due = facts.disputeDueAt ?? at + DISPUTE_RULING_SECONDS * SECOND;
         return endless(due > at ? secondsUntil(at, due) : DISPUTE_REMINDER_SECONDS);

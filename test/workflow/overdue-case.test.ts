@@ -44,9 +44,11 @@ import {
   type StepCall,
   type StepName,
   type StepScript,
+  sent,
   sequence,
   trackSkipped,
   WorkflowHarness,
+  waiting,
 } from './harness';
 
 // ---- The states the tests name ----
@@ -153,6 +155,12 @@ const once = (first: StepScript, then: StepScript): StepScript => {
   };
 };
 
+/** A prepared wait of `awaiting` that finds the execution too old for it: continue in a new one. */
+function nearAYear(awaiting: string, seconds: number): StepScript {
+  return (call, facts) =>
+    call.payload.awaiting === awaiting ? waiting(seconds, true) : DEFAULT_SCRIPTS.PrepareWait(call, facts);
+}
+
 /** The bureau does not answer, however often it is asked. */
 const bureauDown: StepScript = () => ({
   fail: 'CreditBureauUnavailableError',
@@ -242,6 +250,26 @@ const SCENARIOS = {
     steps: { UpdateCreditReport: bureauDown },
     resolve: [on(AWAIT.SOFT_REMINDERS, HOUR, 'DISPUTE'), on(HOLD, 31 * DAY, 'CANCELLED')],
     ends: 'Case cancelled',
+  },
+  /** A promise made when the execution is near a year old: its wait continues in <caseId>-2. */
+  'promise near a year': {
+    steps: { PrepareWait: nearAYear('PROMISE', PROMISE_WAIT_SECONDS) },
+    resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PROMISE')],
+    ends: 'Case continues in a new execution',
+  },
+  /** A plan agreed when the execution is near a year old: its wait continues in <caseId>-2. */
+  'plan near a year': {
+    steps: { PrepareWait: nearAYear('PLAN', INSTALMENT_WAIT_SECONDS) },
+    resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PLAN')],
+    ends: 'Case continues in a new execution',
+  },
+  /** A stage's wait that would take the execution past its year: the ladder continues in <caseId>-2. */
+  'ladder near a year': {
+    steps: {
+      SendStageContact: ({ payload }) =>
+        payload.stage === 'FIRST_COLLECTION' ? sent(7 * 86_400, true) : sent(3 * 86_400),
+    },
+    ends: 'Case continues in a new execution',
   },
 } satisfies Record<string, Scenario>;
 type ScenarioName = keyof typeof SCENARIOS;
@@ -848,9 +876,10 @@ describe('promises', () => {
 
       // Assess
       const path = harness.path(arn);
-      expect(path.slice(path.lastIndexOf(WHAT), path.lastIndexOf(WHAT) + 9)).toEqual([
+      expect(path.slice(path.lastIndexOf(WHAT), path.lastIndexOf(WHAT) + 10)).toEqual([
         WHAT,
         'Prepare the wait for the promised payment',
+        'Is it time to continue the promise wait in a new execution?',
         AWAIT_PROMISE,
         'Was the promise kept?',
         'Did the promise hold?',
@@ -872,7 +901,7 @@ describe('promises', () => {
       ]);
       expect(harness.callsIn(RESUME).map((call) => [call.payload, call.returned])).toEqual([
         [
-          { caseId: CASE_ID, at: iso(brokenAt) },
+          { caseId: CASE_ID, at: iso(brokenAt), executionStartedAt: iso(START) },
           expect.objectContaining({
             outcome: 'RESUMED',
             resumeStage: stage,
@@ -1977,8 +2006,14 @@ describe('deferred contacts', () => {
           .slice(0, 2)
           .map(({ calledAt, payload }) => ({ calledAt, payload })),
       ).toEqual([
-        { calledAt: stageStart, payload: { caseId: CASE_ID, stage, at: iso(stageStart) } },
-        { calledAt: deferUntil, payload: { caseId: CASE_ID, stage, at: iso(deferUntil) } },
+        {
+          calledAt: stageStart,
+          payload: { caseId: CASE_ID, stage, at: iso(stageStart), executionStartedAt: iso(START) },
+        },
+        {
+          calledAt: deferUntil,
+          payload: { caseId: CASE_ID, stage, at: iso(deferUntil), executionStartedAt: iso(START) },
+        },
       ]);
       expect(harness.enteredTimes(arn, AFTER_STAGE[stage]).at(-1)).toBe(
         deferUntil + STAGE_WAIT_SECONDS[stage] * SECOND,
@@ -2004,6 +2039,9 @@ const LAMBDA_TASKS: Array<[string, ScenarioName]> = [
   [CONTINUE, 'legal'],
   [CONTINUE_REVIEW, 'review undecided'],
   [CONTINUE_HOLD, 'dispute unruled'],
+  ['Continue the promise wait in a new execution', 'promise near a year'],
+  ['Continue the plan in a new execution', 'plan near a year'],
+  ['Continue the ladder in a new execution', 'ladder near a year'],
   [SEND.SOFT_REMINDERS, 'written off'],
   ['Write off the debt', 'written off'],
   [CHECK, 'refused report'],

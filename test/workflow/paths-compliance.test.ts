@@ -95,6 +95,7 @@ describe('quiet hours', () => {
         '1d 00:00',
         WHAT_HAPPENED,
         'Prepare the wait for the promised payment',
+        'Is it time to continue the promise wait in a new execution?',
         'Await the promised payment',
       ),
       ...enter(

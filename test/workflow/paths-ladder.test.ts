@@ -162,6 +162,64 @@ describe('after the write-off', () => {
   });
 });
 
+describe('a closed case disputed while its credit report is filed', () => {
+  test('written off, then disputed and upheld: the report is flagged, then deleted, in an execution of its own; everything paid is due back', async () => {
+    // Prepare: a part payment, then unpaid to the write-off on day 179 (reported on day 31)
+    const s = await world().scenario('written-off-disputed-upheld');
+    await s.open(129_900);
+    await s.advanceTo(s.at(20));
+    await s.pay('part', 30_000);
+    await s.advanceTo(s.at(190));
+
+    // Act
+    const disputed = await s.post(`/cases/${s.caseId}/disputes`, {
+      reason: 'the device was stolen from the shop',
+    });
+    await s.advanceTo(s.at(195));
+    const flagged = await s.view();
+    const ruled = await s.post(`/cases/${s.caseId}/disputes/resolution`, { outcome: 'UPHELD' });
+    await s.advanceTo(s.at(196));
+
+    // Assess
+    expect(disputed).toMatchObject({ status: 200, body: { status: 'DISPUTED' } });
+    expect(flagged.creditReport).toEqual({ status: 'DISPUTED' });
+    expect(ruled.body).toMatchObject({ status: 'CANCELLED', resolution: 'DISPUTE_UPHELD' });
+    const executions = await s.executionsByName();
+    expect(executions).toHaveLength(2);
+    expect(executions[1]?.name).toMatch(new RegExp(`^${s.caseId}-dispute-t[0-9a-z]+$`));
+    expect(executions[1]).toMatchObject({ status: 'SUCCEEDED', stopped: '195d 00:00' });
+    expect(await s.view()).toMatchObject({
+      status: 'CANCELLED',
+      creditReport: { status: 'DELETED' },
+      outstanding: { amount: 0 },
+      refundDue: { amount: 30_000 },
+    });
+    expect((await s.bureauCalls()).slice(1).map((line) => line.split(' ')[2])).toEqual([
+      'zhima.credit.rental.overdue.dispute',
+      'zhima.credit.rental.overdue.delete',
+    ]);
+  });
+
+  test('written off, then disputed and rejected: the flag is lifted and the case stays written off, contacted by nobody', async () => {
+    const s = await world().scenario('written-off-disputed-rejected');
+    await s.open(129_900);
+    await s.advanceTo(s.at(190));
+
+    await s.post(`/cases/${s.caseId}/disputes`, { reason: 'I returned it in March' });
+    await s.advanceTo(s.at(192));
+    const ruled = await s.post(`/cases/${s.caseId}/disputes/resolution`, { outcome: 'REJECTED' });
+    await s.advanceTo(s.at(260));
+
+    expect(ruled.body).toMatchObject({ status: 'WRITTEN_OFF', resolution: 'WRITTEN_OFF' });
+    expect(await s.view()).toMatchObject({ status: 'WRITTEN_OFF', creditReport: { status: 'REPORTED' } });
+    expect((await s.executionsByName()).map((execution) => execution.status)).toEqual([
+      'SUCCEEDED',
+      'SUCCEEDED',
+    ]);
+    expect((await s.outbox()).filter((line) => Number.parseInt(line, 10) > 179)).toEqual([]);
+  });
+});
+
 describe('paid in full', () => {
   test('during the overdue notice wait: closed at once, receipt by SMS and email, Case Resolved', async () => {
     // Prepare

@@ -336,3 +336,53 @@ test('a legal outcome still pending near the execution limit: the case continues
   expect((await s.timeline()).at(-1)).toBe('302d 00:00 WORKFLOW_STARTED');
   expect(await s.view()).toMatchObject({ status: 'LEGAL', stage: 'LEGAL_ACTION' });
 });
+
+test('replayed 90 days after its first execution closed, the opening of a continued case starts no second ladder', async () => {
+  // Prepare: continued in <caseId>-2 at day 302 (as above); AWS frees the name <caseId> 90 days later
+  const s = await awaitingLegalReview('legal-continued-replayed');
+  await decide(s, 'APPROVE');
+  await s.advanceTo(s.at(393));
+
+  // Act
+  const replayed = await s.reopen();
+  await s.advanceTo(s.at(394));
+
+  // Assess
+  expect(replayed.status).toBe(200);
+  expect(await s.executionsByName()).toEqual([
+    { name: s.caseId, status: 'SUCCEEDED', stopped: '302d 00:00' },
+    { name: `${s.caseId}-2`, status: 'RUNNING', stopped: null },
+  ]);
+  expect((await s.outbox()).filter((line) => line.startsWith('39'))).toEqual([]);
+});
+
+test('a plan agreed after a long undecided review runs past a year: each wait continues in a new execution before the limit', async () => {
+  // Prepare: the review is left undecided until day 300; then six monthly instalments
+  const s = await awaitingLegalReview('plan-past-a-year');
+  await s.advanceTo(s.at(300));
+  const { amount } = await s.outstanding();
+  const each = Math.floor(amount / 6);
+  const dues = [330, 360, 390, 420, 450, 480];
+  const planned = await s.post(`/cases/${s.caseId}/plans`, {
+    type: 'INSTALLMENTS',
+    installments: dues.map((day, index) => ({
+      dueAt: new Date(s.at(day)).toISOString(),
+      amount: { amount: index === 5 ? amount - 5 * each : each, currency: 'CNY' },
+    })),
+  });
+
+  // Act: each instalment paid on its day
+  for (const [index, day] of dues.entries()) {
+    await s.advanceTo(s.at(day));
+    await s.pay(`instalment-${index + 1}`, index === 5 ? amount - 5 * each : each);
+  }
+  await s.advanceTo(s.at(490));
+
+  // Assess: no execution outlived its year; the last one closed the case
+  expect(planned.status).toBe(200);
+  const executions = await s.executionsByName();
+  expect(executions.map((execution) => execution.status)).not.toContain('FAILED');
+  expect(executions.length).toBeGreaterThan(1);
+  expect(executions.at(-1)).toMatchObject({ status: 'SUCCEEDED', stopped: '480d 00:00' });
+  expect(await s.view()).toMatchObject({ status: 'RESOLVED', resolution: 'PAID', refundDue: { amount: 0 } });
+});

@@ -25,9 +25,17 @@ import {
 
 const world = usePathsRuntime();
 
-const PROMISE_WAIT = ['Prepare the wait for the promised payment', 'Await the promised payment'];
+const PROMISE_WAIT = [
+  'Prepare the wait for the promised payment',
+  'Is it time to continue the promise wait in a new execution?',
+  'Await the promised payment',
+];
 const PROMISE_CHECK = ['Was the promise kept?', 'Did the promise hold?'];
-const PLAN_WAIT = ['Prepare the wait for the next instalment', 'Await the next instalment'];
+const PLAN_WAIT = [
+  'Prepare the wait for the next instalment',
+  'Is it time to continue the plan in a new execution?',
+  'Await the next instalment',
+];
 const PLAN_CHECK = ['Was the instalment paid?', 'Does the plan hold?'];
 const RESUME = ['Resume the ladder', 'Where does the ladder resume?'];
 const DISPUTE_HOLD = [

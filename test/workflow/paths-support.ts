@@ -399,6 +399,8 @@ export class Scenario {
     };
   }
 
+  private openedWith: OpenCaseRequest | undefined;
+
   get caseId(): string {
     if (this.opened === undefined) throw new Error(`scenario ${this.name}: no case opened yet`);
     return this.opened;
@@ -434,7 +436,14 @@ export class Scenario {
     if (reply.status !== 201)
       throw new Error(`POST /cases answered ${reply.status}: ${JSON.stringify(reply.body)}`);
     this.opened = reply.body.caseId as string;
+    this.openedWith = body;
     return this.opened;
+  }
+
+  /** The same `POST /cases` again (a replayed opening: the platform retried, or its event came twice). */
+  async reopen(): Promise<Reply> {
+    if (!this.openedWith) throw new Error(`scenario ${this.name}: no case opened yet`);
+    return this.world.post('/cases', this.openedWith);
   }
 
   async advanceTo(epochMs: number): Promise<void> {

@@ -27,14 +27,33 @@ export async function wakeWorkflow(workflow: CaseWorkflow, record: CaseRecord): 
  * its closing (restriction lifted, receipt, credit report settled) runs in `<caseId>-recovered`.
  * Idempotent: the same execution name and input again starts nothing new.
  */
-export async function closeRecoveredCase(workflow: CaseWorkflow, record: CaseRecord): Promise<void> {
+export async function closeRecoveredCase(
+  deps: { cases: CaseRepository; workflow: CaseWorkflow },
+  record: CaseRecord,
+  at: string,
+): Promise<void> {
   if (
     record.status === 'RESOLVED' &&
     record.writtenOffAt &&
     (record.resolution === 'PAID' || record.resolution === 'RETURNED')
   ) {
-    await workflow.closeRecovered(record.caseId);
+    await recordExecution(deps.cases, record.caseId, `${record.caseId}-recovered`, at);
+    await deps.workflow.closeRecovered(record.caseId);
   }
+}
+
+/** Notes on the case the execution its workflow now runs in (before starting it: a retry starts the same). */
+export async function recordExecution(
+  cases: CaseRepository,
+  caseId: string,
+  name: string,
+  at: string,
+): Promise<void> {
+  await updateCase(cases, caseId, (current) =>
+    current.workflow?.name === name
+      ? { next: null, result: undefined }
+      : { next: { ...current, workflow: { name, requestedAt: at, startedAt: at } }, result: undefined },
+  );
 }
 
 /**

@@ -20,7 +20,7 @@ import type {
 } from '../requests';
 import { MS_PER_DAY, parseIso, toIso } from '../time';
 import type { TimelineEntry } from '../timeline';
-import { type CaseCommandDeps, closeRecoveredCase, runCaseCommand } from './case-command';
+import { type CaseCommandDeps, closeRecoveredCase, recordExecution, runCaseCommand } from './case-command';
 import { policyOf } from './policy-of';
 
 /**
@@ -87,8 +87,7 @@ export function recordReturn(deps: CaseCommandDeps, caseId: string, request: Ret
             },
           ]
         : [],
-    (record) =>
-      record.resolution === 'RETURNED' ? closeRecoveredCase(deps.workflow, record) : Promise.resolve(),
+    (record) => (record.resolution === 'RETURNED' ? closeRecoveredCase(deps, record, at) : Promise.resolve()),
   );
 }
 
@@ -308,15 +307,29 @@ export function openDispute(deps: CaseCommandDeps, caseId: string, request: Disp
       if (current.status === 'DISPUTED') {
         throw new CaseStateConflictError(`Case ${caseId} is already DISPUTED; wait for the ruling.`);
       }
-      refuseClosed(current, 'a dispute');
+      const closed = !isActive(current);
+      if (closed && !reportStillFiled(current)) refuseClosed(current, 'a dispute');
       const policy = policyOf(current);
+      const statusBefore =
+        current.status === 'LEGAL' || current.status === 'WRITTEN_OFF' || current.status === 'RESOLVED'
+          ? current.status
+          : 'OPEN';
       return {
         ...withStatus(endArrangements(current, at), 'DISPUTED', at),
+        resolution: null,
+        closedAt: null,
         dispute: {
           reason: request.reason,
           openedAt: at,
           rulingDueAt: toIso(parseIso(at) + policy.disputes.rulingDays * MS_PER_DAY),
-          statusBefore: current.status === 'LEGAL' ? 'LEGAL' : 'OPEN',
+          statusBefore,
+          closedBefore: closed
+            ? {
+                resolution: current.resolution,
+                closedAt: current.closedAt,
+                writtenOffAt: current.writtenOffAt ?? null,
+              }
+            : null,
           outcome: null,
           ruledAt: null,
         },
@@ -326,7 +339,27 @@ export function openDispute(deps: CaseCommandDeps, caseId: string, request: Disp
       };
     },
     (record) => disputeEntries(record),
+    (record) => disputeAfterClose(deps, record, at),
   );
+}
+
+/**
+ * A closed case (written off, or resolved) whose credit report is still filed can be disputed: the
+ * report is flagged and the dispute ruled like any other, but its execution had ended, so the dispute
+ * runs in one of its own. An upheld ruling deletes the report; a rejected one leaves the case closed.
+ */
+const reportStillFiled = (record: CaseRecord) =>
+  record.creditReport.reference !== null &&
+  (record.creditReport.status === 'REPORTED' || record.creditReport.status === 'SETTLED') &&
+  (record.status === 'WRITTEN_OFF' || record.status === 'RESOLVED');
+
+async function disputeAfterClose(deps: CaseCommandDeps, record: CaseRecord, at: string): Promise<void> {
+  const dispute = record.dispute;
+  if (record.status !== 'DISPUTED' || !dispute?.closedBefore || dispute.openedAt !== at) return;
+  // A name of its own lineage (letters first, so continuations count on it: `…-dispute-t1a2b3-2`).
+  const name = `${record.caseId}-dispute-t${Math.floor(parseIso(dispute.openedAt) / 1000).toString(36)}`;
+  await recordExecution(deps.cases, record.caseId, name, at);
+  await deps.workflow.startNamed(name, { caseId: record.caseId, continueAt: 'DISPUTE_AFTER_CLOSE' });
 }
 
 function disputeEntries(record: CaseRecord): TimelineEntry[] {
@@ -372,6 +405,18 @@ export function ruleDispute(
       const dispute = { ...current.dispute, outcome: request.outcome, ruledAt: at };
       if (request.outcome === 'UPHELD') {
         return { ...closeRecord(current, 'CANCELLED', 'DISPUTE_UPHELD', at), dispute };
+      }
+      const closedBefore = current.dispute.closedBefore;
+      if (closedBefore && (dispute.statusBefore === 'WRITTEN_OFF' || dispute.statusBefore === 'RESOLVED')) {
+        // Back to how it was closed: nothing accrues, nobody is contacted.
+        return {
+          ...current,
+          status: dispute.statusBefore,
+          resolution: closedBefore.resolution,
+          closedAt: closedBefore.closedAt,
+          writtenOffAt: closedBefore.writtenOffAt,
+          dispute,
+        };
       }
       return { ...withStatus(current, current.dispute.statusBefore, at), dispute };
     },

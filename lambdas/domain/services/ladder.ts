@@ -49,12 +49,24 @@ export const CONTACT_STAGES: readonly ContactStage[] = [
  * - WAITING / RESUMED: a prepared wait, or the ladder resumed at `resumeStage`.
  */
 export interface StepOutcome {
-  outcome: 'SENT' | 'DEFERRED' | 'SKIPPED' | 'WRITE_OFF_DUE' | 'WAITING' | 'RESUMED';
+  outcome: 'SENT' | 'DEFERRED' | 'SKIPPED' | 'WRITE_OFF_DUE' | 'WAITING' | 'RESUMED' | 'CLOSED';
   waitSeconds: number;
   deferUntil: string | null;
   resumeStage: Stage | null;
-  /** For the legal outcome's long wait: continue the case in a new execution first. */
+  /**
+   * The wait would outlive the execution (a Standard execution lives at most a year): continue the
+   * case in a new execution first, in the same wait.
+   */
   continueAsNew: boolean;
+}
+
+/** How old an execution may get, wait included, before the case continues in a new one. */
+const CONTINUE_AFTER_DAYS = 330;
+
+/** Whether a wait of `waitSeconds` from `at` would take an execution started at `startedAt` too far. */
+export function outlivesExecution(startedAt: string | undefined, at: string, waitSeconds: number): boolean {
+  const ageSeconds = startedAt ? (parseIso(at) - parseIso(startedAt)) / MS_PER_SECOND : 0;
+  return ageSeconds + waitSeconds > days(CONTINUE_AFTER_DAYS);
 }
 
 const outcome = (
@@ -84,7 +96,21 @@ export async function beginCase(
   deps: Pick<LadderDeps, 'cases' | 'timeline'>,
   input: { caseId: string; at: string; execution: string },
 ): Promise<CaseEventDetail> {
-  const record = await loadCase(deps.cases, input.caseId);
+  const { record } = await updateCase(deps.cases, input.caseId, (current) =>
+    current.workflow?.name === input.execution && current.workflow.startedAt !== null
+      ? { next: null, result: undefined }
+      : {
+          next: {
+            ...current,
+            workflow: {
+              name: input.execution,
+              requestedAt: current.workflow?.requestedAt ?? input.at,
+              startedAt: input.at,
+            },
+          },
+          result: undefined,
+        },
+  );
   await deps.timeline.append(input.caseId, [
     {
       eventId: `workflow-started:${input.execution}`,
@@ -158,17 +184,18 @@ function stageWorkItems(
  */
 export async function sendStageContact(
   deps: Pick<LadderDeps, 'cases' | 'timeline' | 'customers' | 'messenger' | 'links' | 'workItems'>,
-  input: { caseId: string; stage: ContactStage; at: string },
+  input: { caseId: string; stage: ContactStage; at: string; executionStartedAt?: string | undefined },
 ): Promise<StepOutcome> {
   const { caseId, stage, at } = input;
   const record = await loadCase(deps.cases, caseId);
   const policy = policyOf(record);
   const waitSeconds = stageWaitSeconds(policy, record, stage, at);
+  const continueAsNew = outlivesExecution(input.executionStartedAt, at, waitSeconds);
   const skip = async (reason: string): Promise<StepOutcome> => {
     await deps.timeline.append(caseId, [
       { eventId: `skipped:${stage}:${at}`, at, type: 'CONTACT_SKIPPED', detail: { stage, reason } },
     ]);
-    return outcome('SKIPPED', waitSeconds);
+    return outcome('SKIPPED', waitSeconds, { continueAsNew });
   };
   if (!isActive(record)) return skip('CASE_CLOSED');
   if (record.status === 'DISPUTED') return skip('DISPUTE_HOLD');
@@ -258,7 +285,7 @@ export async function sendStageContact(
   // A stage's calls are for its own wait: entering the next stage (with calls of its own, or none,
   // as the pre-notice) cancels the earlier stages' calls nobody took (those claimed may be under way).
   await cancelSupersededCalls(deps, caseId, CONTACT_STAGES.slice(0, CONTACT_STAGES.indexOf(stage)), at);
-  return outcome('SENT', waitSeconds);
+  return outcome('SENT', waitSeconds, { continueAsNew });
 }
 
 async function notePreNotice(deps: Pick<LadderDeps, 'cases'>, caseId: string, at: string): Promise<void> {
@@ -367,16 +394,17 @@ export async function prepareWait(
   const { at } = input;
   // A Standard execution lives at most a year: a wait that can repeat without end (legal outcome,
   // an undecided review, an unruled dispute) continues in a new execution well before that.
-  const startedAt = input.executionStartedAt ? parseIso(input.executionStartedAt) : parseIso(at);
-  const ageSeconds = (parseIso(at) - startedAt) / MS_PER_SECOND;
   const endless = (waitSeconds: number) =>
-    outcome('WAITING', waitSeconds, { continueAsNew: ageSeconds + waitSeconds > days(330) });
+    outcome('WAITING', waitSeconds, {
+      continueAsNew: outlivesExecution(input.executionStartedAt, at, waitSeconds),
+    });
   switch (input.awaiting) {
+    // A promise or plan wait is not endless, but it may start late in an execution's life.
     case 'PROMISE':
-      return outcome('WAITING', record.promise ? secondsBetween(at, record.promise.keepBy) : 1);
+      return endless(record.promise ? secondsBetween(at, record.promise.keepBy) : 1);
     case 'PLAN': {
       const check = nextPlanCheck(record, policy);
-      return outcome('WAITING', check ? secondsBetween(at, check) : 1);
+      return endless(check ? secondsBetween(at, check) : 1);
     }
     case 'DISPUTE': {
       const due = record.dispute?.rulingDueAt;
@@ -453,9 +481,11 @@ export async function checkArrangement(
  */
 export async function resumeLadder(
   deps: Pick<LadderDeps, 'cases' | 'timeline'>,
-  input: { caseId: string; at: string },
+  input: { caseId: string; at: string; executionStartedAt?: string | undefined },
 ): Promise<StepOutcome> {
   const { at } = input;
+  // A closed case's dispute was rejected: it stays closed, there is no ladder to resume.
+  if (!isActive(await loadCase(deps.cases, input.caseId))) return outcome('CLOSED', 1);
   const { record } = await updateCase(deps.cases, input.caseId, (current) => {
     if (current.ladder.pausedRemainingSeconds === null) return { next: null, result: undefined };
     const remaining = current.ladder.pausedRemainingSeconds;
@@ -480,7 +510,10 @@ export async function resumeLadder(
       detail: { stage: record.ladder.stage, remainingSeconds: Math.ceil(remaining) },
     },
   ]);
-  return outcome('RESUMED', remaining, { resumeStage: record.ladder.stage });
+  return outcome('RESUMED', remaining, {
+    resumeStage: record.ladder.stage,
+    continueAsNew: outlivesExecution(input.executionStartedAt, at, remaining),
+  });
 }
 
 export type { TimelineEntry };

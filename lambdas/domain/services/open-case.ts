@@ -7,12 +7,28 @@ import type { OpenCaseRequest } from '../requests';
 import { localeFor } from '../templates';
 import { parseIso, toIso } from '../time';
 import type { TimelineEntry } from '../timeline';
+import { updateCase } from './update-case';
 
 export interface OpenCaseDeps {
   cases: CaseRepository;
   timeline: TimelineRepository;
   customers: CustomerRepository;
   workflow: CaseWorkflow;
+}
+
+/** Whether the case's first execution may still need starting (never started, or noted but not begun). */
+async function workflowNotStarted(
+  deps: Pick<OpenCaseDeps, 'timeline'>,
+  record: CaseRecord,
+): Promise<boolean> {
+  if (record.workflow === undefined) {
+    // A record from before executions were noted on the case: its timeline knows.
+    const entries = await deps.timeline.list(record.caseId);
+    return !entries.some((entry) => entry.type === 'WORKFLOW_STARTED');
+  }
+  return (
+    record.workflow === null || (record.workflow.name === record.caseId && record.workflow.startedAt === null)
+  );
 }
 
 export interface OpenCaseResult {
@@ -131,6 +147,7 @@ export async function openCase(
       returnedAt: null,
       payments: [],
       pendingResolution: null,
+      workflow: null,
       nextActionAt: at,
       version: 1,
     };
@@ -139,8 +156,21 @@ export async function openCase(
     if (!record) throw new Error(`case ${caseId} vanished while being opened`);
   }
   await deps.timeline.append(caseId, [caseOpened(record)]);
-  // A closed case has no workflow to (re)start: execution names are free again 90 days after an
-  // execution ends, and a replayed opening must not walk a paid case through the ladder again.
-  if (isActive(record)) await deps.workflow.start(caseId);
+  // A closed case has no workflow to (re)start, and an open one whose workflow was started (maybe
+  // continuing under another name) gets no second one: AWS frees an execution's name 90 days after it
+  // closes, so a replayed opening would otherwise start the ladder again.
+  if (isActive(record) && (await workflowNotStarted(deps, record))) {
+    const { record: marked } = await updateCase(deps.cases, caseId, (current) =>
+      current.workflow
+        ? { next: null, result: undefined }
+        : {
+            next: { ...current, workflow: { name: caseId, requestedAt: at, startedAt: null } },
+            result: undefined,
+          },
+    );
+    // Only the first execution; a retry after a failure between the note and the start starts it now.
+    if (marked.workflow?.name === caseId && marked.workflow.startedAt === null)
+      await deps.workflow.start(caseId);
+  }
   return { created, view: viewOf(record, at, policy) };
 }

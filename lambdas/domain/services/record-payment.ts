@@ -110,6 +110,6 @@ export async function recordPayment(
   await wakeWorkflow(deps.workflow, record);
   // Only for the payment that resolved it: a later overpayment on the case starts nothing.
   const resolvedIt = payment?.effects?.some((effect) => effect.kind === 'CASE_RESOLVED') ?? false;
-  if (resolvedIt) await closeRecoveredCase(deps.workflow, record);
+  if (resolvedIt) await closeRecoveredCase(deps, record, at);
   return viewOf(record, at, policyOf(record));
 }

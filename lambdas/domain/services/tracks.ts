@@ -9,6 +9,7 @@ import {
 import { type CreditBureau, CreditBureauRefusedError, type LegalReferrals } from '../ports';
 import { MS_PER_DAY, parseIso, toIso } from '../time';
 import type { TimelineEntry } from '../timeline';
+import { recordExecution } from './case-command';
 import { type LadderDeps, loadCase } from './ladder';
 import { sendMessages } from './messaging';
 import { policyOf } from './policy-of';
@@ -484,8 +485,18 @@ export async function writeOffCase(
   return { detail: detail(record, input.at), restrictionLifted: false };
 }
 
+/**
+ * The next execution of a lineage: `<caseId>` → `<caseId>-2` → `-3`; a lineage of its own (a recovered
+ * case, a closed case's dispute) counts on its own name: `<caseId>-recovered` → `<caseId>-recovered-2`.
+ */
+export function nextExecutionName(caseId: string, execution: string): string {
+  const numbered = /^(.*)-(\d+)$/.exec(execution);
+  if (execution === caseId || !numbered?.[1]?.startsWith(caseId)) return `${execution}-2`;
+  return `${numbered[1]}-${Number(numbered[2]) + 1}`;
+}
+
 /** The waits a case can continue in after a new execution starts (the ASL's first Choice routes them). */
-export const CONTINUE_AT = ['LEGAL_ACTION', 'LEGAL_REVIEW', 'DISPUTE'] as const;
+export const CONTINUE_AT = ['LEGAL_ACTION', 'LEGAL_REVIEW', 'DISPUTE', 'PROMISE', 'PLAN', 'LADDER'] as const;
 export type ContinueAt = (typeof CONTINUE_AT)[number];
 
 /**
@@ -494,7 +505,7 @@ export type ContinueAt = (typeof CONTINUE_AT)[number];
  * `-3`, …, in that same wait.
  */
 export async function continueCase(
-  deps: Pick<TrackDeps, 'workflow' | 'timeline'>,
+  deps: Pick<TrackDeps, 'workflow' | 'timeline' | 'cases'>,
   input: {
     caseId: string;
     execution: string;
@@ -503,8 +514,8 @@ export async function continueCase(
     continueAt?: ContinueAt | undefined;
   },
 ): Promise<{ next: string }> {
-  const generation = Number(/-(\d+)$/.exec(input.execution.slice(input.caseId.length))?.[1] ?? '1');
-  const next = `${input.caseId}-${generation + 1}`;
+  const next = nextExecutionName(input.caseId, input.execution);
+  await recordExecution(deps.cases, input.caseId, next, input.at);
   await deps.workflow.continueAs(input.stateMachineArn, next, {
     caseId: input.caseId,
     continueAt: input.continueAt ?? 'LEGAL_ACTION',

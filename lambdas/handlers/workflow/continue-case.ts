@@ -12,4 +12,6 @@ const input = z.object({
 });
 
 /** "Continue the case in a new execution": before the one-year limit of a Standard execution. */
-export const handler = workflowStep(input, (step) => continueCase(wire('workflow', 'timeline'), step));
+export const handler = workflowStep(input, (step) =>
+  continueCase(wire('workflow', 'timeline', 'cases'), step),
+);

@@ -3,7 +3,11 @@ import { wire } from '../../adapters';
 import { resumeLadder } from '../../domain/services/ladder';
 import { stepTime, workflowStep } from '../../shared/step';
 
-const input = z.object({ caseId: z.string().min(1), at: stepTime });
+const input = z.object({
+  caseId: z.string().min(1),
+  at: stepTime,
+  executionStartedAt: stepTime.optional(),
+});
 
 /** "Resume the ladder": back to the stage the case stood at, with what was left of its wait. */
 export const handler = workflowStep(input, (step) => resumeLadder(wire('cases', 'timeline'), step));

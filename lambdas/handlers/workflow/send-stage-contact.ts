@@ -5,7 +5,12 @@ import { CONTACT_STAGES, sendStageContact } from '../../domain/services/ladder';
 import { metrics } from '../../shared/powertools';
 import { stepTime, workflowStep } from '../../shared/step';
 
-const input = z.object({ caseId: z.string().min(1), stage: z.enum(CONTACT_STAGES), at: stepTime });
+const input = z.object({
+  caseId: z.string().min(1),
+  stage: z.enum(CONTACT_STAGES),
+  at: stepTime,
+  executionStartedAt: stepTime.optional(),
+});
 
 /** "Send overdue notice", "Send first collection reminder", …: the stage's contact, within the rules. */
 export const handler = workflowStep(input, async (step) => {

@@ -86,6 +86,28 @@ describe('startExecution', () => {
     expect((finishedError as Error).name).toBe('ExecutionAlreadyExists');
   });
 
+  test('90 days after an execution closes its name is free again, as on AWS: the same name starts a new one', async () => {
+    // Prepare
+    const harness = createHarness();
+    const stateMachineArn = register(harness);
+    const { executionArn } = harness.engine.startExecution({ stateMachineArn, name: 'case-1', input: '{}' });
+    await runToEnd(harness, executionArn);
+    const closedAt = harness.engine.describeExecution({ executionArn }).stopDate?.getTime() ?? 0;
+
+    // Act
+    await harness.clock.advanceTo(closedAt + 90 * 86_400_000 - 1);
+    const tooEarly = captured(() =>
+      harness.engine.startExecution({ stateMachineArn, name: 'case-1', input: '{}' }),
+    );
+    await harness.clock.advanceTo(closedAt + 90 * 86_400_000);
+    const again = harness.engine.startExecution({ stateMachineArn, name: 'case-1', input: '{}' });
+
+    // Assess
+    expect(tooEarly).toBeInstanceOf(ExecutionAlreadyExists);
+    expect(again.executionArn).toBe(executionArn);
+    expect(harness.engine.describeExecution({ executionArn }).status).toBe('RUNNING');
+  });
+
   test('invalid input, unknown machines, malformed ARNs and bad names are refused by name', () => {
     // Prepare
     const harness = createHarness();
