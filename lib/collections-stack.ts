@@ -40,42 +40,44 @@ export class CollectionsStack extends Stack {
       notifications.bindCustomerMessaging(f, { sms });
       f.bindSecret(ENV.signingSecretArn, secrets.signing);
       f.fn.addEnvironment(ENV.optOutBaseUrl, api.baseUrl);
-      // RW: a number found on SNS's opt-out list (the customer replied STOP) is recorded as an opt-out.
-      return f.bindTable('customers', customers, 'RW');
+      // Writes: a number found on SNS's opt-out list (the customer replied STOP) is recorded as an opt-out.
+      return f.bindTable('customers', customers, 'read', 'write');
     };
     const usesBureau = (f: ProjectFunction) => {
       f.fn.addEnvironment('CREDIT_BUREAU_ENDPOINT', props.creditBureauEndpoint);
       return f.bindSecret('CREDIT_BUREAU_SECRET_ARN', secrets.creditBureau);
     };
     const onCase = (f: ProjectFunction) =>
-      f.bindTable('cases', cases, 'RW').bindTable('timeline', timeline, 'APPEND');
+      f.bindTable('cases', cases, 'read', 'write').bindTable('timeline', timeline, 'read', 'append');
 
     // Workflow steps: invoked by the state machine, so they never get its ARN (that would be a cycle).
     const step = (name: WorkflowStep, handler: string, description: string) =>
       fn(name, `workflow/${handler}`, `Workflow: ${description}`);
     const steps: Record<WorkflowStep, ProjectFunction> = {
-      // RW: notes on the case that its execution began (a replayed opening then starts none).
+      // Writes cases: notes that its execution began (a replayed opening then starts none).
       BeginCase: onCase(step('BeginCase', 'begin-case', 'open case')),
       SendStageContact: sendsMessages(
         onCase(step('SendStageContact', 'send-stage-contact', 'stage contact')),
-      ).bindTable('workItems', workItems, 'RW'),
+      ).bindTable('workItems', workItems, 'read', 'write'),
       AwaitResolution: step('AwaitResolution', 'await-resolution', 'await resolution').bindTable(
         'cases',
         cases,
-        'RW',
+        'read',
+        'write',
       ),
-      PrepareWait: step('PrepareWait', 'prepare-wait', 'prepare a wait').bindTable('cases', cases, 'R'),
-      CheckCase: step('CheckCase', 'check-case', 'check the case').bindTable('cases', cases, 'R'),
+      PrepareWait: step('PrepareWait', 'prepare-wait', 'prepare a wait').bindTable('cases', cases, 'read'),
+      CheckCase: step('CheckCase', 'check-case', 'check the case').bindTable('cases', cases, 'read'),
       CheckArrangement: onCase(step('CheckArrangement', 'check-arrangement', 'promise or plan kept?')),
       ResumeLadder: onCase(step('ResumeLadder', 'resume-ladder', 'resume the ladder')),
       ReportToBureau: usesBureau(
         onCase(step('ReportToBureau', 'report-to-bureau', 'credit report')),
-      ).bindTable('customers', customers, 'R'),
+      ).bindTable('customers', customers, 'read'),
       RestrictAccount: onCase(step('RestrictAccount', 'restrict-account', 'restrict account')),
       OpenLegalReview: onCase(step('OpenLegalReview', 'open-legal-review', 'legal review')).bindTable(
         'workItems',
         workItems,
-        'RW',
+        'read',
+        'write',
       ),
       StartLegalAction: sendsMessages(
         onCase(step('StartLegalAction', 'start-legal-action', 'legal action')),
@@ -87,19 +89,22 @@ export class CollectionsStack extends Stack {
       CloseCase: sendsMessages(onCase(step('CloseCase', 'close-case', 'close case'))).bindTable(
         'workItems',
         workItems,
-        'RW',
+        'read',
+        'write',
       ),
       CancelCase: onCase(step('CancelCase', 'cancel-case', 'cancel case')).bindTable(
         'workItems',
         workItems,
-        'RW',
+        'read',
+        'write',
       ),
       WriteOffCase: onCase(step('WriteOffCase', 'write-off-case', 'write off')).bindTable(
         'workItems',
         workItems,
-        'RW',
+        'read',
+        'write',
       ),
-      // RW on cases: notes the execution the case continues in.
+      // Writes cases: notes the execution the case continues in.
       ContinueCase: onCase(step('ContinueCase', 'continue-case', 'continue in a new execution')),
     };
     notifications.bindLegalReferrals(steps.StartLegalAction);
@@ -116,24 +121,28 @@ export class CollectionsStack extends Stack {
     // API routes (API.md), each with what it touches.
     const command = (id: string, handler: string, route: string) =>
       onCase(fn(id, `api/${handler}`, route))
-        .bindTable('idempotency', idempotency, 'RW')
+        .bindTable('idempotency', idempotency, 'records')
         .allowTaskResponses(stateMachine);
     const routes: Array<[string, string, ProjectFunction]> = [
       [
         'POST',
         '/cases',
         onCase(fn('OpenCase', 'api/open-case', 'POST /cases'))
-          .bindTable('customers', customers, 'RW')
-          .bindTable('idempotency', idempotency, 'RW')
+          .bindTable('customers', customers, 'read', 'write')
+          .bindTable('idempotency', idempotency, 'records')
           .bindCaseExecutions(stateMachine),
       ],
-      ['GET', '/cases', fn('ListCases', 'api/list-cases', 'GET /cases').bindTable('cases', cases, 'R')],
+      [
+        'GET',
+        '/cases',
+        fn('ListCases', 'api/list-cases', 'GET /cases').bindTable('cases', cases, 'read', 'scan'),
+      ],
       [
         'GET',
         '/cases/{caseId}',
         fn('GetCase', 'api/get-case', 'GET /cases/{caseId}')
-          .bindTable('cases', cases, 'R')
-          .bindTable('timeline', timeline, 'R'),
+          .bindTable('cases', cases, 'read')
+          .bindTable('timeline', timeline, 'read'),
       ],
       // A payment in full or a return after a write-off starts the closing in `<caseId>-recovered`.
       [
@@ -156,10 +165,13 @@ export class CollectionsStack extends Stack {
         command('MakePromise', 'make-promise', 'POST /cases/{caseId}/promises'),
       ],
       ['POST', '/cases/{caseId}/plans', command('AgreePlan', 'agree-plan', 'POST /cases/{caseId}/plans')],
+      // A closed case whose credit report is filed is disputed in an execution of its own.
       [
         'POST',
         '/cases/{caseId}/disputes',
-        command('OpenDispute', 'open-dispute', 'POST /cases/{caseId}/disputes'),
+        command('OpenDispute', 'open-dispute', 'POST /cases/{caseId}/disputes').bindCaseExecutions(
+          stateMachine,
+        ),
       ],
       [
         'POST',
@@ -170,9 +182,9 @@ export class CollectionsStack extends Stack {
         'POST',
         '/cases/{caseId}/contacts',
         onCase(fn('RecordContact', 'api/record-contact', 'POST /cases/{caseId}/contacts'))
-          .bindTable('customers', customers, 'RW')
-          .bindTable('workItems', workItems, 'R')
-          .bindTable('idempotency', idempotency, 'RW'),
+          .bindTable('customers', customers, 'read', 'write')
+          .bindTable('workItems', workItems, 'read')
+          .bindTable('idempotency', idempotency, 'records'),
       ],
       [
         'POST',
@@ -180,7 +192,8 @@ export class CollectionsStack extends Stack {
         command('DecideLegalReview', 'decide-legal-review', 'POST /cases/{caseId}/legal-review').bindTable(
           'workItems',
           workItems,
-          'RW',
+          'read',
+          'write',
         ),
       ],
       [
@@ -196,13 +209,17 @@ export class CollectionsStack extends Stack {
             'ApproveDisclosure',
             'approve-disclosure',
             'POST /cases/{caseId}/public-disclosure/approvals',
-          ).bindTable('customers', customers, 'R'),
+          ).bindTable('customers', customers, 'read'),
         ),
       ],
       [
         'GET',
         '/work-items',
-        fn('ListWorkItems', 'api/list-work-items', 'GET /work-items').bindTable('workItems', workItems, 'R'),
+        fn('ListWorkItems', 'api/list-work-items', 'GET /work-items').bindTable(
+          'workItems',
+          workItems,
+          'read',
+        ),
       ],
       ...(['claim', 'complete'] as const).map((action): [string, string, ProjectFunction] => [
         'POST',
@@ -214,29 +231,29 @@ export class CollectionsStack extends Stack {
             `POST /work-items/{workItemId}/${action}`,
           ),
         )
-          .bindTable('workItems', workItems, 'RW')
-          .bindTable('customers', customers, 'RW')
-          .bindTable('idempotency', idempotency, 'RW'),
+          .bindTable('workItems', workItems, 'read', 'write')
+          .bindTable('customers', customers, 'read', 'write')
+          .bindTable('idempotency', idempotency, 'records'),
       ]),
       [
         'POST',
         '/customers/{customerId}/opt-outs',
         onCase(fn('OptOut', 'api/opt-out', 'POST /customers/{customerId}/opt-outs'))
-          .bindTable('customers', customers, 'RW')
-          .bindTable('workItems', workItems, 'RW')
-          .bindTable('idempotency', idempotency, 'RW'),
+          .bindTable('customers', customers, 'read', 'write')
+          .bindTable('workItems', workItems, 'read', 'write')
+          .bindTable('idempotency', idempotency, 'records'),
       ],
     ];
     for (const [method, path, handler] of routes) api.route(method as 'GET' | 'POST', path, handler);
     // The signed link in every message: no auth (the token is the authority), reveals nothing.
     const optOutLink = onCase(fn('OptOutLink', 'api/opt-out-link', 'GET /opt-out?token= (signed link)'))
-      .bindTable('customers', customers, 'RW')
-      .bindTable('workItems', workItems, 'RW')
+      .bindTable('customers', customers, 'read', 'write')
+      .bindTable('workItems', workItems, 'read', 'write')
       .bindSecret(ENV.signingSecretArn, secrets.signing);
     api.publicRoute('GET', '/opt-out', optOutLink);
 
     const startCases = onCase(fn('StartCases', 'events/start-cases', 'Rental Overdue events: open cases'))
-      .bindTable('customers', customers, 'RW')
+      .bindTable('customers', customers, 'read', 'write')
       .bindCaseExecutions(stateMachine);
     const applyUpdates = onCase(
       fn(

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -36,25 +36,58 @@ export class CollectionsNotifications extends Construct {
       description: 'Encrypts the ops and legal topics.',
       enableKeyRotation: true,
     });
-    // CloudWatch alarms publish to the ops topic, so the service must be able to use the key.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
     this.opsTopic = new sns.Topic(this, 'OpsAlerts', {
       displayName: 'Collections ops alerts',
       masterKey: key,
       enforceSSL: true,
     });
+    this.allowAlarmsToPage(this.opsTopic, key);
     this.legalTopic = new sns.Topic(this, 'LegalReferrals', {
       displayName: 'Collections legal referrals',
       masterKey: key,
       enforceSSL: true,
     });
+  }
+
+  /**
+   * CloudWatch alarms publish to the ops topic as the `cloudwatch.amazonaws.com` service, which needs
+   * the topic's policy to allow it (the policy `enforceSSL` writes allows no one) and the key's policy
+   * to let it encrypt the message. Both only for this account's alarms, so no other account's alarm
+   * can use the service to reach the topic (the confused-deputy problem).
+   */
+  private allowAlarmsToPage(topic: sns.Topic, key: kms.Key): void {
+    const stack = Stack.of(this);
+    const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    const fromThisAccountsAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AlarmsOfThisAccountMayPublish',
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: fromThisAccountsAlarms,
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AlarmsOfThisAccountMayUseTheKey',
+        principals: [cloudWatch],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        // In a key policy, "*" is the key itself.
+        resources: ['*'],
+        conditions: fromThisAccountsAlarms,
+      }),
+    );
   }
 
   /** May publish legal referrals: the legal topic in its variable, and publish on that topic only. */

@@ -33,6 +33,52 @@ const TABLE_ENV = {
   idempotency: ENV.idempotencyTable,
 } as const;
 
+type TableName = keyof typeof TABLE_ENV;
+
+/**
+ * What a function may do with each table: every access level names the DynamoDB actions it allows,
+ * which are the ones the table's adapter calls for it (lambdas/adapters/dynamo-*.ts; for idempotency,
+ * Powertools' DynamoDBPersistenceLayer). Nothing grants Scan, BatchWriteItem, DeleteItem or a stream
+ * action that no adapter calls.
+ */
+export const TABLE_ACCESS = {
+  cases: {
+    /** `get`, and `list` by rental, customer or status (a query of an index). */
+    read: ['dynamodb:GetItem', 'dynamodb:Query'],
+    /** `create` and `replace`: conditional puts of the whole case. */
+    write: ['dynamodb:PutItem'],
+    /** `list` with no filter that picks an index: a scan of the table (GET /cases). */
+    scan: ['dynamodb:Scan'],
+  },
+  timeline: {
+    /** `has` and `list`. */
+    read: ['dynamodb:GetItem', 'dynamodb:Query'],
+    /** `append` and `appendNew`: puts of new entries only (the timeline is append-only). */
+    append: ['dynamodb:PutItem'],
+  },
+  customers: {
+    /** `get`. */
+    read: ['dynamodb:GetItem'],
+    /** `put`, `optOut` and `recordCall`: updates of attributes. */
+    write: ['dynamodb:UpdateItem'],
+  },
+  workItems: {
+    /** `get`, `list` (a queue, through its index) and `listByCase`. */
+    read: ['dynamodb:GetItem', 'dynamodb:Query'],
+    /** `create` and `replace`: conditional puts. */
+    write: ['dynamodb:PutItem'],
+  },
+  idempotency: {
+    /** Powertools' records: get, put, update on completion, delete when the request failed. */
+    records: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  },
+} as const satisfies Record<TableName, Record<string, readonly `dynamodb:${string}`[]>>;
+
+export type TableAccess<T extends TableName> = keyof (typeof TABLE_ACCESS)[T];
+
+/** Actions that read nothing and only write: a function with any of them also encrypts with the key. */
+const WRITE_ACTIONS = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
+
 /**
  * The defaults every function shares: Node.js 22 on ARM64, X-Ray, source maps, its own log group
  * with retention, the AWS SDK bundled (so the SDK tested is the one deployed), and a role that only
@@ -104,16 +150,21 @@ export class ProjectFunction extends Construct {
   }
 
   /**
-   * Table name in its variable, and data access with the key: read (`R`), read-write (`RW`), or
-   * `APPEND` (put, get and query; no update or delete) for the append-only timeline.
+   * Table name in its variable, and the actions of the access levels given on it and its indexes, with
+   * the key (decrypt to read; encrypt too if a level writes), e.g. `bindTable('cases', cases, 'read', 'write')`.
    */
-  bindTable(name: keyof typeof TABLE_ENV, table: dynamodb.ITable, access: 'R' | 'RW' | 'APPEND'): this {
+  bindTable<T extends TableName>(
+    name: T,
+    table: dynamodb.ITable,
+    ...levels: [TableAccess<T>, ...TableAccess<T>[]]
+  ): this {
     this.fn.addEnvironment(TABLE_ENV[name], table.tableName);
-    if (access === 'RW') table.grantReadWriteData(this.role);
-    else if (access === 'APPEND')
-      table.grant(this.role, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query');
-    else table.grantReadData(this.role);
-    if (access === 'APPEND') table.encryptionKey?.grantEncryptDecrypt(this.role);
+    const access = TABLE_ACCESS[name] as Record<TableAccess<T>, readonly string[]>;
+    const actions = [...new Set(levels.flatMap((level) => access[level]))];
+    table.grant(this.role, ...actions);
+    if (actions.some((action) => WRITE_ACTIONS.has(action)))
+      table.encryptionKey?.grantEncryptDecrypt(this.role);
+    else table.encryptionKey?.grantDecrypt(this.role);
     const tableId = Stack.of(this).getLogicalId(table.node.defaultChild as dynamodb.CfnTable);
     Validations.of(this).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,

@@ -44,7 +44,7 @@ export type PutEventsResultEntry = { EventId: string } | { ErrorCode: string; Er
 export interface RecordedEvent {
   bus: string;
   event: BusEvent;
-  /** Rule names (logical ids) that matched. */
+  /** Names of the rules that matched (their physical names, as on AWS). */
   matchedRules: string[];
 }
 
@@ -78,7 +78,8 @@ export class LocalEventBridge {
     private readonly ids: Ids,
     private readonly deliver: EventTarget,
   ) {
-    for (const [logicalId] of app.ofType('AWS::Events::EventBus')) this.buses.add(logicalId);
+    for (const [logicalId] of app.ofType('AWS::Events::EventBus'))
+      this.buses.add(app.physicalName(logicalId));
     for (const [logicalId, resource] of app.ofType('AWS::Events::Rule')) {
       const properties = resource.Properties ?? {};
       if (properties.State === 'DISABLED') continue;
@@ -94,7 +95,7 @@ export class LocalEventBridge {
       const bus = properties.EventBusName
         ? this.busName(app.resolveString(properties.EventBusName))
         : 'default';
-      this.rules.push({ name: logicalId, bus, pattern, targets });
+      this.rules.push({ name: app.physicalName(logicalId), bus, pattern, targets });
     }
     this.server = createServer((request, response) => {
       void this.clock.track(this.serve(request, response));

@@ -1,8 +1,11 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import * as diagnostics from 'node:diagnostics_channel';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import type { Ids } from './ids';
-import { LOCAL_ACCOUNT, LOCAL_REGION, localArn, type SynthesizedApp } from './template';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type SynthesizedApp } from './template';
 
 /**
  * Hosts the app's Lambda functions in this process: the same code, loaded on first use either from
@@ -12,8 +15,9 @@ import { LOCAL_ACCOUNT, LOCAL_REGION, localArn, type SynthesizedApp } from './te
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface LocalFunction {
-  /** The function's logical id, also its local name. */
+  /** The function's physical name (`FunctionName`, or one generated as CloudFormation does). */
   name: string;
+  logicalId: string;
   arn: string;
   timeoutSeconds: number;
   environment: Record<string, string>;
@@ -50,8 +54,9 @@ export function functionsOf(app: SynthesizedApp, projectRoot: string): LocalFunc
     const dot = handler.lastIndexOf('.');
     const entry = resource.Metadata?.['collections:entry'] as string | undefined;
     return {
-      name: logicalId,
-      arn: localArn('lambda', `function:${logicalId}`),
+      name: app.physicalName(logicalId),
+      logicalId,
+      arn: app.getAtt(logicalId, 'Arn'),
       timeoutSeconds: Number(properties.Timeout ?? 3),
       environment: Object.fromEntries(
         Object.entries(variables).map(([key, value]) => [key, app.resolveString(value)]),
@@ -172,11 +177,24 @@ type WorkerReply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; errorType: string; errorMessage: string; trace: string[] };
 
+/** The access key a function's SDK signs with in its worker: it tells the emulators who is calling. */
+export const accessKeyOf = (fn: LocalFunction) => `LOCAL-${fn.name}`;
+
 export class LambdaHost {
   private readonly functions = new Map<string, LocalFunction>();
+  private readonly byAccessKey = new Map<string, LocalFunction>();
   private readonly loaded = new Map<string, Handler>();
   private readonly workers = new Map<string, FunctionInstance>();
   private readonly queues = new Map<string, Promise<void>>();
+  /** Source mode: the function whose invocation is running, along its async calls. */
+  private readonly running = new AsyncLocalStorage<string>();
+  /** Source mode: the function that sent the latest request from each local port. */
+  private readonly callersByPort = new Map<number, string>();
+  private readonly noteCaller = (message: unknown) => {
+    const caller = this.running.getStore();
+    const port = (message as { request: ClientRequest }).request.socket?.localPort;
+    if (caller !== undefined && port !== undefined) this.callersByPort.set(port, caller);
+  };
 
   constructor(
     functions: LocalFunction[],
@@ -185,8 +203,25 @@ export class LambdaHost {
   ) {
     for (const fn of functions) {
       this.functions.set(fn.name, fn);
+      this.functions.set(fn.logicalId, fn);
       this.functions.set(fn.arn, fn);
+      this.byAccessKey.set(accessKeyOf(fn), fn);
     }
+    if (options.source === 'source') diagnostics.subscribe('http.client.request.start', this.noteCaller);
+  }
+
+  /**
+   * The hosted function an HTTP request to an emulator comes from, as AWS knows the caller from its
+   * credentials: in bundle mode, by the access key its worker signs with; in source mode, where all
+   * functions share this process and its SDK clients, by the connection its request was sent on.
+   * `undefined` for anything else (the runtime itself, a test).
+   */
+  callerOf(request: IncomingMessage): string | undefined {
+    const accessKey = /Credential=([^/,\s]+)\//.exec(String(request.headers.authorization ?? ''))?.[1];
+    const byKey = accessKey ? this.byAccessKey.get(accessKey) : undefined;
+    if (byKey) return byKey.name;
+    const port = request.socket.remotePort;
+    return port === undefined ? undefined : this.callersByPort.get(port);
   }
 
   list(): LocalFunction[] {
@@ -221,6 +256,8 @@ export class LambdaHost {
   }
 
   async stop(): Promise<void> {
+    if (this.options.source === 'source')
+      diagnostics.unsubscribe('http.client.request.start', this.noteCaller);
     await Promise.allSettled([...this.workers.values()].map((instance) => instance.terminate()));
     this.workers.clear();
   }
@@ -230,7 +267,7 @@ export class LambdaHost {
     const handler = this.load(fn);
     const deadline = Date.now() + fn.timeoutSeconds * 1000;
     try {
-      const result = await handler(event, this.context(fn, deadline));
+      const result = await this.running.run(fn.name, () => handler(event, this.context(fn, deadline)));
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
     } catch (error) {
       if (error instanceof Error) {
@@ -247,6 +284,7 @@ export class LambdaHost {
     const created = new FunctionInstance(fn, fn.bundle.file, fn.bundle.exportName, {
       ...this.options.runtimeEnvironment(),
       ...fn.environment,
+      AWS_ACCESS_KEY_ID: accessKeyOf(fn),
     });
     this.workers.set(fn.name, created);
     return created;

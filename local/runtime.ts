@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { isProxyResult, matchRoute, proxyEvent, type Route, routesOf } from './api-gateway';
 import { VirtualClock } from './clock';
 import { FakeCreditBureau } from './credit-bureau';
-import { createTable, localDynamoClient, startDynalite } from './dynamodb';
+import { createTable, localDynamoClient, startAuthorizingProxy, startDynalite } from './dynamodb';
 import { type BusEvent, LocalEventBridge } from './eventbridge';
+import { FunctionPermissions } from './iam';
 import { Ids } from './ids';
 import {
   FunctionError,
@@ -27,7 +28,7 @@ import {
   TaskFailedError,
   type TaskIntegration,
 } from './stepfunctions';
-import { LOCAL_REGION, localArn, SynthesizedApp } from './template';
+import { LOCAL_REGION, SynthesizedApp } from './template';
 import { tableInputFromTemplate } from './template-tables';
 
 export interface LocalRuntimeOptions {
@@ -121,12 +122,12 @@ export class LocalRuntime {
     closers.push(() => new Promise<void>((resolve) => dynamo.server.close(() => resolve())));
     const dynamoClient = localDynamoClient(dynamo.endpoint);
     for (const [logicalId, resource] of app.ofType('AWS::DynamoDB::Table')) {
-      await createTable(dynamoClient, tableInputFromTemplate(logicalId, resource));
+      await createTable(dynamoClient, tableInputFromTemplate(app.physicalName(logicalId), resource));
     }
     dynamoClient.destroy();
 
     const sequence = counter();
-    const topics = new Set(app.ofType('AWS::SNS::Topic').map(([logicalId]) => localArn('sns', logicalId)));
+    const topics = new Set(app.ofType('AWS::SNS::Topic').map(([logicalId]) => app.ref(logicalId)));
     const sns = new SnsEmulator(clock, ids, () => topics, sequence);
     const ses = new SesEmulator(clock, sequence, () => ids.uuid());
     await ses.start();
@@ -136,6 +137,14 @@ export class LocalRuntime {
     const source = options.handlers ?? 'bundle';
     const runtimeEnvironment: Record<string, string> = {};
     const lambdas = new LambdaHost(functions, ids, { source, runtimeEnvironment: () => runtimeEnvironment });
+    // The functions reach DynamoDB through a proxy that allows each only what its role allows.
+    const permissions = new FunctionPermissions(app);
+    const dynamoProxy = await startAuthorizingProxy(dynamo.endpoint, {
+      callerOf: (request) => lambdas.callerOf(request),
+      allows: (caller, action, resource) => permissions.allows(caller, action, resource),
+      principalOf: (caller) => permissions.principalOf(caller),
+    });
+    closers.push(() => dynamoProxy.close());
     let bus: LocalEventBridge | undefined;
     const engine = new StepFunctionsEngine({
       scheduler: clock,
@@ -183,7 +192,7 @@ export class LocalRuntime {
 
     const endpoints: Endpoints = {
       api: '',
-      dynamodb: dynamo.endpoint,
+      dynamodb: dynamoProxy.endpoint,
       sns: await listen(sns.server),
       ses: await listen(ses.server),
       stepFunctions: await listen(createStepFunctionsFacade(engine, { scheduler: clock })),
@@ -213,7 +222,7 @@ export class LocalRuntime {
 
     for (const [logicalId, resource] of app.ofType('AWS::StepFunctions::StateMachine')) {
       engine.registerStateMachine({
-        name: logicalId,
+        name: app.physicalName(logicalId),
         definition: stateMachineDefinition(app, resource.Properties ?? {}),
       });
     }

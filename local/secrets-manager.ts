@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Scheduler } from './clock';
 import type { Ids } from './ids';
-import { localArn, type SynthesizedApp } from './template';
+import type { SynthesizedApp } from './template';
 
 /**
  * Secrets Manager's `GetSecretValue` (AWS JSON 1.1) for the app's secrets: a `SecretString` from the
@@ -18,10 +18,7 @@ export class LocalSecretsManager {
   ) {
     for (const [logicalId, resource] of app.ofType('AWS::SecretsManager::Secret')) {
       const given = resource.Properties?.SecretString;
-      this.values.set(
-        localArn('secretsmanager', `secret:${logicalId}`),
-        typeof given === 'string' ? given : ids.hex(64),
-      );
+      this.values.set(app.ref(logicalId), typeof given === 'string' ? given : ids.hex(64));
     }
     this.server = createServer((request, response) => {
       void this.clock.track(this.serve(request, response));

@@ -3,7 +3,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Scheduler } from './clock';
 import type { Ids } from './ids';
 import type { LambdaHost } from './lambda-host';
-import { LOCAL_REGION, localArn, type SynthesizedApp } from './template';
+import { LOCAL_REGION, type SynthesizedApp } from './template';
 
 /**
  * The app's SQS queues and their Lambda event-source mappings: batches up to `BatchSize`, at most
@@ -60,8 +60,8 @@ export class LocalQueues {
         | { deadLetterTargetArn?: unknown; maxReceiveCount?: number }
         | undefined;
       const queue: LocalQueue = {
-        name: logicalId,
-        arn: localArn('sqs', logicalId),
+        name: app.getAtt(logicalId, 'QueueName'),
+        arn: app.getAtt(logicalId, 'Arn'),
         visibilityTimeoutSeconds: Number(properties.VisibilityTimeout ?? 30),
         maxReceiveCount: Number(redrive?.maxReceiveCount ?? Number.POSITIVE_INFINITY),
         visible: [],

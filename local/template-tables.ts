@@ -3,15 +3,16 @@ import type { CfnResource } from './template';
 
 /**
  * CreateTable input from an `AWS::DynamoDB::Table` of the template: keys, attributes and GSIs as
- * deployed (dynalite ignores encryption, PITR and TTL, which only matter on AWS). Named by logical id.
+ * deployed (dynalite ignores encryption, PITR and TTL, which only matter on AWS), named `tableName`
+ * (the table's physical name).
  */
-export function tableInputFromTemplate(logicalId: string, resource: CfnResource): CreateTableCommandInput {
+export function tableInputFromTemplate(tableName: string, resource: CfnResource): CreateTableCommandInput {
   const properties = (resource.Properties ?? {}) as Record<string, unknown>;
   const indexes = (properties.GlobalSecondaryIndexes ?? []) as NonNullable<
     CreateTableCommandInput['GlobalSecondaryIndexes']
   >;
   return {
-    TableName: logicalId,
+    TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
     KeySchema: properties.KeySchema as CreateTableCommandInput['KeySchema'],
     AttributeDefinitions: properties.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],

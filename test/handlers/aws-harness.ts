@@ -68,8 +68,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     // Secrets Manager with the two secrets of the stack, as a tiny template declares them.
     const app = new SynthesizedApp('', {
       Resources: {
-        SigningSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
-        CreditBureauSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+        SigningSecret: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'SigningSecret' } },
+        CreditBureauSecret: {
+          Type: 'AWS::SecretsManager::Secret',
+          Properties: { Name: 'CreditBureauSecret' },
+        },
       },
     });
     const secrets = new LocalSecretsManager(app, new Ids(13), aws.clock);

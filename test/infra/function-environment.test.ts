@@ -277,3 +277,39 @@ describe('the guard notices a missing variable', () => {
     }
   });
 });
+
+describe('the guard notices a missing grant', () => {
+  test('ListCases whose role lost dynamodb:Scan is refused with AccessDeniedException, where it scans only', async () => {
+    // Prepare: the app as synthesized if `bindTable('cases', cases, 'read', 'scan')` had lost its 'scan'
+    const listCases = model.fn('api/list-cases');
+    const mutated = mutatedCdkOut((template: CfnTemplate) => {
+      for (const resource of Object.values(template.Resources)) {
+        if (resource.Type !== 'AWS::IAM::Policy') continue;
+        if (!JSON.stringify(resource.Properties.Roles).includes(listCases.roleId)) continue;
+        const document = resource.Properties.PolicyDocument as { Statement: Array<{ Action: unknown }> };
+        for (const statement of document.Statement) {
+          statement.Action = [statement.Action].flat().filter((action) => action !== 'dynamodb:Scan');
+        }
+      }
+    });
+    const observed = await startObservedRuntime(mutated.cdkOut);
+    try {
+      const api = client(observed.runtime);
+
+      // Act: its own worker, signing as itself, lists through an index, then scans
+      const byStatus = await api.get('/cases?status=OPEN');
+      const all = await api.get('/cases');
+
+      // Assess
+      expect([byStatus.status, all.status]).toEqual([200, 500]);
+      const denied = observed.errorLogs.filter((log) => log.line.includes('AccessDeniedException'));
+      expect(denied.map((log) => observed.runtime.lambdas.find(log.functionId).logicalId)).toEqual([
+        listCases.logicalId,
+      ]);
+      expect(denied[0]?.line).toContain('is not authorized to perform: dynamodb:Scan');
+    } finally {
+      await observed.stop();
+      mutated.remove();
+    }
+  });
+});

@@ -26,7 +26,10 @@ export interface Invocation {
 export interface ObservedRuntime {
   runtime: LocalRuntime;
   invocations: Invocation[];
-  /** The functions' log lines (JSON; errors only at this log level), e.g. `request failed` with the error. */
+  /**
+   * The functions' log lines (JSON; errors only at this log level), e.g. `request failed` with the
+   * error, each with the function's name as its logs give it (its physical name).
+   */
   errorLogs: Array<{ functionId: string; line: string }>;
   stop(): Promise<void>;
 }
@@ -78,7 +81,7 @@ export async function startObservedRuntime(cdkOut = CDK_OUT, seed = 5): Promise<
   const invoke = host.invoke.bind(host);
   // Every caller (API, Step Functions tasks, SQS mappings, the bus) goes through the host's invoke.
   host.invoke = async (nameOrArn: string, payload: unknown) => {
-    const functionId = host.find(nameOrArn).name;
+    const functionId = host.find(nameOrArn).logicalId;
     try {
       const result = (await invoke(nameOrArn, payload)) as {
         statusCode?: number;
@@ -113,6 +116,15 @@ export async function startObservedRuntime(cdkOut = CDK_OUT, seed = 5): Promise<
   };
 }
 
+/** A function's logical id from the name its logs carry (its physical name). */
+function logicalIdOf(observed: ObservedRuntime, functionName: string): string {
+  try {
+    return observed.runtime.lambdas.find(functionName).logicalId;
+  } catch {
+    return functionName;
+  }
+}
+
 /**
  * Every sign of a missing variable: a function error of type `MissingConfigError` (workflow steps),
  * or a logged one (API routes answer 500 and queue consumers report batch failures, logging why).
@@ -126,7 +138,7 @@ export function missingConfiguration(
   const logged = observed.errorLogs
     .filter((log) => log.line.includes('MissingConfigError'))
     .map((log) => ({
-      functionId: log.functionId,
+      functionId: logicalIdOf(observed, log.functionId),
       detail: /MissingConfigError: ([^"]*)/.exec(log.line)?.[1] ?? log.line,
     }));
   const unique = new Map<string, { functionId: string; detail: string }>();

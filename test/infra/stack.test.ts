@@ -224,9 +224,11 @@ describe('functions', () => {
     const allowed = starters.filter((fn) => model.allows(fn.roleId, 'states:StartExecution', machineId));
 
     // Assess
-    // Opening a case starts it; a payment in full or a return after a write-off starts `<caseId>-recovered`.
+    // Opening a case starts it; a payment in full or a return after a write-off starts `<caseId>-recovered`;
+    // a closed case's dispute starts `<caseId>-dispute-…`.
     expect(starters.map((fn) => fn.handler).sort()).toEqual([
       'api/open-case',
+      'api/open-dispute',
       'api/record-payment',
       'api/record-return',
       'events/apply-platform-updates',

@@ -1,6 +1,6 @@
 import { matchRoute, proxyEvent, type Route, routesOf } from '../../local/api-gateway';
 import { Ids } from '../../local/ids';
-import { type CfnResource, localArn, SynthesizedApp } from '../../local/template';
+import { type CfnResource, SynthesizedApp } from '../../local/template';
 
 /** An AWS_PROXY method as CDK writes it: the integration URI joined from pseudo parameters and an ARN. */
 const method = (httpMethod: string, resourceId: unknown, functionId: string): CfnResource => ({
@@ -62,7 +62,7 @@ const app = new SynthesizedApp('/nowhere', {
   },
 });
 
-const fn = (name: string) => localArn('lambda', `function:${name}`);
+const fn = (name: string) => app.getAtt(name, 'Arn');
 
 describe('routesOf', () => {
   test('rebuilds each proxy route: its path from the resource parents, its function from the URI', () => {

@@ -1,7 +1,7 @@
 import { ENV } from '../../lambdas/shared/config';
 import type { LocalRuntime } from '../../local/runtime';
-import { localArn } from '../../local/template';
-import { synthesizedTemplate } from '../support/cdk-out';
+import { SynthesizedApp } from '../../local/template';
+import { CDK_OUT, synthesizedTemplate } from '../support/cdk-out';
 import { openCaseBody } from '../support/fixtures';
 import { http, START, startRuntime } from './runtime-support';
 
@@ -119,7 +119,7 @@ test('GET /_local/topics shows the ops reminder the state machine published (sns
   // Assess
   expect(ops.items).toEqual([
     {
-      topicArn: localArn('sns', opsTopicId ?? '(no ops topic)'),
+      topicArn: SynthesizedApp.load(CDK_OUT).ref(opsTopicId ?? '(no ops topic)'),
       subject: 'Legal review pending',
       message: `Case ${caseId} waits for a legal review decision: approve or decline it (POST legal-review on the case).`,
       at: expect.any(String),

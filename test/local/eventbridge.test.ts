@@ -7,8 +7,6 @@ import { Ids } from '../../local/ids';
 import { type CfnResource, localArn, SynthesizedApp, UnsupportedTemplateError } from '../../local/template';
 
 const START = Date.parse('2026-03-02T02:00:00.750Z');
-const QUEUE = localArn('sqs', 'Overdue');
-const AUDIT = localArn('lambda', 'function:Audit');
 
 const overduePattern = { source: ['rental.platform'], 'detail-type': ['Rental Overdue'] };
 
@@ -48,6 +46,13 @@ function template(extraRules: Record<string, CfnResource> = {}): SynthesizedApp 
   });
 }
 
+/** Targets and rules by the physical names the template gives them (generated, as CloudFormation does). */
+const names = template();
+const QUEUE = names.getAtt('Overdue', 'Arn');
+const AUDIT = names.getAtt('Audit', 'Arn');
+const OVERDUE_RULE = names.physicalName('OverdueRule');
+const DEFAULT_BUS_RULE = names.physicalName('DefaultBusRule');
+
 function localBus() {
   const clock = new VirtualClock({ start: START, speed: 0 });
   const delivered: Array<{ target: string; event: BusEvent }> = [];
@@ -61,7 +66,7 @@ const overdue = (extra: PutEventsEntry = {}): PutEventsEntry => ({
   Source: 'rental.platform',
   DetailType: 'Rental Overdue',
   Detail: JSON.stringify({ rentalId: 'rental-1' }),
-  EventBusName: 'Bus',
+  EventBusName: 'collections',
   ...extra,
 });
 
@@ -73,6 +78,7 @@ describe('LocalEventBridge.putEvents: validation', () => {
     ['a Detail that is not JSON', overdue({ Detail: '{rentalId:' }), 'MalformedDetail'],
     ['a Detail that is not an object', overdue({ Detail: '[1,2]' }), 'MalformedDetail'],
     ['an unknown bus', overdue({ EventBusName: 'elsewhere' }), 'NotFoundException'],
+    ['the bus’s logical id, not its name', overdue({ EventBusName: 'Bus' }), 'NotFoundException'],
   ])('an entry with %s fails alone', async (_name, entry, errorCode) => {
     // Prepare
     const { bus, delivered, clock } = localBus();
@@ -136,16 +142,16 @@ describe('LocalEventBridge.putEvents: events and rules', () => {
     // Act
     bus.putEvents([
       overdue(),
-      overdue({ EventBusName: localArn('events', 'event-bus/Bus') }),
+      overdue({ EventBusName: localArn('events', 'event-bus/collections') }),
       overdue({ EventBusName: undefined }),
     ]);
     await clock.whenQuiet();
 
     // Assess
     expect(bus.events.map(({ bus: name, matchedRules }) => [name, matchedRules])).toEqual([
-      ['Bus', ['OverdueRule']],
-      ['Bus', ['OverdueRule']],
-      ['default', ['DefaultBusRule']],
+      ['collections', [OVERDUE_RULE]],
+      ['collections', [OVERDUE_RULE]],
+      ['default', [DEFAULT_BUS_RULE]],
     ]);
     expect(delivered.map(({ target }) => target)).toEqual([QUEUE, QUEUE, AUDIT]);
     expect(delivered[0]?.event).toBe(bus.events[0]?.event);
@@ -234,7 +240,7 @@ describe('LocalEventBridge: the AWS JSON 1.1 server, called with the SDK', () =>
       Source: 'rental.platform',
       DetailType: 'Rental Overdue',
       Detail: JSON.stringify({ rentalId: 'rental-1' }),
-      EventBusName: 'Bus',
+      EventBusName: 'collections',
     };
 
     // Act

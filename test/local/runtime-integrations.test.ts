@@ -86,9 +86,10 @@ beforeAll(async () => {
       },
     }),
   );
-  const machine = (definition: string) => ({
+  const machine = (name: string, definition: string) => ({
     Type: 'AWS::StepFunctions::StateMachine',
     Properties: {
+      StateMachineName: name,
       DefinitionString: definition,
       DefinitionSubstitutions: { OpsTopicArn: { Ref: 'OpsTopic' } },
     },
@@ -99,11 +100,11 @@ beforeAll(async () => {
       Resources: {
         ...functions.resources,
         Api: { Type: 'AWS::ApiGateway::RestApi' },
-        OpsTopic: { Type: 'AWS::SNS::Topic' },
-        BureauCredentials: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
-        Alert: machine(publishing('${OpsTopicArn}')),
-        AlertNowhere: machine(publishing(MISSING_TOPIC)),
-        AlertNowhereCaught: machine(publishing(MISSING_TOPIC, true)),
+        OpsTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'OpsTopic' } },
+        BureauCredentials: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'BureauCredentials' } },
+        Alert: machine('Alert', publishing('${OpsTopicArn}')),
+        AlertNowhere: machine('AlertNowhere', publishing(MISSING_TOPIC)),
+        AlertNowhereCaught: machine('AlertNowhereCaught', publishing(MISSING_TOPIC, true)),
       },
     }),
   );

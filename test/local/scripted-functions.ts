@@ -7,7 +7,8 @@ import type { CfnResource } from '../../local/template';
 /**
  * Lambda functions whose behaviour each test scripts: a CommonJS file in a `cdk.out`-like folder,
  * named by the function's metadata and loaded by `LambdaHost` in source mode (in this process, with
- * `projectRoot` = that folder), handing each invocation to the script registered for its name.
+ * `projectRoot` = that folder), handing each invocation to the script registered for its name (its
+ * `FunctionName`, the same as its logical id).
  */
 export type Script = (event: unknown, context: Context) => unknown;
 
@@ -40,7 +41,7 @@ export function scriptedFunctions(...names: string[]): ScriptedFunctions {
       Type: 'AWS::Lambda::Function',
       // Loaded in this process (source mode) so the scripts registered here are visible to them.
       Metadata: { 'aws:asset:path': `asset.${name}`, 'collections:entry': `asset.${name}/index.js` },
-      Properties: { Handler: 'index.handler', Timeout: 30 },
+      Properties: { FunctionName: name, Handler: 'index.handler', Timeout: 30 },
     };
   }
   return { cdkOut, resources, remove: () => rmSync(cdkOut, { recursive: true, force: true }) };

@@ -18,9 +18,15 @@ import { localArn, SynthesizedApp } from '../../local/template';
 const START = Date.parse('2026-03-02T02:00:00.000Z');
 const app = new SynthesizedApp('/nowhere', {
   Resources: {
-    GivenSecret: { Type: 'AWS::SecretsManager::Secret', Properties: { SecretString: '{"user":"local"}' } },
-    LinkKey: { Type: 'AWS::SecretsManager::Secret', Properties: { GenerateSecretString: {} } },
-    BureauCredentials: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+    GivenSecret: {
+      Type: 'AWS::SecretsManager::Secret',
+      Properties: { Name: 'GivenSecret', SecretString: '{"user":"local"}' },
+    },
+    LinkKey: {
+      Type: 'AWS::SecretsManager::Secret',
+      Properties: { Name: 'LinkKey', GenerateSecretString: {} },
+    },
+    BureauCredentials: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'BureauCredentials' } },
   },
 });
 const arnOf = (logicalId: string) => localArn('secretsmanager', `secret:${logicalId}`);

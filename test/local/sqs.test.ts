@@ -36,6 +36,7 @@ function queuesWith(mapping: Mapping = {}) {
       Work: {
         Type: 'AWS::SQS::Queue',
         Properties: {
+          QueueName: 'Work',
           VisibilityTimeout: VISIBILITY_MS / 1000,
           RedrivePolicy: {
             deadLetterTargetArn: { 'Fn::GetAtt': ['WorkDeadLetters', 'Arn'] },
@@ -43,7 +44,7 @@ function queuesWith(mapping: Mapping = {}) {
           },
         },
       },
-      WorkDeadLetters: { Type: 'AWS::SQS::Queue' },
+      WorkDeadLetters: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'WorkDeadLetters' } },
       Mapping: {
         Type: 'AWS::Lambda::EventSourceMapping',
         Properties: {

@@ -1,19 +1,22 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation's own ${…} syntax is what these tests feed in
 import { SynthesizedApp, UnsupportedTemplateError } from '../../local/template';
 
-/** A small hand-written template with one resource of each kind the runtime names. */
+/**
+ * A small hand-written template with one resource of each kind the runtime names, each named as its
+ * logical id (so the expectations read easily; generated names are tested below).
+ */
 const app = new SynthesizedApp('/nowhere/cdk.out', {
   Resources: {
-    Cases: { Type: 'AWS::DynamoDB::Table' },
-    Open: { Type: 'AWS::Lambda::Function' },
-    Overdue: { Type: 'AWS::SQS::Queue' },
-    Bus: { Type: 'AWS::Events::EventBus' },
-    Workflow: { Type: 'AWS::StepFunctions::StateMachine' },
-    Alerts: { Type: 'AWS::SNS::Topic' },
-    Role: { Type: 'AWS::IAM::Role' },
+    Cases: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'Cases' } },
+    Open: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'Open' } },
+    Overdue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'Overdue' } },
+    Bus: { Type: 'AWS::Events::EventBus', Properties: { Name: 'Bus' } },
+    Workflow: { Type: 'AWS::StepFunctions::StateMachine', Properties: { StateMachineName: 'Workflow' } },
+    Alerts: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'Alerts' } },
+    Role: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'Role' } },
     Api: { Type: 'AWS::ApiGateway::RestApi' },
     Db: { Type: 'AWS::RDS::DBInstance' },
-    LinkKey: { Type: 'AWS::SecretsManager::Secret' },
+    LinkKey: { Type: 'AWS::SecretsManager::Secret', Properties: { Name: 'LinkKey' } },
   },
 });
 
@@ -127,6 +130,93 @@ describe('SynthesizedApp.resolve: intrinsics to local names', () => {
 
     // Assess
     expect(resolved).toEqual(expected);
+  });
+});
+
+describe('SynthesizedApp: physical names, as CloudFormation gives them', () => {
+  /** The same kinds of resources, some named by the template and the rest left to CloudFormation. */
+  const unnamed = new SynthesizedApp(
+    '/nowhere/cdk.out',
+    {
+      Resources: {
+        Bus: { Type: 'AWS::Events::EventBus', Properties: { Name: 'collections' } },
+        Cases: { Type: 'AWS::DynamoDB::Table' },
+        Overdue: { Type: 'AWS::SQS::Queue' },
+        Alerts: { Type: 'AWS::SNS::Topic' },
+        Workflow: { Type: 'AWS::StepFunctions::StateMachine' },
+        UpdateCreditReportFunction4D6B3B8A: { Type: 'AWS::Lambda::Function' },
+        Key: { Type: 'AWS::KMS::Key' },
+      },
+    },
+    'RentalCollections',
+  );
+  const generated = (logicalId: string) => new RegExp(`^RentalCollections-${logicalId}-[A-Z0-9]{12}$`);
+
+  test('a resource the template names has that name, and Ref and GetAtt give it, never the logical id', () => {
+    expect([
+      unnamed.physicalName('Bus'),
+      unnamed.resolve({ Ref: 'Bus' }),
+      unnamed.resolve({ 'Fn::GetAtt': ['Bus', 'Name'] }),
+      unnamed.resolve({ 'Fn::GetAtt': ['Bus', 'Arn'] }),
+    ]).toEqual(['collections', 'collections', 'collections', arn('events', 'event-bus/collections')]);
+  });
+
+  test('a resource the template leaves unnamed gets <stack>-<logical id>-<suffix>, the same every time', () => {
+    // Act
+    const names = ['Cases', 'Overdue', 'Alerts', 'Workflow'].map((id) => unnamed.physicalName(id));
+
+    // Assess
+    expect(names).toEqual([
+      expect.stringMatching(generated('Cases')),
+      expect.stringMatching(generated('Overdue')),
+      expect.stringMatching(generated('Alerts')),
+      expect.stringMatching(generated('Workflow')),
+    ]);
+    expect(new Set(names.map((name) => name.slice(-12))).size).toBe(4);
+    const again = new SynthesizedApp('/elsewhere', { Resources: unnamed.resources }, 'RentalCollections');
+    expect(again.physicalName('Cases')).toBe(names[0]);
+  });
+
+  test('Ref and GetAtt of unnamed resources resolve to their generated names', () => {
+    // Prepare
+    const [table, queue, topic, machine] = ['Cases', 'Overdue', 'Alerts', 'Workflow'].map((id) =>
+      unnamed.physicalName(id),
+    );
+
+    // Act
+    const resolved = unnamed.resolve([
+      { Ref: 'Cases' },
+      { 'Fn::GetAtt': ['Cases', 'Arn'] },
+      { Ref: 'Overdue' },
+      { 'Fn::GetAtt': ['Overdue', 'Arn'] },
+      { Ref: 'Alerts' },
+      { 'Fn::GetAtt': ['Workflow', 'Name'] },
+      { Ref: 'Key' },
+    ]);
+
+    // Assess
+    expect(resolved).toEqual([
+      table,
+      arn('dynamodb', `table/${table}`),
+      `http://sqs.us-east-1.localhost/000000000000/${queue}`,
+      arn('sqs', `${queue}`),
+      arn('sns', `${topic}`),
+      machine,
+      'Key',
+    ]);
+  });
+
+  test('a generated name keeps within the limit of its type (64 for a function), trimming the middle', () => {
+    // Act
+    const name = unnamed.physicalName('UpdateCreditReportFunction4D6B3B8A');
+
+    // Assess
+    expect(name.length).toBeLessThanOrEqual(64);
+    expect(name).toMatch(/^RentalCollections-UpdateCreditReportFunction4D6B3B[\w]*-[A-Z0-9]{12}$/);
+  });
+
+  test('logicalIdOf reads the logical id back from a generated name', () => {
+    expect(unnamed.logicalIdOf(unnamed.resolveString({ 'Fn::GetAtt': ['Cases', 'Arn'] }))).toBe('Cases');
   });
 });
 
