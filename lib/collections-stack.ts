@@ -206,7 +206,10 @@ export class CollectionsStack extends Stack {
       [
         'GET',
         '/work-items',
-        fn('ListWorkItems', 'api/list-work-items', 'GET /work-items').bindTable('workItems', workItems, 'R'),
+        // Cases too: whether OPEN work is HELD is read from its case (BatchGetItem, in the read grant).
+        fn('ListWorkItems', 'api/list-work-items', 'GET /work-items')
+          .bindTable('workItems', workItems, 'R')
+          .bindTable('cases', cases, 'R'),
       ],
       ...(['claim', 'complete'] as const).map((action): [string, string, ProjectFunction] => [
         'POST',

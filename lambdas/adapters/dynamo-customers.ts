@@ -1,15 +1,82 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CallDay, Customer, CustomerDetails, CustomerRepository, OptOutChannel } from '../domain/ports';
+import type {
+  CallDay,
+  CallReservation,
+  CallsChange,
+  Customer,
+  CustomerDetails,
+  CustomerRepository,
+  OptOutChannel,
+} from '../domain/ports';
 
 /**
  * The Customers table: the one place with personal data (name, phone, email), plus each customer's
- * opt-outs (`optOut:<channel>`) and call counters (`calls:<day>:attempts|connected`), kept as flat
- * attributes so one atomic `ADD` counts a call however many cases the customer has.
+ * opt-outs (`optOut:<channel>`), call counters (`calls:<day>:attempts|connected`) and the places
+ * claimed calls hold under the caps (`callReservation:<workItemId>|<agent>`), kept as flat
+ * attributes so one write changes any of them however many cases the customer has. `callsVersion`
+ * goes up with every write to the counters and reservations (see `changeCalls`).
  */
 const OPT_OUT = 'optOut:';
 const CALLS = 'calls:';
+const RESERVATION = 'callReservation:';
+const CALLS_VERSION = 'callsVersion';
 const CHANNELS: readonly OptOutChannel[] = ['SMS', 'EMAIL', 'CALL'];
+
+// Work item ids never hold a `|` (they are `<caseId>:<queue>:<stage>:<slot>`), so one key per item and agent.
+const reservationKey = (reservation: Pick<CallReservation, 'workItemId' | 'agent'>) =>
+  `${RESERVATION}${reservation.workItemId}|${reservation.agent}`;
+
+const isReservation = (value: unknown): value is CallReservation =>
+  typeof value === 'object' &&
+  value !== null &&
+  ['workItemId', 'agent', 'at'].every((key) => typeof (value as Record<string, unknown>)[key] === 'string');
+
+/** Builds one UpdateExpression from its SET, ADD and REMOVE parts, naming every attribute by placeholder. */
+class UpdateBuilder {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  private readonly set: string[] = [];
+  private readonly add: string[] = [];
+  private readonly remove: string[] = [];
+
+  name(attribute: string): string {
+    const placeholder = `#a${Object.keys(this.names).length}`;
+    this.names[placeholder] = attribute;
+    return placeholder;
+  }
+
+  value(value: unknown): string {
+    const placeholder = `:v${Object.keys(this.values).length}`;
+    this.values[placeholder] = value;
+    return placeholder;
+  }
+
+  setTo(attribute: string, value: unknown): this {
+    this.set.push(`${this.name(attribute)} = ${this.value(value)}`);
+    return this;
+  }
+
+  addTo(attribute: string, amount: number): this {
+    this.add.push(`${this.name(attribute)} ${this.value(amount)}`);
+    return this;
+  }
+
+  removing(attribute: string): this {
+    this.remove.push(this.name(attribute));
+    return this;
+  }
+
+  expression(): string {
+    return [
+      this.set.length > 0 ? `SET ${this.set.join(', ')}` : '',
+      this.add.length > 0 ? `ADD ${this.add.join(', ')}` : '',
+      this.remove.length > 0 ? `REMOVE ${this.remove.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+  }
+}
 
 export class DynamoCustomerRepository implements CustomerRepository {
   constructor(
@@ -61,7 +128,11 @@ export class DynamoCustomerRepository implements CustomerRepository {
       else day.connected = value;
       callDays[match[1]] = day;
     }
+    const callReservations = Object.entries(Item)
+      .filter(([key, value]) => key.startsWith(RESERVATION) && isReservation(value))
+      .map(([, value]) => value as CallReservation);
     const { name, phone, email, locale, timezone, country, lastConversationAt } = Item as Customer;
+    const version = Item[CALLS_VERSION];
     return {
       customerId,
       name,
@@ -73,6 +144,8 @@ export class DynamoCustomerRepository implements CustomerRepository {
       optOuts,
       callDays,
       lastConversationAt: lastConversationAt ?? null,
+      callReservations,
+      callsVersion: typeof version === 'number' ? version : 0,
     };
   }
 
@@ -89,30 +162,53 @@ export class DynamoCustomerRepository implements CustomerRepository {
     );
   }
 
-  async recordCall(customerId: string, day: string, connected: boolean, at: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { customerId },
-        UpdateExpression: connected ? 'ADD #attempts :one, #connected :one' : 'ADD #attempts :one',
-        ExpressionAttributeNames: {
-          '#attempts': `${CALLS}${day}:attempts`,
-          ...(connected ? { '#connected': `${CALLS}${day}:connected` } : {}),
-        },
-        ExpressionAttributeValues: { ':one': 1 },
-      }),
-    );
-    if (!connected) return;
-    // The last conversation only moves forward: a call logged late must not shorten the quiet days.
+  async changeCalls(customerId: string, expectedVersion: number, change: CallsChange): Promise<boolean> {
+    const update = new UpdateBuilder().addTo(CALLS_VERSION, 1);
+    const reserved = change.reserve ? reservationKey(change.reserve) : undefined;
+    if (reserved && change.reserve) update.setTo(reserved, { ...change.reserve });
+    // One path may appear once in an update expression: each reservation given back once, never the one taken.
+    const released = new Set((change.release ?? []).map(reservationKey));
+    for (const key of released) if (key !== reserved) update.removing(key);
+    if (change.count) {
+      const { day, connected, lastConversationAt } = change.count;
+      update.addTo(`${CALLS}${day}:attempts`, 1);
+      if (connected) update.addTo(`${CALLS}${day}:connected`, 1);
+      if (lastConversationAt !== null) update.setTo('lastConversationAt', lastConversationAt);
+    }
+    const version = update.name(CALLS_VERSION);
+    const customer = update.name('customerId');
+    const condition =
+      expectedVersion === 0
+        ? `attribute_exists(${customer}) AND attribute_not_exists(${version})`
+        : `attribute_exists(${customer}) AND ${version} = ${update.value(expectedVersion)}`;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { customerId },
-          UpdateExpression: 'SET #last = :at',
-          ConditionExpression: 'attribute_not_exists(#last) OR #last < :at',
-          ExpressionAttributeNames: { '#last': 'lastConversationAt' },
-          ExpressionAttributeValues: { ':at': at },
+          UpdateExpression: update.expression(),
+          ConditionExpression: condition,
+          ExpressionAttributeNames: update.names,
+          ExpressionAttributeValues: update.values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async releaseCall(customerId: string, reservation: Pick<CallReservation, 'workItemId' | 'agent'>) {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { customerId },
+          UpdateExpression: 'REMOVE #reservation',
+          // Never creates a customer record that was erased meanwhile.
+          ConditionExpression: 'attribute_exists(customerId)',
+          ExpressionAttributeNames: { '#reservation': reservationKey(reservation) },
         }),
       );
     } catch (error) {

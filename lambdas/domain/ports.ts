@@ -26,10 +26,36 @@ export interface Customer {
   callDays: Record<string, CallDay>;
   /** The last connected call (a conversation), for Reg F's seven quiet days after it. */
   lastConversationAt: string | null;
+  /** Call tasks claimed and not yet completed: each holds a place under the caps (call-caps.ts). */
+  callReservations: CallReservation[];
+  /**
+   * Goes up with every write to the counters and reservations; a reservation is written only if it
+   * is still the version the caps were checked on, so two claims cannot both take the last place.
+   */
+  callsVersion: number;
+}
+
+/** A place under the debtor's call caps, taken when `agent` claims the call task `workItemId`. */
+export interface CallReservation {
+  workItemId: string;
+  agent: string;
+  /** When the claim was made. */
+  at: string;
+}
+
+/** One write to a debtor's call record: take a place, give places back, count a call made. */
+export interface CallsChange {
+  reserve?: CallReservation;
+  release?: readonly CallReservation[];
+  /** One call on the customer's local `day`; `lastConversationAt` as it is after this call. */
+  count?: { day: string; connected: boolean; lastConversationAt: string | null };
 }
 
 /** The contact details and preferences `POST /cases` carries; counters and opt-outs are kept apart. */
-export type CustomerDetails = Omit<Customer, 'optOuts' | 'callDays' | 'lastConversationAt'>;
+export type CustomerDetails = Omit<
+  Customer,
+  'optOuts' | 'callDays' | 'lastConversationAt' | 'callReservations' | 'callsVersion'
+>;
 
 export interface CaseQuery {
   status?: CaseStatus;
@@ -47,6 +73,8 @@ export interface CasePage {
 
 export interface CaseRepository {
   get(caseId: string): Promise<CaseRecord | undefined>;
+  /** The cases of these ids that exist (strongly consistent), in no particular order. */
+  getMany(caseIds: readonly string[]): Promise<CaseRecord[]>;
   /** Puts a new case unless one with the same id exists; says which happened. */
   create(record: CaseRecord): Promise<'created' | 'exists'>;
   /** Writes `next` if the stored version is still `next.version - 1`; false when another write won. */
@@ -69,8 +97,13 @@ export interface CustomerRepository {
   put(customer: CustomerDetails, at: string): Promise<void>;
   get(customerId: string): Promise<Customer | undefined>;
   optOut(customerId: string, channel: OptOutChannel, at: string): Promise<void>;
-  /** Counts one call on the customer's local `day`; a connected one is also a conversation. */
-  recordCall(customerId: string, day: string, connected: boolean, at: string): Promise<void>;
+  /**
+   * Applies `change` in one write if the customer's call record is still at `expectedVersion`;
+   * false when another write came first (read again and decide again).
+   */
+  changeCalls(customerId: string, expectedVersion: number, change: CallsChange): Promise<boolean>;
+  /** Gives one reservation back (its claim did not happen); unversioned, as it only makes room. */
+  releaseCall(customerId: string, reservation: Pick<CallReservation, 'workItemId' | 'agent'>): Promise<void>;
 }
 
 export interface CaseWorkflow {

@@ -1,5 +1,7 @@
 import { adapters } from '../../lambdas/adapters';
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
+import { CLAIM_LEASE_MS } from '../../lambdas/domain/services/call-reservations';
+import { claimWorkItem as claimWorkItemIn } from '../../lambdas/domain/services/work-items';
 import { handler as claimWorkItem } from '../../lambdas/handlers/api/claim-work-item';
 import { handler as completeWorkItem } from '../../lambdas/handlers/api/complete-work-item';
 import { handler as listWorkItems } from '../../lambdas/handlers/api/list-work-items';
@@ -7,8 +9,10 @@ import { handler as makePromise } from '../../lambdas/handlers/api/make-promise'
 import { handler as openDispute } from '../../lambdas/handlers/api/open-dispute';
 import { handler as optOut } from '../../lambdas/handlers/api/opt-out';
 import { handler as recordContact } from '../../lambdas/handlers/api/record-contact';
+import { handler as closeCase } from '../../lambdas/handlers/workflow/close-case';
 import { handler as openLegalReview } from '../../lambdas/handlers/workflow/open-legal-review';
 import { handler as sendStageContact } from '../../lambdas/handlers/workflow/send-stage-contact';
+import { laggingCases, laggingWorkItems } from '../support/lagging-indexes';
 import { callApi, lambdaContext, START } from '../support/local-aws';
 import { type Harness, startHarness } from './aws-harness';
 import {
@@ -91,6 +95,55 @@ async function caseWithCallTask(customer?: OpenCaseRequest['customer'], at = STA
   return { ...opened, callItem: `${opened.caseId}:CALLS:OVERDUE_NOTICE:0` };
 }
 
+/** A case whose credit pre-notice had to go by post (SMS and email opted out); returns the letter's id. */
+async function caseWithLetter(customer: OpenCaseRequest['customer']) {
+  const { caseId } = await openCaseAt({ customer });
+  for (const channel of ['SMS', 'EMAIL']) {
+    await post(optOut, '/customers/{customerId}/opt-outs', { customerId: customer.id }, { channel });
+  }
+  await sendStageContact({ caseId, stage: 'CREDIT_PRE_NOTICE', at: iso(START) }, lambdaContext());
+  return { caseId, letterItem: `${caseId}:LETTERS:CREDIT_PRE_NOTICE:0` };
+}
+
+/** Every item a listing gives, page after page. */
+async function listAll(query: Record<string, string>, at = START) {
+  const items: Array<{ workItemId: string; status: string }> = [];
+  let nextToken: string | undefined;
+  do {
+    const reply = await list({ ...query, limit: '100', ...(nextToken ? { nextToken } : {}) }, at);
+    if (reply.status !== 200) throw new Error(`listing failed: ${JSON.stringify(reply.body)}`);
+    items.push(...reply.body.items);
+    nextToken = reply.body.nextToken;
+  } while (nextToken);
+  return items;
+}
+
+const promiseToPay = async (caseId: string) => {
+  const owed = (await readCase(caseId)).body.outstanding;
+  const reply = await post(
+    makePromise,
+    '/cases/{caseId}/promises',
+    { caseId },
+    { promisedAt: iso(START + 5 * DAY), amount: owed },
+  );
+  if (reply.status !== 200) throw new Error(`promise refused: ${JSON.stringify(reply.body)}`);
+};
+
+const dispute = async (caseId: string) => {
+  const reply = await post(openDispute, '/cases/{caseId}/disputes', { caseId }, { reason: 'not mine' });
+  if (reply.status !== 200) throw new Error(`dispute refused: ${JSON.stringify(reply.body)}`);
+};
+
+/** The items of `ids` that are CLAIMED now. */
+async function claimedOf(ids: string[]) {
+  const claimed: string[] = [];
+  for (const id of ids) if ((await adapters.workItems().get(id))?.status === 'CLAIMED') claimed.push(id);
+  return claimed;
+}
+
+const byItem = (a: { workItemId: string }, b: { workItemId: string }) =>
+  a.workItemId.localeCompare(b.workItemId);
+
 /** The skips and deferrals refused claims of one work item left on its case's timeline. */
 async function refusalsOf(workItemId: string) {
   const caseId = workItemId.split(':')[0] ?? '';
@@ -162,6 +215,69 @@ describe('GET /work-items', () => {
     expect(ids(open)).not.toContain(callItem);
     expect(ids(claimed)).toContain(callItem);
     for (const item of claimed.body.items) expect(item.status).toBe('CLAIMED');
+  });
+
+  describe('held work: OPEN lists only what can be claimed now; what a hold stops is HELD', () => {
+    test('a dispute holds a case’s calls and letters, not its legal review', async () => {
+      // Prepare: a call task and a legal review on one disputed case, a letter on another
+      const { caseId, callItem } = await caseWithCallTask(cnCustomer('cn-held-dispute'));
+      await openLegalReview({ caseId, at: iso(START) }, lambdaContext());
+      const reviewItem = `${caseId}:LEGAL_REVIEW:LEGAL_REVIEW:0`;
+      const posted = await caseWithLetter(cnCustomer('cn-held-letter'));
+      const before = await listAll({ queue: 'CALLS', status: 'OPEN' });
+      await dispute(caseId);
+      await dispute(posted.caseId);
+
+      // Act
+      const [openCalls, heldCalls, openLetters, heldLetters, openReviews] = await Promise.all([
+        listAll({ queue: 'CALLS', status: 'OPEN' }),
+        listAll({ queue: 'CALLS', status: 'HELD' }),
+        listAll({ queue: 'LETTERS', status: 'OPEN' }),
+        listAll({ queue: 'LETTERS', status: 'HELD' }),
+        listAll({ queue: 'LEGAL_REVIEW', status: 'OPEN' }),
+      ]);
+
+      // Assess
+      const ids = (items: Array<{ workItemId: string }>) => items.map((item) => item.workItemId);
+      expect(ids(before)).toContain(callItem);
+      expect(ids(openCalls)).not.toContain(callItem);
+      expect(heldCalls.find((item) => item.workItemId === callItem)).toEqual({
+        workItemId: callItem,
+        queue: 'CALLS',
+        caseId,
+        status: 'HELD',
+        dueAt: iso(START),
+        stage: 'OVERDUE_NOTICE',
+        claimedBy: null,
+        outcome: null,
+      });
+      expect(ids(openLetters)).not.toContain(posted.letterItem);
+      expect(ids(heldLetters)).toContain(posted.letterItem);
+      expect(ids(openReviews)).toContain(reviewItem);
+      for (const item of [...heldCalls, ...heldLetters]) expect(item.status).toBe('HELD');
+      for (const item of [...openCalls, ...openLetters, ...openReviews]) expect(item.status).toBe('OPEN');
+      expect((await adapters.workItems().get(callItem))?.status).toBe('OPEN');
+    });
+
+    test('a promise to pay holds the case’s calls (HELD) but not a letter', async () => {
+      // Prepare
+      const called = await caseWithCallTask(cnCustomer('cn-held-promise'));
+      const posted = await caseWithLetter(cnCustomer('cn-letter-promise'));
+      await promiseToPay(called.caseId);
+      await promiseToPay(posted.caseId);
+
+      // Act
+      const openCalls = await listAll({ queue: 'CALLS', status: 'OPEN' });
+      const heldCalls = await listAll({ queue: 'CALLS', status: 'HELD' });
+      const openLetters = await listAll({ queue: 'LETTERS', status: 'OPEN' });
+
+      // Assess
+      const ids = (items: Array<{ workItemId: string }>) => items.map((item) => item.workItemId);
+      expect(ids(openCalls)).not.toContain(called.callItem);
+      expect(ids(heldCalls)).toContain(called.callItem);
+      expect(ids(openLetters)).toContain(posted.letterItem);
+      expect((await adapters.workItems().get(called.callItem))?.status).toBe('OPEN');
+    });
   });
 
   test.each([
@@ -445,11 +561,33 @@ describe('POST /work-items/{workItemId}/claim', () => {
 
     // Act
     const letter = await claim(`${caseId}:LETTERS:CREDIT_PRE_NOTICE:0`, START + HOUR);
+    const posted = await complete(
+      `${caseId}:LETTERS:CREDIT_PRE_NOTICE:0`,
+      { outcome: 'SENT', occurredAt: iso(START + HOUR) },
+      START + HOUR,
+    );
     const reviewItem = await claim(`${caseId}:LEGAL_REVIEW:LEGAL_REVIEW:0`, START + HOUR, 'counsel-1');
 
-    // Assess
+    // Assess: the letter cannot be sent past the gate either, by completing it unclaimed
     await expectRuleRefusal(letter, `${caseId}:LETTERS:CREDIT_PRE_NOTICE:0`, 'DISPUTE_HOLD');
+    expect(posted.status).toBe(409);
+    expect(ofType(await timelineOf(caseId), 'WORK_ITEM_COMPLETED')).toEqual([]);
     expect(reviewItem.status).toBe(200);
+  });
+
+  test('a letter’s gate is the case and its dispute hold only: it is claimable at night, and while the customer has promised to pay', async () => {
+    // Prepare
+    const night = await caseWithLetter(cnCustomer('cn-letter-night'));
+    const promised = await caseWithLetter(cnCustomer('cn-letter-promised'));
+    await promiseToPay(promised.caseId);
+
+    // Act
+    const atNight = await claim(night.letterItem, Date.parse('2026-03-02T15:00:00Z'), 'post-1'); // 23:00 in Shanghai
+    const whilePromised = await claim(promised.letterItem, START + HOUR, 'post-1');
+
+    // Assess
+    expect(atNight).toMatchObject({ status: 200, body: { status: 'CLAIMED', claimedBy: 'post-1' } });
+    expect(whilePromised).toMatchObject({ status: 200, body: { status: 'CLAIMED' } });
   });
 
   test('a refusal is on the timeline: deferred to the opening of the contact window, skipped with the rule otherwise; once per request; no personal data', async () => {
@@ -564,7 +702,7 @@ describe('POST /work-items/{workItemId}/claim', () => {
       await expectRuleRefusal(eighth, second.callItem, 'CALL_CAP_WEEKLY');
     });
 
-    test('CN: two agents claiming at once the last call of the day: at most one gets it', async () => {
+    test('CN: two agents claiming at once the last call of the day (on two cases): exactly one gets it', async () => {
       // Prepare: two connected calls today, two call tasks on two cases
       const customer = cnCustomer('cn-race');
       const first = await caseWithCallTask(customer);
@@ -579,15 +717,108 @@ describe('POST /work-items/{workItemId}/claim', () => {
       ]);
 
       // Assess
-      for (const reply of replies) {
-        if (reply.status !== 200) expect(reply.body.rule).toBe('CALL_CAP_DAILY');
+      expect(replies.map((reply) => reply.status).sort()).toEqual([200, 409]);
+      expect(replies.find((reply) => reply.status === 409)?.body.rule).toBe('CALL_CAP_DAILY');
+      expect(await claimedOf([first.callItem, second.callItem])).toHaveLength(1);
+      expect((await adapters.customers().get(customer.id))?.callReservations).toHaveLength(1);
+    });
+
+    test('US: two agents claiming at once the seventh attempt of the week (on two cases): exactly one gets it', async () => {
+      const customer = usCustomer('us-race');
+      const first = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const second = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      for (let day = 0; day < 6; day++) {
+        await call(first.caseId, Date.parse('2026-03-10T15:00:00Z') + day * DAY, 'NO_ANSWER');
       }
-      const claimed = [];
-      for (const id of [first.callItem, second.callItem]) {
-        if ((await adapters.workItems().get(id))?.status === 'CLAIMED') claimed.push(id);
-      }
-      expect(claimed.length).toBeLessThanOrEqual(1);
-      expect(replies.filter((reply) => reply.status === 200)).toHaveLength(claimed.length);
+      const at = Date.parse('2026-03-16T18:00:00Z');
+
+      const replies = await Promise.all([
+        claim(first.callItem, at, 'agent-1'),
+        claim(second.callItem, at, 'agent-2'),
+      ]);
+
+      expect(replies.map((reply) => reply.status).sort()).toEqual([200, 409]);
+      expect(replies.find((reply) => reply.status === 409)?.body.rule).toBe('CALL_CAP_WEEKLY');
+      expect(await claimedOf([first.callItem, second.callItem])).toHaveLength(1);
+    });
+
+    test('with index reads that lag behind the writes (as GSIs may on AWS), still only one of two claims gets the last call', async () => {
+      // Prepare: room for one more connected call today; the listings the claims could use hide
+      // every write made from now on (the claims' own included)
+      const customer = cnCustomer('cn-stale');
+      const first = await caseWithCallTask(customer);
+      const second = await caseWithCallTask(customer);
+      await call(first.caseId, START + MINUTE);
+      await call(first.caseId, START + 2 * MINUTE);
+      const deps = {
+        workItems: laggingWorkItems(adapters.workItems()),
+        cases: laggingCases(adapters.cases()),
+        customers: adapters.customers(),
+        timeline: adapters.timeline(),
+      };
+      const at = iso(START + HOUR);
+
+      // Act
+      const results = await Promise.allSettled([
+        claimWorkItemIn(deps, first.callItem, { agent: 'agent-1' }, at),
+        claimWorkItemIn(deps, second.callItem, { agent: 'agent-2' }, at),
+      ]);
+
+      // Assess
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      expect(results.find((result) => result.status === 'rejected')).toMatchObject({
+        reason: { rule: 'CALL_CAP_DAILY' },
+      });
+      expect(await claimedOf([first.callItem, second.callItem])).toHaveLength(1);
+    });
+
+    test('two agents claiming the same call task at once: one gets it, and the other’s reservation is given back', async () => {
+      // Prepare: one connected call today: room for two more
+      const customer = cnCustomer('cn-same-task');
+      const first = await caseWithCallTask(customer);
+      const second = await caseWithCallTask(customer);
+      await call(first.caseId, START + MINUTE);
+
+      // Act
+      const replies = await Promise.all([
+        claim(first.callItem, START + HOUR, 'agent-1'),
+        claim(first.callItem, START + HOUR, 'agent-2'),
+      ]);
+      const other = await claim(second.callItem, START + HOUR + MINUTE, 'agent-3');
+
+      // Assess: one place taken by the claim that landed, so the debtor's other task still fits
+      expect(replies.map((reply) => reply.status).sort()).toEqual([200, 409]);
+      const winner = replies.find((reply) => reply.status === 200)?.body.claimedBy;
+      expect(other.status).toBe(200);
+      const reservations = (await adapters.customers().get(customer.id))?.callReservations ?? [];
+      expect(reservations.map(({ workItemId, agent }) => ({ workItemId, agent })).sort(byItem)).toEqual(
+        [
+          { workItemId: first.callItem, agent: winner },
+          { workItemId: second.callItem, agent: 'agent-3' },
+        ].sort(byItem),
+      );
+    });
+
+    test('a reservation left without its claim (the function stopped between the two writes) counts until the lease is over, then is dropped', async () => {
+      // Prepare: two connected calls today, and a place reserved for the first task that was never claimed
+      const customer = cnCustomer('cn-orphan');
+      const first = await caseWithCallTask(customer);
+      const second = await caseWithCallTask(customer);
+      await call(first.caseId, START + MINUTE);
+      await call(first.caseId, START + 2 * MINUTE);
+      const stored = await adapters.customers().get(customer.id);
+      const orphan = { workItemId: first.callItem, agent: 'agent-gone', at: iso(START + HOUR) };
+      await adapters.customers().changeCalls(customer.id, stored?.callsVersion ?? 0, { reserve: orphan });
+
+      // Act
+      const withinLease = await claim(second.callItem, START + HOUR + CLAIM_LEASE_MS - MINUTE, 'agent-2');
+      const afterLease = await claim(second.callItem, START + HOUR + CLAIM_LEASE_MS, 'agent-2');
+
+      // Assess
+      expect(withinLease.body.rule).toBe('CALL_CAP_DAILY');
+      expect(afterLease.status).toBe(200);
+      const reservations = (await adapters.customers().get(customer.id))?.callReservations;
+      expect(reservations?.map((reservation) => reservation.workItemId)).toEqual([second.callItem]);
     });
   });
 
@@ -664,6 +895,8 @@ describe('POST /work-items/{workItemId}/complete', () => {
     const counted = await adapters.customers().get(customer.id);
     expect(counted?.callDays).toEqual({ '2026-03-02': { attempts: 1, connected: 1 } });
     expect(counted?.lastConversationAt).toBe(iso(occurredAt));
+    // the place the claim reserved became this counted call
+    expect(counted?.callReservations).toEqual([]);
   });
 
   test('completed calls count towards the cap: after three connected ones the debtor’s next call task is refused', async () => {
@@ -712,20 +945,130 @@ describe('POST /work-items/{workItemId}/complete', () => {
     expect((await adapters.customers().get(customer.id))?.callDays).toEqual({});
   });
 
-  test('a letter can be completed without a claim; it records no contact', async () => {
-    const customer = cnCustomer('cn-letter-done');
-    const { caseId } = await openCaseAt({ customer });
-    for (const channel of ['SMS', 'EMAIL']) {
-      await post(optOut, '/customers/{customerId}/opt-outs', { customerId: customer.id }, { channel });
-    }
-    await sendStageContact({ caseId, stage: 'CREDIT_PRE_NOTICE', at: iso(START) }, lambdaContext());
-    const letter = `${caseId}:LETTERS:CREDIT_PRE_NOTICE:0`;
+  test('a letter is claimed before it is completed (409 unclaimed); completed, it records no contact', async () => {
+    // Prepare
+    const { caseId, letterItem } = await caseWithLetter(cnCustomer('cn-letter-done'));
+    const sent = { outcome: 'SENT', occurredAt: iso(START + HOUR) };
 
-    const reply = await complete(letter, { outcome: 'SENT', occurredAt: iso(START + HOUR) }, START + HOUR);
+    // Act
+    const unclaimed = await complete(letterItem, sent, START + HOUR);
+    const claimed = await claim(letterItem, START + HOUR, 'post-1');
+    const reply = await complete(letterItem, sent, START + 2 * HOUR);
 
-    expect(reply.body).toMatchObject({ status: 'DONE', outcome: 'SENT' });
+    // Assess
+    expect(unclaimed).toMatchObject({ status: 409, contentType: 'application/problem+json' });
+    expect(claimed.status).toBe(200);
+    expect(reply).toMatchObject({
+      status: 200,
+      body: { status: 'DONE', outcome: 'SENT', claimedBy: 'post-1' },
+    });
     expect(ofType(await timelineOf(caseId), 'CONTACT_RECORDED')).toEqual([]);
     expect(ofType(await timelineOf(caseId), 'WORK_ITEM_COMPLETED')).toHaveLength(1);
+  });
+
+  describe('a call claimed before its case closed stays completable, and is recorded and counted', () => {
+    test('CN: completed as CONNECTED after the case was paid and closed; the debtor’s next call (on another case) is refused: 3 connected today', async () => {
+      // Prepare: two connected calls today on one case; the call task of another case claimed, then
+      // that case paid and closed
+      const customer = cnCustomer('cn-closed-claim');
+      const other = await caseWithCallTask(customer);
+      const paid = await caseWithCallTask(customer);
+      await call(other.caseId, START + MINUTE);
+      await call(other.caseId, START + 2 * MINUTE);
+      expect((await claim(paid.callItem, START + HOUR)).status).toBe(200);
+      await payInFull(paid.caseId, START + HOUR + MINUTE);
+      await closeCase({ caseId: paid.caseId, at: iso(START + HOUR + MINUTE) }, lambdaContext('close-case'));
+      const afterClosing = (await adapters.workItems().get(paid.callItem))?.status;
+
+      // Act
+      const completed = await complete(
+        paid.callItem,
+        { outcome: 'CONNECTED', occurredAt: iso(START + HOUR + 5 * MINUTE) },
+        START + HOUR + 10 * MINUTE,
+      );
+      const next = await claim(other.callItem, START + 2 * HOUR, 'agent-2');
+
+      // Assess
+      expect(afterClosing).toBe('CLAIMED');
+      expect(completed).toMatchObject({ status: 200, body: { status: 'DONE', outcome: 'CONNECTED' } });
+      expect(ofType(await timelineOf(paid.caseId), 'CONTACT_RECORDED')).toEqual([
+        expect.objectContaining({
+          channel: 'CALL',
+          detail: expect.objectContaining({ outcome: 'CONNECTED', workItemId: paid.callItem }),
+        }),
+      ]);
+      const counted = await adapters.customers().get(customer.id);
+      expect(counted?.callDays).toEqual({ '2026-03-02': { attempts: 3, connected: 3 } });
+      expect(counted?.callReservations).toEqual([]);
+      await expectRuleRefusal(next, other.callItem, 'CALL_CAP_DAILY');
+    });
+
+    test('US: a conversation on a call completed after its case closed starts the 7 quiet days for the debtor’s other cases', async () => {
+      // Prepare
+      const customer = usCustomer('us-closed-claim');
+      const other = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const paid = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const claimedAt = Date.parse('2026-03-10T15:00:00Z'); // 11:00 in New York
+      expect((await claim(paid.callItem, claimedAt)).status).toBe(200);
+      await payInFull(paid.caseId, claimedAt + MINUTE);
+      await closeCase({ caseId: paid.caseId, at: iso(claimedAt + MINUTE) }, lambdaContext('close-case'));
+
+      // Act
+      const talked = claimedAt + 5 * MINUTE;
+      const completed = await complete(
+        paid.callItem,
+        { outcome: 'CONNECTED', occurredAt: iso(talked) },
+        claimedAt + 10 * MINUTE,
+      );
+      const threeDaysLater = await claim(other.callItem, talked + 3 * DAY, 'agent-2');
+
+      // Assess
+      expect(completed).toMatchObject({ status: 200, body: { status: 'DONE' } });
+      expect((await adapters.customers().get(customer.id))?.lastConversationAt).toBe(iso(talked));
+      await expectRuleRefusal(threeDaysLater, other.callItem, 'CALL_AFTER_CONVERSATION');
+    });
+  });
+
+  test('two completions of one call at once count it once, and its reservation is gone', async () => {
+    const customer = cnCustomer('cn-complete-twice');
+    const { callItem } = await caseWithCallTask(customer);
+    await claim(callItem, START + HOUR);
+    const body = { outcome: 'CONNECTED', occurredAt: iso(START + HOUR + MINUTE) };
+
+    const replies = await Promise.all([
+      complete(callItem, body, START + 2 * HOUR),
+      complete(callItem, body, START + 2 * HOUR),
+    ]);
+
+    expect(replies.map((reply) => reply.status)).toEqual([200, 200]);
+    const counted = await adapters.customers().get(customer.id);
+    expect(counted?.callDays).toEqual({ '2026-03-02': { attempts: 1, connected: 1 } });
+    expect(counted?.callReservations).toEqual([]);
+  });
+
+  test('a call claimed before claims reserved places (no reservation on record) is counted once when completed', async () => {
+    // Prepare: the task CLAIMED directly in the table, as claims before reservations left them
+    const customer = cnCustomer('cn-unreserved');
+    const { callItem } = await caseWithCallTask(customer);
+    const open = await adapters.workItems().get(callItem);
+    if (!open) throw new Error('no call task');
+    await adapters.workItems().replace({
+      ...open,
+      status: 'CLAIMED',
+      claimedBy: 'agent-1',
+      claimedAt: iso(START),
+      version: open.version + 1,
+    });
+    const body = { outcome: 'NO_ANSWER', occurredAt: iso(START + MINUTE) };
+
+    // Act
+    await complete(callItem, body, START + HOUR);
+    await complete(callItem, body, START + 2 * HOUR);
+
+    // Assess
+    expect((await adapters.customers().get(customer.id))?.callDays).toEqual({
+      '2026-03-02': { attempts: 1, connected: 0 },
+    });
   });
 
   test('an unclaimed call task cannot be completed (409) and nothing is recorded', async () => {

@@ -12,7 +12,9 @@ import type { ProfileId } from './profiles';
  * The counters only learn of a call when it is completed, so `openClaims` (the debtor's call tasks
  * claimed but not yet completed, on any case) count too: each as a possible connected call in CN
  * and as an attempt in the US. Otherwise one agent, or two at once, could claim every call task of
- * a debtor before the first call is logged. An abandoned claim keeps counting until it is completed.
+ * a debtor before the first call is logged. They are the reservations on the customer's own record
+ * (read strongly consistent and written conditionally, see claimWorkItem), not a count of claimed
+ * items through eventually consistent indexes. An abandoned claim keeps counting until it is completed.
  */
 export type CapDecision = { allowed: true } | { allowed: false; rule: string; detail: string };
 

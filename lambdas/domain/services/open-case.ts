@@ -34,6 +34,21 @@ const caseOpened = (record: CaseRecord): TimelineEntry => ({
   },
 });
 
+const DEFAULT_COUNTRY = 'CN';
+
+/**
+ * The customer's country, for their contact details and the case's compliance profile: the one the
+ * request states, else the one already on record (a later case without `country` must not move a
+ * US debtor to the CN rules), else CN.
+ */
+async function countryOf(
+  customers: CustomerRepository,
+  customer: OpenCaseRequest['customer'],
+): Promise<string> {
+  if (customer.country) return customer.country;
+  return (await customers.get(customer.id))?.country ?? DEFAULT_COUNTRY;
+}
+
 /**
  * Opens the case for an overdue rental, or finds the one already open for the same rental and due
  * date. Either way the case's timeline and workflow are made sure of, so a retry after a partial
@@ -70,7 +85,7 @@ export async function openCase(
   let record = await deps.cases.get(caseId);
   let created = false;
   if (!record) {
-    const country = request.customer.country ?? 'CN';
+    const country = await countryOf(deps.customers, request.customer);
     await deps.customers.put(
       {
         customerId: request.customer.id,
