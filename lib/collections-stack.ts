@@ -211,16 +211,17 @@ export class CollectionsStack extends Stack {
           .bindTable('workItems', workItems, 'R')
           .bindTable('cases', cases, 'R'),
       ],
-      ...(['claim', 'complete'] as const).map((action): [string, string, ProjectFunction] => [
+      // Claiming reserves a call's place on the customer's record, completing counts it, releasing frees it.
+      ...(
+        [
+          ['claim', 'ClaimWorkItem'],
+          ['complete', 'CompleteWorkItem'],
+          ['release', 'ReleaseWorkItem'],
+        ] as const
+      ).map(([action, id]): [string, string, ProjectFunction] => [
         'POST',
         `/work-items/{workItemId}/${action}`,
-        onCase(
-          fn(
-            action === 'claim' ? 'ClaimWorkItem' : 'CompleteWorkItem',
-            `api/${action}-work-item`,
-            `POST /work-items/{workItemId}/${action}`,
-          ),
-        )
+        onCase(fn(id, `api/${action}-work-item`, `POST /work-items/{workItemId}/${action}`))
           .bindTable('workItems', workItems, 'RW')
           .bindTable('customers', customers, 'RW')
           .bindTable('idempotency', idempotency, 'RW'),

@@ -12,14 +12,17 @@ import type {
 
 /**
  * The Customers table: the one place with personal data (name, phone, email), plus each customer's
- * opt-outs (`optOut:<channel>`), call counters (`calls:<day>:attempts|connected`) and the places
- * claimed calls hold under the caps (`callReservation:<workItemId>|<agent>`), kept as flat
- * attributes so one write changes any of them however many cases the customer has. `callsVersion`
- * goes up with every write to the counters and reservations (see `changeCalls`).
+ * opt-outs (`optOut:<channel>`), call counters (`calls:<day>:attempts|connected`), the places
+ * claimed calls hold under the caps (`callReservation:<workItemId>|<agent>`) and the calls counted
+ * lately (`countedCall:<contact id>`, the time it was counted), kept as flat attributes so one write
+ * changes any of them however many cases the customer has. `callsVersion` goes up with every write
+ * to the counters and reservations (see `changeCalls`).
  */
 const OPT_OUT = 'optOut:';
 const CALLS = 'calls:';
 const RESERVATION = 'callReservation:';
+const COUNTED = 'countedCall:';
+const CLAIMS_RESERVED = 'claimsReserved';
 const CALLS_VERSION = 'callsVersion';
 const CHANNELS: readonly OptOutChannel[] = ['SMS', 'EMAIL', 'CALL'];
 
@@ -84,7 +87,11 @@ export class DynamoCustomerRepository implements CustomerRepository {
     private readonly tableName: string,
   ) {}
 
-  async put(customer: CustomerDetails, at: string): Promise<void> {
+  async put(
+    customer: CustomerDetails,
+    at: string,
+    options: { keepStoredCountry?: boolean } = {},
+  ): Promise<Pick<CustomerDetails, 'country'>> {
     const fields = {
       name: customer.name,
       phone: customer.phone,
@@ -96,17 +103,24 @@ export class DynamoCustomerRepository implements CustomerRepository {
     };
     // Placeholders for every name: several (name, timezone, …) are DynamoDB reserved words.
     const keys = Object.keys(fields);
-    await this.client.send(
+    const assignment = (key: string) =>
+      key === 'country' && options.keepStoredCountry
+        ? `#${key} = if_not_exists(#${key}, :${key})`
+        : `#${key} = :${key}`;
+    const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { customerId: customer.customerId },
-        UpdateExpression: `SET ${keys.map((key) => `#${key} = :${key}`).join(', ')}`,
+        UpdateExpression: `SET ${keys.map(assignment).join(', ')}`,
         ExpressionAttributeNames: Object.fromEntries(keys.map((key) => [`#${key}`, key])),
         ExpressionAttributeValues: Object.fromEntries(
           Object.entries(fields).map(([key, value]) => [`:${key}`, value]),
         ),
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    const stored = Attributes?.country;
+    return { country: typeof stored === 'string' ? stored : customer.country };
   }
 
   async get(customerId: string): Promise<Customer | undefined> {
@@ -131,6 +145,9 @@ export class DynamoCustomerRepository implements CustomerRepository {
     const callReservations = Object.entries(Item)
       .filter(([key, value]) => key.startsWith(RESERVATION) && isReservation(value))
       .map(([, value]) => value as CallReservation);
+    const countedCalls = Object.entries(Item)
+      .filter(([key, value]) => key.startsWith(COUNTED) && typeof value === 'string')
+      .map(([key, value]) => ({ eventId: key.slice(COUNTED.length), at: value as string }));
     const { name, phone, email, locale, timezone, country, lastConversationAt } = Item as Customer;
     const version = Item[CALLS_VERSION];
     return {
@@ -145,6 +162,8 @@ export class DynamoCustomerRepository implements CustomerRepository {
       callDays,
       lastConversationAt: lastConversationAt ?? null,
       callReservations,
+      countedCalls,
+      claimsReserved: Item[CLAIMS_RESERVED] === true,
       callsVersion: typeof version === 'number' ? version : 0,
     };
   }
@@ -164,17 +183,25 @@ export class DynamoCustomerRepository implements CustomerRepository {
 
   async changeCalls(customerId: string, expectedVersion: number, change: CallsChange): Promise<boolean> {
     const update = new UpdateBuilder().addTo(CALLS_VERSION, 1);
-    const reserved = change.reserve ? reservationKey(change.reserve) : undefined;
-    if (reserved && change.reserve) update.setTo(reserved, { ...change.reserve });
-    // One path may appear once in an update expression: each reservation given back once, never the one taken.
+    // One path may appear once in an update expression: each reservation taken once, each given
+    // back once and never one taken in the same write; a counted call is never forgotten as it is counted.
+    const reserved = new Map(
+      (change.reserve ?? []).map((reservation) => [reservationKey(reservation), reservation]),
+    );
+    for (const [key, reservation] of reserved) update.setTo(key, { ...reservation });
     const released = new Set((change.release ?? []).map(reservationKey));
-    for (const key of released) if (key !== reserved) update.removing(key);
+    for (const key of released) if (!reserved.has(key)) update.removing(key);
     if (change.count) {
-      const { day, connected, lastConversationAt } = change.count;
+      const { eventId, at, day, connected, lastConversationAt } = change.count;
+      update.setTo(`${COUNTED}${eventId}`, at);
       update.addTo(`${CALLS}${day}:attempts`, 1);
       if (connected) update.addTo(`${CALLS}${day}:connected`, 1);
       if (lastConversationAt !== null) update.setTo('lastConversationAt', lastConversationAt);
     }
+    for (const eventId of new Set(change.forget ?? [])) {
+      if (eventId !== change.count?.eventId) update.removing(`${COUNTED}${eventId}`);
+    }
+    if (change.claimsReserved) update.setTo(CLAIMS_RESERVED, true);
     const version = update.name(CALLS_VERSION);
     const customer = update.name('customerId');
     const condition =

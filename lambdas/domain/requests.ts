@@ -167,6 +167,9 @@ export type ListWorkItemsRequest = z.infer<typeof listWorkItemsSchema>;
 
 export const claimSchema = z.strictObject({ agent: z.string().trim().min(1).max(200) });
 export type ClaimRequest = z.infer<typeof claimSchema>;
+/** Who gives the claim back: only the agent holding it can. */
+export const releaseSchema = claimSchema;
+export type ReleaseRequest = z.infer<typeof releaseSchema>;
 
 export const completeSchema = z.strictObject({
   outcome: z.enum([...CONTACT_OUTCOMES, 'SENT', 'APPROVED', 'DECLINED', 'DONE']),

@@ -1,4 +1,5 @@
 import { adapters } from '../../lambdas/adapters';
+import { openCase as openCaseIn } from '../../lambdas/domain/services/open-case';
 import { handler as getCase } from '../../lambdas/handlers/api/get-case';
 import { handler as openCase } from '../../lambdas/handlers/api/open-case';
 import { openCaseBody } from '../support/fixtures';
@@ -156,6 +157,56 @@ describe('POST /cases', () => {
       expect((await adapters.customers().get(customer.id))?.country).toBe('US');
       expect(await profileOf(first.body.caseId)).toBe('US');
       expect(await profileOf(later.body.caseId)).toBe('US');
+    });
+
+    test('a case without country racing the customer’s first case (with US) leaves the customer, and both cases, on the US rules', async () => {
+      // Prepare: the request without country is held just before it writes the customer, until the
+      // customer's first case, with US, is open
+      const customer = usCustomer('us-country-race');
+      const { country: _unstated, ...withoutCountry } = customer;
+      let writeReached!: () => void;
+      const reached = new Promise<void>((resolve) => {
+        writeReached = resolve;
+      });
+      let resume!: () => void;
+      const resumed = new Promise<void>((resolve) => {
+        resume = resolve;
+      });
+      const heldBeforeWrite = new Proxy(adapters.customers(), {
+        get(target, property) {
+          const value = Reflect.get(target, property);
+          if (typeof value !== 'function') return value;
+          if (property !== 'put') return value.bind(target);
+          return async (...args: unknown[]) => {
+            writeReached();
+            await resumed;
+            return value.apply(target, args);
+          };
+        },
+      });
+      const deps = {
+        cases: adapters.cases(),
+        timeline: adapters.timeline(),
+        customers: heldBeforeWrite,
+        workflow: adapters.workflow(),
+      };
+
+      // Act
+      const later = openCaseIn(
+        deps,
+        openCaseBody({ customer: withoutCountry, amountDue: { amount: 20_000, currency: 'USD' } }),
+        new Date(START).toISOString(),
+      );
+      await reached;
+      const first = await open(openCaseBody({ customer, amountDue: { amount: 50_000, currency: 'USD' } }));
+      resume();
+      const second = await later;
+
+      // Assess
+      expect(first.status).toBe(201);
+      expect((await adapters.customers().get(customer.id))?.country).toBe('US');
+      expect(await profileOf(first.body.caseId)).toBe('US');
+      expect(await profileOf(second.view.caseId)).toBe('US');
     });
 
     test('a request that states another country changes it; a new customer without one is CN', async () => {

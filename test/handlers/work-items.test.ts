@@ -1,7 +1,10 @@
 import { adapters } from '../../lambdas/adapters';
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
-import { CLAIM_LEASE_MS } from '../../lambdas/domain/services/call-reservations';
-import { claimWorkItem as claimWorkItemIn } from '../../lambdas/domain/services/work-items';
+import { CLAIM_LEASE_MS, RESERVATION_LANDING_MS } from '../../lambdas/domain/services/call-reservations';
+import {
+  claimWorkItem as claimWorkItemIn,
+  completeWorkItem as completeWorkItemIn,
+} from '../../lambdas/domain/services/work-items';
 import { handler as claimWorkItem } from '../../lambdas/handlers/api/claim-work-item';
 import { handler as completeWorkItem } from '../../lambdas/handlers/api/complete-work-item';
 import { handler as listWorkItems } from '../../lambdas/handlers/api/list-work-items';
@@ -9,6 +12,7 @@ import { handler as makePromise } from '../../lambdas/handlers/api/make-promise'
 import { handler as openDispute } from '../../lambdas/handlers/api/open-dispute';
 import { handler as optOut } from '../../lambdas/handlers/api/opt-out';
 import { handler as recordContact } from '../../lambdas/handlers/api/record-contact';
+import { handler as releaseWorkItem } from '../../lambdas/handlers/api/release-work-item';
 import { handler as closeCase } from '../../lambdas/handlers/workflow/close-case';
 import { handler as openLegalReview } from '../../lambdas/handlers/workflow/open-legal-review';
 import { handler as sendStageContact } from '../../lambdas/handlers/workflow/send-stage-contact';
@@ -47,6 +51,8 @@ const claim = (workItemId: string, at: number, agent = 'agent-1') =>
   post(claimWorkItem, '/work-items/{workItemId}/claim', { workItemId }, { agent }, at);
 const complete = (workItemId: string, body: unknown, at: number) =>
   post(completeWorkItem, '/work-items/{workItemId}/complete', { workItemId }, body, at);
+const releaseCall = (workItemId: string, at: number, agent = 'agent-1') =>
+  post(releaseWorkItem, '/work-items/{workItemId}/release', { workItemId }, { agent }, at);
 const logContact = (caseId: string, body: unknown, at: number) =>
   post(recordContact, '/cases/{caseId}/contacts', { caseId }, body, at);
 
@@ -278,6 +284,31 @@ describe('GET /work-items', () => {
       expect(ids(openLetters)).toContain(posted.letterItem);
       expect((await adapters.workItems().get(called.callItem))?.status).toBe('OPEN');
     });
+  });
+
+  test('open work of a case no longer active (missed by its closing) is listed neither as OPEN nor as HELD', async () => {
+    // Prepare: the case resolved without its call task cancelled, as a closing that read the case's
+    // items through a lagging index leaves it
+    const { caseId, callItem } = await caseWithCallTask(cnCustomer('cn-closed-listed'));
+    const record = await adapters.cases().get(caseId);
+    if (!record) throw new Error('no case');
+    await adapters.cases().replace({
+      ...record,
+      status: 'RESOLVED',
+      resolution: 'PAID',
+      closedAt: iso(START),
+      version: record.version + 1,
+    });
+
+    // Act
+    const open = await listAll({ queue: 'CALLS', status: 'OPEN' });
+    const held = await listAll({ queue: 'CALLS', status: 'HELD' });
+
+    // Assess
+    const ids = (items: Array<{ workItemId: string }>) => items.map((item) => item.workItemId);
+    expect(ids(open)).not.toContain(callItem);
+    expect(ids(held)).not.toContain(callItem);
+    expect((await adapters.workItems().get(callItem))?.status).toBe('OPEN');
   });
 
   test.each([
@@ -799,7 +830,7 @@ describe('POST /work-items/{workItemId}/claim', () => {
       );
     });
 
-    test('a reservation left without its claim (the function stopped between the two writes) counts until the lease is over, then is dropped', async () => {
+    test('a reservation left without its claim (the function stopped between the two writes) counts while its claim could be landing, then is dropped', async () => {
       // Prepare: two connected calls today, and a place reserved for the first task that was never claimed
       const customer = cnCustomer('cn-orphan');
       const first = await caseWithCallTask(customer);
@@ -808,17 +839,242 @@ describe('POST /work-items/{workItemId}/claim', () => {
       await call(first.caseId, START + 2 * MINUTE);
       const stored = await adapters.customers().get(customer.id);
       const orphan = { workItemId: first.callItem, agent: 'agent-gone', at: iso(START + HOUR) };
-      await adapters.customers().changeCalls(customer.id, stored?.callsVersion ?? 0, { reserve: orphan });
+      await adapters.customers().changeCalls(customer.id, stored?.callsVersion ?? 0, { reserve: [orphan] });
 
       // Act
-      const withinLease = await claim(second.callItem, START + HOUR + CLAIM_LEASE_MS - MINUTE, 'agent-2');
-      const afterLease = await claim(second.callItem, START + HOUR + CLAIM_LEASE_MS, 'agent-2');
+      const whileLanding = await claim(
+        second.callItem,
+        START + HOUR + RESERVATION_LANDING_MS - MINUTE,
+        'agent-2',
+      );
+      const afterLanding = await claim(second.callItem, START + HOUR + RESERVATION_LANDING_MS, 'agent-2');
 
       // Assess
-      expect(withinLease.body.rule).toBe('CALL_CAP_DAILY');
-      expect(afterLease.status).toBe(200);
+      expect(whileLanding.body.rule).toBe('CALL_CAP_DAILY');
+      expect(afterLanding.status).toBe(200);
       const reservations = (await adapters.customers().get(customer.id))?.callReservations;
       expect(reservations?.map((reservation) => reservation.workItemId)).toEqual([second.callItem]);
+    });
+  });
+
+  describe('a claim holds its place for its lease (14 hours), not for good', () => {
+    test('a claim left on a case that closed holds its place that day; after the lease it no longer does, and completed later the call still counts', async () => {
+      // Prepare: the call of one case claimed at 11:00 in Shanghai, then that case paid and closed;
+      // two connected calls on the debtor's other case that day and the next
+      const customer = cnCustomer('cn-lease');
+      const paid = await caseWithCallTask(customer);
+      const other = await caseWithCallTask(customer);
+      const claimedAt = START + HOUR;
+      expect((await claim(paid.callItem, claimedAt)).status).toBe(200);
+      await payInFull(paid.caseId, claimedAt + MINUTE);
+      await closeCase({ caseId: paid.caseId, at: iso(claimedAt + MINUTE) }, lambdaContext('close-case'));
+      await call(other.caseId, claimedAt + 2 * MINUTE);
+      await call(other.caseId, claimedAt + 3 * MINUTE);
+      const nextDay = START + DAY; // 10:00 on 03-03, 23 hours after the claim
+      await call(other.caseId, nextDay + MINUTE);
+      await call(other.caseId, nextDay + 2 * MINUTE);
+
+      // Act
+      const sameDay = await claim(other.callItem, claimedAt + HOUR, 'agent-2');
+      const leaseOver = await claim(other.callItem, nextDay + HOUR, 'agent-2');
+      const lateCompletion = await complete(
+        paid.callItem,
+        { outcome: 'CONNECTED', occurredAt: iso(claimedAt + 5 * MINUTE) },
+        nextDay + 2 * HOUR,
+      );
+
+      // Assess
+      expect(sameDay.body.rule).toBe('CALL_CAP_DAILY');
+      expect(leaseOver).toMatchObject({ status: 200, body: { status: 'CLAIMED', claimedBy: 'agent-2' } });
+      expect(lateCompletion).toMatchObject({ status: 200, body: { status: 'DONE', outcome: 'CONNECTED' } });
+      const stored = await adapters.customers().get(customer.id);
+      expect(stored?.callDays).toEqual({
+        '2026-03-02': { attempts: 3, connected: 3 },
+        '2026-03-03': { attempts: 2, connected: 2 },
+      });
+      expect(stored?.callReservations.map((reservation) => reservation.workItemId)).toEqual([other.callItem]);
+    });
+
+    test('the place is held until the lease is over, to the minute', async () => {
+      // Prepare: a call claimed at 20:00 in Shanghai and never completed; two connected calls the next morning
+      const customer = cnCustomer('cn-lease-edge');
+      const forgotten = await caseWithCallTask(customer);
+      const other = await caseWithCallTask(customer);
+      const claimedAt = Date.parse('2026-03-02T12:00:00Z');
+      expect((await claim(forgotten.callItem, claimedAt)).status).toBe(200);
+      await call(other.caseId, Date.parse('2026-03-03T00:10:00Z'));
+      await call(other.caseId, Date.parse('2026-03-03T00:20:00Z'));
+
+      // Act
+      const justBefore = await claim(other.callItem, claimedAt + CLAIM_LEASE_MS - MINUTE, 'agent-2'); // 09:59
+      const leaseOver = await claim(other.callItem, claimedAt + CLAIM_LEASE_MS, 'agent-2'); // 10:00
+
+      // Assess
+      expect(justBefore.body.rule).toBe('CALL_CAP_DAILY');
+      expect(leaseOver.status).toBe(200);
+    });
+  });
+
+  describe('US: one claimed call per debtor at a time (CALL_IN_PROGRESS)', () => {
+    test('two agents claiming at once the calls of two cases of a debtor with room for many: one gets it, the other is refused CALL_IN_PROGRESS', async () => {
+      // Prepare: no calls yet this week
+      const customer = usCustomer('us-one-at-a-time');
+      const first = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const second = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const at = Date.parse('2026-03-10T15:00:00Z'); // 11:00 in New York
+
+      // Act
+      const replies = await Promise.all([
+        claim(first.callItem, at, 'agent-1'),
+        claim(second.callItem, at, 'agent-2'),
+      ]);
+
+      // Assess
+      expect(replies.map((reply) => reply.status).sort()).toEqual([200, 409]);
+      const refused = replies.find((reply) => reply.status === 409);
+      const lost = refused === replies[0] ? first.callItem : second.callItem;
+      await expectRuleRefusal(refused!, lost, 'CALL_IN_PROGRESS');
+      expect(await claimedOf([first.callItem, second.callItem])).toHaveLength(1);
+      expect((await adapters.customers().get(customer.id))?.callReservations).toHaveLength(1);
+    });
+
+    test('with index reads that lag behind the writes, still only one of two claims gets through', async () => {
+      const customer = usCustomer('us-one-stale');
+      const first = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const second = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const deps = {
+        workItems: laggingWorkItems(adapters.workItems()),
+        cases: laggingCases(adapters.cases()),
+        customers: adapters.customers(),
+        timeline: adapters.timeline(),
+      };
+      const at = '2026-03-10T15:00:00.000Z';
+
+      const results = await Promise.allSettled([
+        claimWorkItemIn(deps, first.callItem, { agent: 'agent-1' }, at),
+        claimWorkItemIn(deps, second.callItem, { agent: 'agent-2' }, at),
+      ]);
+
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      expect(results.find((result) => result.status === 'rejected')).toMatchObject({
+        reason: { rule: 'CALL_IN_PROGRESS' },
+      });
+    });
+
+    test('the first call connected: the second call, refused while the first was claimed, is refused for the 7 quiet days after', async () => {
+      // Prepare
+      const customer = usCustomer('us-one-then-quiet');
+      const first = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const second = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const at = Date.parse('2026-03-10T15:00:00Z');
+      await claim(first.callItem, at, 'agent-1');
+
+      // Act
+      const whileClaimed = await claim(second.callItem, at + MINUTE, 'agent-2');
+      await complete(
+        first.callItem,
+        { outcome: 'CONNECTED', occurredAt: iso(at + 5 * MINUTE) },
+        at + 6 * MINUTE,
+      );
+      const afterConversation = await claim(second.callItem, at + 10 * MINUTE, 'agent-2');
+
+      // Assess
+      expect(whileClaimed.body.rule).toBe('CALL_IN_PROGRESS');
+      expect(afterConversation.body.rule).toBe('CALL_AFTER_CONVERSATION');
+    });
+
+    test('the first call unanswered: the next one can be claimed', async () => {
+      const customer = usCustomer('us-one-then-next');
+      const first = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const second = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const at = Date.parse('2026-03-10T15:00:00Z');
+      await claim(first.callItem, at, 'agent-1');
+
+      await complete(first.callItem, { outcome: 'NO_ANSWER', occurredAt: iso(at + MINUTE) }, at + 2 * MINUTE);
+      const next = await claim(second.callItem, at + 3 * MINUTE, 'agent-2');
+
+      expect(next.status).toBe(200);
+    });
+
+    test('CN keeps its daily cap only: two calls of a debtor claimed at once are both allowed', async () => {
+      const customer = cnCustomer('cn-two-at-once');
+      const first = await caseWithCallTask(customer);
+      const second = await caseWithCallTask(customer);
+
+      const replies = await Promise.all([
+        claim(first.callItem, START + HOUR, 'agent-1'),
+        claim(second.callItem, START + HOUR, 'agent-2'),
+      ]);
+
+      expect(replies.map((reply) => reply.status)).toEqual([200, 200]);
+    });
+  });
+
+  describe('calls claimed before claims reserved places (CLAIMED, no reservation) still hold theirs', () => {
+    /** A call task CLAIMED directly in the table, as claims before reservations left them. */
+    async function claimedWithoutReservation(workItemId: string, claimedAt: number) {
+      const open = await adapters.workItems().get(workItemId);
+      if (!open) throw new Error('no call task');
+      await adapters.workItems().replace({
+        ...open,
+        status: 'CLAIMED',
+        claimedBy: 'agent-old',
+        claimedAt: iso(claimedAt),
+        version: open.version + 1,
+      });
+    }
+
+    test('CN: one connected call, one such claim and a new claim fill the day; the new claim also reserved the old one’s place', async () => {
+      // Prepare
+      const customer = cnCustomer('cn-legacy-claim');
+      const old = await caseWithCallTask(customer);
+      const other = await caseWithCallTask(customer);
+      const third = await caseWithCallTask(customer);
+      await claimedWithoutReservation(old.callItem, START + 3 * MINUTE);
+      await call(other.caseId, START + MINUTE);
+
+      // Act
+      const withRoom = await claim(other.callItem, START + HOUR, 'agent-2');
+      const full = await claim(third.callItem, START + HOUR + MINUTE, 'agent-3');
+
+      // Assess
+      expect(withRoom.status).toBe(200);
+      await expectRuleRefusal(full, third.callItem, 'CALL_CAP_DAILY');
+      const stored = await adapters.customers().get(customer.id);
+      expect(stored?.claimsReserved).toBe(true);
+      expect(
+        stored?.callReservations.map(({ workItemId, agent, at }) => ({ workItemId, agent, at })).sort(byItem),
+      ).toEqual(
+        [
+          { workItemId: old.callItem, agent: 'agent-old', at: iso(START + 3 * MINUTE) },
+          { workItemId: other.callItem, agent: 'agent-2', at: iso(START + HOUR) },
+        ].sort(byItem),
+      );
+    });
+
+    test('US: such a claim is a call in progress', async () => {
+      const customer = usCustomer('us-legacy-claim');
+      const old = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const other = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      await claimedWithoutReservation(old.callItem, Date.parse('2026-03-10T14:30:00Z'));
+
+      const reply = await claim(other.callItem, Date.parse('2026-03-10T15:00:00Z'), 'agent-2');
+
+      await expectRuleRefusal(reply, other.callItem, 'CALL_IN_PROGRESS');
+    });
+
+    test('one older than the lease holds no place', async () => {
+      const customer = cnCustomer('cn-legacy-stale');
+      const old = await caseWithCallTask(customer);
+      const other = await caseWithCallTask(customer);
+      await claimedWithoutReservation(old.callItem, START - CLAIM_LEASE_MS);
+      await call(other.caseId, START + MINUTE);
+      await call(other.caseId, START + 2 * MINUTE);
+
+      const reply = await claim(other.callItem, START + HOUR, 'agent-2');
+
+      expect(reply.status).toBe(200);
+      expect((await adapters.customers().get(customer.id))?.callReservations).toHaveLength(1);
     });
   });
 
@@ -1093,6 +1349,298 @@ describe('POST /work-items/{workItemId}/complete', () => {
 
     expect(reply.status).toBe(400);
     expect(reply.body.errors.map((error: { path: string }) => error.path)).toContain(path);
+    expect((await adapters.workItems().get(callItem))?.status).toBe('CLAIMED');
+  });
+  describe('occurredAt lies between the claim and the request (5 minutes either way), else 400 and nothing changes', () => {
+    const claimedAt = START + HOUR;
+    const requestAt = START + 2 * HOUR;
+
+    test.each([
+      ['more than 5 minutes before the claim', claimedAt - 5 * MINUTE - 1000],
+      ['more than 5 minutes after the request', requestAt + 5 * MINUTE + 1000],
+      ['days ahead (it would count on another day and free today’s place)', START + 3 * DAY],
+    ])('%s: 400 naming occurredAt', async (_label, occurredAt) => {
+      // Prepare: two connected calls today, and the third claimed
+      const customer = cnCustomer(`cn-occurred-${occurredAt}`);
+      const { caseId, callItem } = await caseWithCallTask(customer);
+      await call(caseId, START + MINUTE);
+      await call(caseId, START + 2 * MINUTE);
+      await claim(callItem, claimedAt);
+      const before = await adapters.customers().get(customer.id);
+
+      // Act
+      const reply = await complete(
+        callItem,
+        { outcome: 'CONNECTED', occurredAt: iso(occurredAt) },
+        requestAt,
+      );
+
+      // Assess
+      expect(reply).toMatchObject({ status: 400, contentType: 'application/problem+json' });
+      expect(reply.body.errors.map((error: { path: string }) => error.path)).toEqual(['occurredAt']);
+      const item = await adapters.workItems().get(callItem);
+      expect(item).toMatchObject({ status: 'CLAIMED', outcome: null });
+      expect(item?.completion).toBeUndefined();
+      expect(ofType(await timelineOf(caseId), 'CONTACT_RECORDED')).toHaveLength(2);
+      expect(await adapters.customers().get(customer.id)).toEqual(before);
+    });
+
+    test.each([
+      ['5 minutes before the claim', claimedAt - 5 * MINUTE],
+      ['5 minutes after the request', requestAt + 5 * MINUTE],
+    ])('%s is accepted', async (_label, occurredAt) => {
+      const { callItem } = await caseWithCallTask();
+      await claim(callItem, claimedAt);
+
+      const reply = await complete(
+        callItem,
+        { outcome: 'NO_ANSWER', occurredAt: iso(occurredAt) },
+        requestAt,
+      );
+
+      expect(reply).toMatchObject({ status: 200, body: { status: 'DONE' } });
+    });
+  });
+
+  describe('the call is counted and on the timeline before the item is DONE', () => {
+    /** `repository` with `method` failing as DynamoDB can (throttled), everything else as it is. */
+    function failing<T extends object>(
+      repository: T,
+      method: keyof T,
+      when: (...args: never[]) => boolean = () => true,
+    ) {
+      return new Proxy(repository, {
+        get(target, property) {
+          const value = Reflect.get(target, property);
+          if (typeof value !== 'function') return value;
+          if (property !== method) return value.bind(target);
+          return (...args: never[]) => {
+            if (when(...args)) return Promise.reject(new Error('ProvisionedThroughputExceededException'));
+            return value.apply(target, args);
+          };
+        },
+      });
+    }
+    const depsWith = (overrides: Partial<Parameters<typeof completeWorkItemIn>[0]>) => ({
+      workItems: adapters.workItems(),
+      cases: adapters.cases(),
+      customers: adapters.customers(),
+      timeline: adapters.timeline(),
+      ...overrides,
+    });
+    const talkedAt = Date.parse('2026-03-10T15:05:00Z');
+
+    async function usCallClaimed(id: string) {
+      const customer = usCustomer(id);
+      const first = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const second = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      expect((await claim(first.callItem, Date.parse('2026-03-10T15:00:00Z'))).status).toBe(200);
+      return { customer, first, second };
+    }
+
+    test('the count fails: the item stays CLAIMED with nothing recorded; the retry records and counts the conversation once', async () => {
+      // Prepare
+      const { customer, first, second } = await usCallClaimed('us-count-fails');
+      const body = { outcome: 'CONNECTED' as const, occurredAt: iso(talkedAt) };
+      const deps = depsWith({ customers: failing(adapters.customers(), 'changeCalls') });
+
+      // Act
+      const failed = await completeWorkItemIn(deps, first.callItem, body, iso(talkedAt + MINUTE)).catch(
+        (error: unknown) => error,
+      );
+      const afterFailure = await adapters.workItems().get(first.callItem);
+      const timelineAfterFailure = await timelineOf(first.caseId);
+      const retried = await complete(first.callItem, body, talkedAt + 10 * MINUTE);
+      const nextCall = await claim(second.callItem, talkedAt + 2 * DAY, 'agent-2');
+
+      // Assess
+      expect(failed).toBeInstanceOf(Error);
+      expect(afterFailure?.status).toBe('CLAIMED');
+      expect(ofType(timelineAfterFailure, 'CONTACT_RECORDED')).toEqual([]);
+      expect(retried).toMatchObject({ status: 200, body: { status: 'DONE', outcome: 'CONNECTED' } });
+      const stored = await adapters.customers().get(customer.id);
+      expect(stored?.callDays).toEqual({ '2026-03-10': { attempts: 1, connected: 1 } });
+      expect(stored?.lastConversationAt).toBe(iso(talkedAt));
+      expect(stored?.callReservations).toEqual([]);
+      expect(ofType(await timelineOf(first.caseId), 'CONTACT_RECORDED')).toHaveLength(1);
+      expect(ofType(await timelineOf(first.caseId), 'WORK_ITEM_COMPLETED')).toEqual([
+        expect.objectContaining({ at: iso(talkedAt + MINUTE) }),
+      ]);
+      expect(nextCall.body.rule).toBe('CALL_AFTER_CONVERSATION');
+    });
+
+    test('the timeline write fails after the count: the retry counts nothing twice', async () => {
+      // Prepare
+      const { customer, first } = await usCallClaimed('us-entry-fails');
+      const body = { outcome: 'NO_ANSWER' as const, occurredAt: iso(talkedAt) };
+      const contactEntry = (_caseId: string, entries: Array<{ type: string }>) =>
+        entries.some((entry) => entry.type === 'CONTACT_RECORDED');
+      const deps = depsWith({ timeline: failing(adapters.timeline(), 'append', contactEntry as never) });
+
+      // Act
+      const failed = await completeWorkItemIn(deps, first.callItem, body, iso(talkedAt + MINUTE)).catch(
+        (error: unknown) => error,
+      );
+      const afterFailure = await adapters.workItems().get(first.callItem);
+      const retried = await complete(first.callItem, body, talkedAt + 10 * MINUTE);
+
+      // Assess
+      expect(failed).toBeInstanceOf(Error);
+      expect(afterFailure?.status).toBe('CLAIMED');
+      expect(retried).toMatchObject({ status: 200, body: { status: 'DONE' } });
+      expect((await adapters.customers().get(customer.id))?.callDays).toEqual({
+        '2026-03-10': { attempts: 1, connected: 0 },
+      });
+      expect(ofType(await timelineOf(first.caseId), 'CONTACT_RECORDED')).toHaveLength(1);
+    });
+
+    test('a completion left half-done is finished by the next request on the item, whatever it asks: a release is then a 409', async () => {
+      // Prepare
+      const { customer, first } = await usCallClaimed('us-finished-by-release');
+      const deps = depsWith({ customers: failing(adapters.customers(), 'changeCalls') });
+      await completeWorkItemIn(
+        deps,
+        first.callItem,
+        { outcome: 'CONNECTED', occurredAt: iso(talkedAt) },
+        iso(talkedAt + MINUTE),
+      ).catch(() => undefined);
+
+      // Act
+      const release = await releaseCall(first.callItem, talkedAt + HOUR);
+      const otherOutcome = await complete(
+        first.callItem,
+        { outcome: 'NO_ANSWER', occurredAt: iso(talkedAt) },
+        talkedAt + HOUR,
+      );
+
+      // Assess
+      expect(release.status).toBe(409);
+      expect(otherOutcome.status).toBe(409);
+      expect(await adapters.workItems().get(first.callItem)).toMatchObject({
+        status: 'DONE',
+        outcome: 'CONNECTED',
+      });
+      expect((await adapters.customers().get(customer.id))?.lastConversationAt).toBe(iso(talkedAt));
+    });
+  });
+});
+
+describe('POST /work-items/{workItemId}/release', () => {
+  test('the agent gives the claim back: OPEN again, on the timeline, and its place under the caps is free for the debtor’s other call; a repeat changes nothing', async () => {
+    // Prepare: two connected calls today; one call task claimed (the third), so the other is refused
+    const customer = cnCustomer('cn-release');
+    const first = await caseWithCallTask(customer);
+    const second = await caseWithCallTask(customer);
+    await call(first.caseId, START + MINUTE);
+    await call(first.caseId, START + 2 * MINUTE);
+    await claim(first.callItem, START + HOUR, 'agent-1');
+    const whileClaimed = await claim(second.callItem, START + HOUR + MINUTE, 'agent-2');
+
+    // Act
+    const released = await releaseCall(first.callItem, START + HOUR + 2 * MINUTE, 'agent-1');
+    const repeated = await releaseCall(first.callItem, START + HOUR + 3 * MINUTE, 'agent-1');
+    const afterRelease = await claim(second.callItem, START + HOUR + 4 * MINUTE, 'agent-2');
+
+    // Assess
+    expect(whileClaimed.body.rule).toBe('CALL_CAP_DAILY');
+    expect(released).toMatchObject({
+      status: 200,
+      body: { workItemId: first.callItem, status: 'OPEN', claimedBy: null },
+    });
+    expect(repeated).toMatchObject({ status: 200, body: released.body });
+    expect(await adapters.workItems().get(first.callItem)).toMatchObject({ status: 'OPEN', claimedAt: null });
+    expect(ofType(await timelineOf(first.caseId), 'WORK_ITEM_RELEASED')).toEqual([
+      {
+        at: iso(START + HOUR + 2 * MINUTE),
+        type: 'WORK_ITEM_RELEASED',
+        detail: { workItemId: first.callItem, queue: 'CALLS', agent: 'agent-1' },
+      },
+    ]);
+    expect(afterRelease.status).toBe(200);
+    const reservations = (await adapters.customers().get(customer.id))?.callReservations;
+    expect(reservations?.map((reservation) => reservation.workItemId)).toEqual([second.callItem]);
+  });
+
+  test('a released call task can be claimed again, by anyone', async () => {
+    const { callItem } = await caseWithCallTask();
+    await claim(callItem, START + HOUR, 'agent-1');
+    await releaseCall(callItem, START + HOUR + MINUTE, 'agent-1');
+
+    const again = await claim(callItem, START + HOUR + 2 * MINUTE, 'agent-2');
+
+    expect(again).toMatchObject({ status: 200, body: { status: 'CLAIMED', claimedBy: 'agent-2' } });
+  });
+
+  test('a claim given back after its case closed: CANCELLED, and its place freed', async () => {
+    // Prepare
+    const customer = cnCustomer('cn-release-closed');
+    const paid = await caseWithCallTask(customer);
+    await claim(paid.callItem, START + HOUR);
+    await payInFull(paid.caseId, START + HOUR + MINUTE);
+    await closeCase({ caseId: paid.caseId, at: iso(START + HOUR + MINUTE) }, lambdaContext('close-case'));
+
+    // Act
+    const released = await releaseCall(paid.callItem, START + 2 * HOUR);
+
+    // Assess
+    expect(released).toMatchObject({ status: 200, body: { status: 'CANCELLED', claimedBy: 'agent-1' } });
+    expect((await adapters.customers().get(customer.id))?.callReservations).toEqual([]);
+    expect(ofType(await timelineOf(paid.caseId), 'WORK_ITEM_CANCELLED')).toContainEqual(
+      expect.objectContaining({
+        detail: expect.objectContaining({ workItemId: paid.callItem, reason: 'CASE_CLOSED' }),
+      }),
+    );
+  });
+
+  test('a letter can be given back too', async () => {
+    const { letterItem } = await caseWithLetter(cnCustomer('cn-release-letter'));
+    await claim(letterItem, START + HOUR, 'post-1');
+
+    const released = await releaseCall(letterItem, START + 2 * HOUR, 'post-1');
+
+    expect(released).toMatchObject({ status: 200, body: { status: 'OPEN', claimedBy: null } });
+  });
+
+  test('only the agent holding the claim gives it back (409, the claim and its place stay); a done item cannot be (409)', async () => {
+    // Prepare
+    const customer = cnCustomer('cn-release-other');
+    const held = await caseWithCallTask(customer);
+    const done = await caseWithCallTask(customer);
+    await claim(held.callItem, START + HOUR, 'agent-1');
+    await claim(done.callItem, START + HOUR, 'agent-1');
+    await complete(done.callItem, { outcome: 'NO_ANSWER', occurredAt: iso(START + HOUR) }, START + HOUR);
+
+    // Act
+    const byOther = await releaseCall(held.callItem, START + 2 * HOUR, 'agent-2');
+    const ofDone = await releaseCall(done.callItem, START + 2 * HOUR, 'agent-1');
+
+    // Assess
+    expect(byOther).toMatchObject({ status: 409, contentType: 'application/problem+json' });
+    expect(ofDone.status).toBe(409);
+    expect(await adapters.workItems().get(held.callItem)).toMatchObject({
+      status: 'CLAIMED',
+      claimedBy: 'agent-1',
+    });
+    const reservations = (await adapters.customers().get(customer.id))?.callReservations;
+    expect(reservations?.map((reservation) => reservation.workItemId)).toEqual([held.callItem]);
+  });
+
+  test('an unknown work item is a 404; a missing agent is a 400 naming it', async () => {
+    const { callItem } = await caseWithCallTask();
+    await claim(callItem, START + HOUR);
+
+    const unknown = await releaseCall('case-000:CALLS:OVERDUE_NOTICE:0', START + HOUR);
+    const noAgent = await post(
+      releaseWorkItem,
+      '/work-items/{workItemId}/release',
+      { workItemId: callItem },
+      {},
+      START + HOUR,
+    );
+
+    expect(unknown).toMatchObject({ status: 404, contentType: 'application/problem+json' });
+    expect(noAgent.status).toBe(400);
+    expect(noAgent.body.errors.map((error: { path: string }) => error.path)).toEqual(['agent']);
     expect((await adapters.workItems().get(callItem))?.status).toBe('CLAIMED');
   });
 });

@@ -34,20 +34,8 @@ const caseOpened = (record: CaseRecord): TimelineEntry => ({
   },
 });
 
+/** A new customer's country when the request states none (CN's rules are the stricter, profiles.ts). */
 const DEFAULT_COUNTRY = 'CN';
-
-/**
- * The customer's country, for their contact details and the case's compliance profile: the one the
- * request states, else the one already on record (a later case without `country` must not move a
- * US debtor to the CN rules), else CN.
- */
-async function countryOf(
-  customers: CustomerRepository,
-  customer: OpenCaseRequest['customer'],
-): Promise<string> {
-  if (customer.country) return customer.country;
-  return (await customers.get(customer.id))?.country ?? DEFAULT_COUNTRY;
-}
 
 /**
  * Opens the case for an overdue rental, or finds the one already open for the same rental and due
@@ -85,8 +73,10 @@ export async function openCase(
   let record = await deps.cases.get(caseId);
   let created = false;
   if (!record) {
-    const country = await countryOf(deps.customers, request.customer);
-    await deps.customers.put(
+    // The country the request states, else the one on record, else CN, decided in the write itself
+    // and read back from it: a later case without `country` must not move a US debtor to the CN
+    // rules, not even when it races the debtor's first case.
+    const { country } = await deps.customers.put(
       {
         customerId: request.customer.id,
         name: request.customer.name,
@@ -94,9 +84,10 @@ export async function openCase(
         email: request.customer.email,
         locale: localeFor(request.customer.locale),
         timezone: request.customer.timezone,
-        country,
+        country: request.customer.country ?? DEFAULT_COUNTRY,
       },
       at,
+      { keepStoredCountry: !request.customer.country },
     );
     const fresh: CaseRecord = {
       caseId,

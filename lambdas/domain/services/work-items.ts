@@ -17,6 +17,7 @@ import type {
   CustomerRepository,
   TimelineRepository,
   WorkItem,
+  WorkItemCompletion,
   WorkItemRepository,
   WorkQueue,
 } from '../ports';
@@ -26,6 +27,7 @@ import type {
   ContactRequest,
   ListedWorkItemStatus,
   ListWorkItemsRequest,
+  ReleaseRequest,
 } from '../requests';
 import { parseIso, toIso } from '../time';
 import type { TimelineChannel, TimelineEntry } from '../timeline';
@@ -204,8 +206,9 @@ export function holdOn(queue: WorkQueue, record: Pick<CaseRecord, 'status'>) {
  * GET /work-items. Held work is stored as OPEN (it becomes claimable again when the hold ends) and
  * is told apart here from its case's status, read strongly consistent for the whole page at once:
  * `status=OPEN` leaves it out and `status=HELD` lists it. Deriving it keeps no second status to keep
- * in step with every dispute, promise and plan. A page can therefore hold fewer than `limit` items;
- * follow `nextToken` until it is absent.
+ * in step with every dispute, promise and plan. Open work of a case no longer active (one that the
+ * closing missed, reading its items through an index that lagged) is in neither: it cannot be
+ * claimed. A page can therefore hold fewer than `limit` items; follow `nextToken` until it is absent.
  */
 export async function listWorkItems(
   deps: Pick<WorkItemDeps, 'workItems' | 'cases'>,
@@ -222,13 +225,12 @@ export async function listWorkItems(
         record,
       ]),
     );
-    const isHeld = (item: WorkItem) => {
+    const listed = (item: WorkItem) => {
       const record = cases.get(item.caseId);
-      return record !== undefined && holdOn(item.queue, record) !== undefined;
+      if (!record || !isActive(record)) return false;
+      return (holdOn(item.queue, record) !== undefined) === (status === 'HELD');
     };
-    items = page.items
-      .filter((item) => isHeld(item) === (status === 'HELD'))
-      .map((item) => publicWorkItem(item, status));
+    items = page.items.filter(listed).map((item) => publicWorkItem(item, status));
   }
   return { items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
 }
@@ -378,7 +380,9 @@ export async function claimWorkItem(
  * that record is still the version the caps were checked on), then the item. Without transactions
  * the reservation is written first, to err on the safe side: a stop between the two writes leaves a
  * place taken without a claim (fewer calls allowed until `placesTaken` finds it orphaned), never a
- * claimed call the caps do not see. Null when something changed meanwhile: read again and retry.
+ * claimed call the caps do not see. The same write drops the reservations that hold no place any
+ * more and reserves the debtor's calls claimed before claims reserved places. Null when something
+ * changed meanwhile: read again and retry.
  */
 async function tryClaim(
   deps: WorkItemDeps,
@@ -399,7 +403,11 @@ async function tryClaim(
   }
   const reservation: CallReservation = { workItemId: item.workItemId, agent, at };
   if (places) {
-    const change = { reserve: reservation, release: places.orphans };
+    const change = {
+      reserve: [...places.adopted, reservation],
+      release: places.dropped,
+      claimsReserved: true as const,
+    };
     if (!(await deps.customers.changeCalls(customer.customerId, customer.callsVersion, change))) return null;
   }
   const claimed: WorkItem = {
@@ -414,21 +422,25 @@ async function tryClaim(
   return null;
 }
 
-/** Records one contact with the debtor: on the case's timeline, and in the debtor's call counters. */
+/**
+ * Records one contact with the debtor: in the debtor's call counters (outbound calls only; a customer
+ * calling in is not an attempt), then on the case's timeline, each write idempotent. In that order,
+ * an entry on the timeline means its call is counted (earlier code, too, counted a call when it
+ * wrote the entry), so a retry that finds the entry counts nothing; one that does not find it counts
+ * the call unless its id is among the debtor's counted calls.
+ */
 async function recordContactFact(
   deps: WorkItemDeps,
-  record: CaseRecord,
-  customer: Customer,
+  target: { caseId: string; customerId: string },
   contact: {
     eventId: string;
     occurredAt: string;
     channel: 'CALL' | 'VISIT' | 'INBOUND';
     outcome: string;
-    hardship?: string | undefined;
+    hardship?: string | null | undefined;
     workItemId?: string;
-    /** The agent whose claim of the call task `workItemId` holds a place under the caps. */
-    claimedBy?: string | null;
   },
+  at: string,
 ): Promise<void> {
   const entry: TimelineEntry = {
     eventId: contact.eventId,
@@ -441,22 +453,94 @@ async function recordContactFact(
       ...(contact.workItemId ? { workItemId: contact.workItemId } : {}),
     },
   };
-  const isNew = await deps.timeline.appendNew(record.caseId, entry);
-  // Only outbound calls count towards the caps; a customer calling in is not an attempt.
-  if (contact.channel !== 'CALL') return;
-  const claim =
-    contact.workItemId && contact.claimedBy
-      ? { workItemId: contact.workItemId, agent: contact.claimedBy }
-      : undefined;
-  await countCall(deps, customer.customerId, {
-    occurredAt: contact.occurredAt,
-    connected: contact.outcome === 'CONNECTED',
-    isNew,
-    claim,
-  });
+  if (contact.channel === 'CALL' && !(await deps.timeline.has(target.caseId, entry))) {
+    await countCall(deps, target.customerId, {
+      eventId: contact.eventId,
+      occurredAt: contact.occurredAt,
+      connected: contact.outcome === 'CONNECTED',
+      ...(contact.workItemId ? { workItemId: contact.workItemId } : {}),
+      at,
+    });
+  }
+  await deps.timeline.append(target.caseId, [entry]);
 }
 
-/** POST /work-items/{id}/complete: the item done, the contact on the case's timeline. */
+/** How far a reported contact time may be off the claim and the request (clocks, a call dialled as it was claimed). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** A completion's `occurredAt` lies between the claim and the request, give or take the clock skew. */
+function checkOccurredAt(item: WorkItem, occurredAt: string, at: string): void {
+  const earliest = item.claimedAt ? parseIso(item.claimedAt) - CLOCK_SKEW_MS : undefined;
+  const latest = parseIso(at) + CLOCK_SKEW_MS;
+  if (earliest !== undefined && parseIso(occurredAt) < earliest) {
+    throw new InvalidRequestError('The work was done before it was claimed.', [
+      { path: 'occurredAt', message: `must not be before the claim (${item.claimedAt}) less 5 minutes` },
+    ]);
+  }
+  if (parseIso(occurredAt) > latest) {
+    throw new InvalidRequestError('The work cannot be done in the future.', [
+      { path: 'occurredAt', message: `must not be after the time of the request (${at}) plus 5 minutes` },
+    ]);
+  }
+}
+
+function checkOutcomeFits(queue: WorkQueue, outcome: string): void {
+  const allowed = OUTCOMES_BY_QUEUE[queue];
+  if (!allowed.includes(outcome)) {
+    throw new InvalidRequestError('That outcome does not fit this kind of work.', [
+      { path: 'outcome', message: `a ${queue} item is completed with one of ${allowed.join(', ')}` },
+    ]);
+  }
+}
+
+/**
+ * Writes a recorded completion's facts (the contact on the timeline and, for a call, its count),
+ * then marks the item DONE: DONE means recorded and counted. Every step is idempotent, so a retry,
+ * a concurrent request or a release that finds the completion recorded finishes it.
+ */
+async function finishCompletion(
+  deps: WorkItemDeps,
+  item: WorkItem,
+  completion: WorkItemCompletion,
+): Promise<WorkItem> {
+  const channel = item.queue === 'CALLS' ? 'CALL' : item.queue === 'VISITS' ? 'VISIT' : undefined;
+  if (channel) {
+    await recordContactFact(
+      deps,
+      item,
+      {
+        eventId: `contact:${item.workItemId}`,
+        occurredAt: completion.occurredAt,
+        channel,
+        outcome: completion.outcome,
+        hardship: completion.hardship,
+        workItemId: item.workItemId,
+      },
+      completion.at,
+    );
+  }
+  const { item: done } = await changeItem(deps, item.workItemId, (current) =>
+    current.status === 'DONE'
+      ? null
+      : { ...current, status: 'DONE', outcome: completion.outcome, completedAt: completion.at },
+  );
+  await deps.timeline.append(item.caseId, [
+    {
+      eventId: `work-item-completed:${item.workItemId}`,
+      at: done.completedAt ?? completion.at,
+      type: 'WORK_ITEM_COMPLETED',
+      detail: { workItemId: item.workItemId, queue: item.queue, outcome: done.outcome },
+    },
+  ]);
+  return done;
+}
+
+/**
+ * POST /work-items/{id}/complete: the completion is recorded on the claimed item first (one
+ * completion of an item wins, and `occurredAt` must fall between the claim and now), then its facts
+ * are written, then the item is DONE (finishCompletion). A repeated request finishes what an earlier
+ * one started and answers the same; one with another outcome is a 409.
+ */
 export async function completeWorkItem(
   deps: WorkItemDeps,
   workItemId: string,
@@ -465,44 +549,84 @@ export async function completeWorkItem(
 ) {
   const occurredAt = toIso(parseIso(request.occurredAt));
   const { item } = await changeItem(deps, workItemId, (current) => {
-    const allowed = OUTCOMES_BY_QUEUE[current.queue];
-    if (!allowed.includes(request.outcome)) {
-      throw new InvalidRequestError('That outcome does not fit this kind of work.', [
-        {
-          path: 'outcome',
-          message: `a ${current.queue} item is completed with one of ${allowed.join(', ')}`,
-        },
-      ]);
-    }
-    if (current.status === 'DONE' && current.outcome === request.outcome) return null;
+    checkOutcomeFits(current.queue, request.outcome);
+    if (current.status === 'DONE' || current.completion) return null;
     // Every kind of work, letters too, is claimed first: the claim is where the gate is passed.
     if (current.status !== 'CLAIMED') {
       throw new CaseStateConflictError(`Work item ${workItemId} is ${current.status}; claim it first.`);
     }
-    return { ...current, status: 'DONE', outcome: request.outcome, completedAt: at };
+    checkOccurredAt(current, occurredAt, at);
+    const completion = { outcome: request.outcome, occurredAt, hardship: request.hardship ?? null, at };
+    return { ...current, completion };
   });
-  const { record, customer } = await loadContext(deps, item);
-  if (item.queue === 'CALLS' || item.queue === 'VISITS') {
-    await recordContactFact(deps, record, customer, {
-      eventId: `contact:${item.workItemId}`,
-      occurredAt,
-      channel: item.queue === 'CALLS' ? 'CALL' : 'VISIT',
-      outcome: request.outcome,
-      hardship: request.hardship,
-      workItemId: item.workItemId,
-      claimedBy: item.claimedBy,
-    });
+  // An item DONE without a recorded completion was completed before completions were recorded on
+  // items (its facts were written right after it) or by a decision (a legal review): nothing to finish.
+  const done = item.completion ? await finishCompletion(deps, item, item.completion) : item;
+  if (done.outcome !== request.outcome) {
+    throw new CaseStateConflictError(`Work item ${workItemId} was completed as ${done.outcome}.`);
   }
-  // At the stored completion time: a repeated request rewrites the same entry instead of adding one.
-  await deps.timeline.append(item.caseId, [
-    {
-      eventId: `work-item-completed:${item.workItemId}`,
-      at: item.completedAt ?? at,
-      type: 'WORK_ITEM_COMPLETED',
-      detail: { workItemId: item.workItemId, queue: item.queue, outcome: request.outcome },
-    },
-  ]);
-  return publicWorkItem(item);
+  return publicWorkItem(done);
+}
+
+/**
+ * POST /work-items/{id}/release: the agent gives the claim back. The item is OPEN again (CANCELLED
+ * if its case closed meanwhile) and, for a call, its place under the caps is free. Releasing an item
+ * the agent does not hold (a repeated request) changes nothing; one already being completed is
+ * completed (not released) and answers 409.
+ */
+export async function releaseWorkItem(
+  deps: WorkItemDeps,
+  workItemId: string,
+  request: ReleaseRequest,
+  at: string,
+) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const item = await deps.workItems.get(workItemId);
+    if (!item) throw new WorkItemNotFoundError(workItemId);
+    if (item.completion && item.status === 'CLAIMED') {
+      const done = await finishCompletion(deps, item, item.completion);
+      throw new CaseStateConflictError(`Work item ${workItemId} was completed as ${done.outcome}.`);
+    }
+    if (item.status === 'DONE' || (item.status === 'CLAIMED' && item.claimedBy !== request.agent)) {
+      throw new CaseStateConflictError(
+        `Work item ${workItemId} is ${item.status}${item.claimedBy ? ` by ${item.claimedBy}` : ''}.`,
+      );
+    }
+    if (item.status !== 'CLAIMED') {
+      // Nothing held any more: a repeat of a release whose place may not have been given back yet.
+      if (item.queue === 'CALLS') await giveBack(deps, item.customerId, { workItemId, agent: request.agent });
+      return publicWorkItem(item);
+    }
+    const record = await deps.cases.get(item.caseId);
+    if (!record) throw new CaseNotFoundError(item.caseId);
+    const released: WorkItem = isActive(record)
+      ? { ...item, status: 'OPEN', claimedBy: null, claimedAt: null, version: item.version + 1 }
+      : { ...item, status: 'CANCELLED', completedAt: at, version: item.version + 1 };
+    if (!(await deps.workItems.replace(released))) continue;
+    // The item first: a stop before the place is given back leaves a place taken (until a retry
+    // or `placesTaken` finds it orphaned), never a claimed call the caps do not see.
+    if (item.queue === 'CALLS') await giveBack(deps, item.customerId, { workItemId, agent: request.agent });
+    await deps.timeline.append(item.caseId, [
+      {
+        eventId: `work-item-released:${workItemId}:${request.agent}`,
+        at,
+        type: 'WORK_ITEM_RELEASED',
+        detail: { workItemId, queue: item.queue, agent: request.agent },
+      },
+      ...(released.status === 'CANCELLED'
+        ? [
+            {
+              eventId: `work-item-cancelled:${workItemId}`,
+              at,
+              type: 'WORK_ITEM_CANCELLED' as const,
+              detail: { workItemId, queue: item.queue, reason: 'CASE_CLOSED' },
+            },
+          ]
+        : []),
+    ]);
+    return publicWorkItem(released);
+  }
+  throw new ConcurrentUpdateError(`work item ${workItemId} kept changing`);
 }
 
 /** POST /cases/{caseId}/contacts: a call, visit or inbound contact an agent logs (by `contactId`, once). */
@@ -517,12 +641,17 @@ export async function recordContact(deps: WorkItemDeps, caseId: string, request:
   if (!record) throw new CaseNotFoundError(caseId);
   const customer = await deps.customers.get(record.customerId);
   if (!customer) throw new CaseStateConflictError(`Customer ${record.customerId} has no contact details.`);
-  await recordContactFact(deps, record, customer, {
-    eventId: `contact:${request.contactId}`,
-    occurredAt,
-    channel: request.channel,
-    outcome: request.outcome,
-    hardship: request.hardship,
-  });
+  await recordContactFact(
+    deps,
+    record,
+    {
+      eventId: `contact:${request.contactId}`,
+      occurredAt,
+      channel: request.channel,
+      outcome: request.outcome,
+      hardship: request.hardship,
+    },
+    at,
+  );
   return record;
 }
