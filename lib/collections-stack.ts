@@ -215,22 +215,22 @@ export class CollectionsStack extends Stack {
       [
         'GET',
         '/work-items',
-        fn('ListWorkItems', 'api/list-work-items', 'GET /work-items').bindTable(
-          'workItems',
-          workItems,
-          'read',
-        ),
+        // Cases too: whether OPEN work is HELD is read from its case (one BatchGetItem a page).
+        fn('ListWorkItems', 'api/list-work-items', 'GET /work-items')
+          .bindTable('workItems', workItems, 'read')
+          .bindTable('cases', cases, 'read', 'batchRead'),
       ],
-      ...(['claim', 'complete'] as const).map((action): [string, string, ProjectFunction] => [
+      // Claiming reserves a call's place on the customer's record, completing counts it, releasing frees it.
+      ...(
+        [
+          ['claim', 'ClaimWorkItem'],
+          ['complete', 'CompleteWorkItem'],
+          ['release', 'ReleaseWorkItem'],
+        ] as const
+      ).map(([action, id]): [string, string, ProjectFunction] => [
         'POST',
         `/work-items/{workItemId}/${action}`,
-        onCase(
-          fn(
-            action === 'claim' ? 'ClaimWorkItem' : 'CompleteWorkItem',
-            `api/${action}-work-item`,
-            `POST /work-items/{workItemId}/${action}`,
-          ),
-        )
+        onCase(fn(id, `api/${action}-work-item`, `POST /work-items/{workItemId}/${action}`))
           .bindTable('workItems', workItems, 'read', 'write')
           .bindTable('customers', customers, 'read', 'write')
           .bindTable('idempotency', idempotency, 'records'),

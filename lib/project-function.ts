@@ -49,6 +49,8 @@ export const TABLE_ACCESS = {
     write: ['dynamodb:PutItem'],
     /** `list` with no filter that picks an index: a scan of the table (GET /cases). */
     scan: ['dynamodb:Scan'],
+    /** `getMany`: the cases of a page of work items in one strongly consistent batch. */
+    batchRead: ['dynamodb:BatchGetItem'],
   },
   timeline: {
     /** `has` and `list`. */

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -48,6 +49,29 @@ export class DynamoCaseRepository implements CaseRepository {
       new GetCommand({ TableName: this.tableName, Key: { caseId }, ConsistentRead: true }),
     );
     return Item as CaseRecord | undefined;
+  }
+
+  /** BatchGetItem takes 100 keys a request and may leave some unprocessed (throttling): those are asked again. */
+  async getMany(caseIds: readonly string[]): Promise<CaseRecord[]> {
+    const found: CaseRecord[] = [];
+    const unique = [...new Set(caseIds)];
+    for (let start = 0; start < unique.length; start += 100) {
+      let keys: Array<Record<string, unknown>> = unique
+        .slice(start, start + 100)
+        .map((caseId) => ({ caseId }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt === 8) throw new Error(`cases kept coming back unprocessed (${keys.length} left)`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const page = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        found.push(...((page.Responses?.[this.tableName] ?? []) as CaseRecord[]));
+        keys = page.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return found;
   }
 
   async create(record: CaseRecord): Promise<'created' | 'exists'> {

@@ -26,10 +26,66 @@ export interface Customer {
   callDays: Record<string, CallDay>;
   /** The last connected call (a conversation), for Reg F's seven quiet days after it. */
   lastConversationAt: string | null;
+  /** Call tasks claimed and not yet completed: each holds a place under the caps (call-caps.ts). */
+  callReservations: CallReservation[];
+  /**
+   * The calls counted lately, by contact id (`contact:<workItemId|contactId>`), so a retried or
+   * concurrent request counts nothing twice; kept a while, then forgotten (call-reservations.ts).
+   */
+  countedCalls: CountedCall[];
+  /**
+   * Set by the first claim that reserved a place: from then on every claimed call of the customer
+   * holds a reservation. Until then, call tasks claimed before claims reserved places are looked
+   * for (and reserved) at each claim.
+   */
+  claimsReserved: boolean;
+  /**
+   * Goes up with every write to the counters and reservations; a reservation is written only if it
+   * is still the version the caps were checked on, so two claims cannot both take the last place.
+   */
+  callsVersion: number;
+}
+
+/** A call counted in the debtor's counters: its contact id and when it was counted. */
+export interface CountedCall {
+  eventId: string;
+  at: string;
+}
+
+/** A place under the debtor's call caps, taken when `agent` claims the call task `workItemId`. */
+export interface CallReservation {
+  workItemId: string;
+  agent: string;
+  /** When the claim was made. */
+  at: string;
+}
+
+/** One write to a debtor's call record: take places, give places back, count a call made. */
+export interface CallsChange {
+  reserve?: readonly CallReservation[];
+  release?: readonly Pick<CallReservation, 'workItemId' | 'agent'>[];
+  /**
+   * One call `eventId` on the customer's local `day`, counted at `at`; `lastConversationAt` as it is
+   * after this call.
+   */
+  count?: { eventId: string; at: string; day: string; connected: boolean; lastConversationAt: string | null };
+  /** Counted calls old enough to forget (by contact id). */
+  forget?: readonly string[];
+  /** Every claimed call of the customer holds a reservation from now on (see `Customer.claimsReserved`). */
+  claimsReserved?: true;
 }
 
 /** The contact details and preferences `POST /cases` carries; counters and opt-outs are kept apart. */
-export type CustomerDetails = Omit<Customer, 'optOuts' | 'callDays' | 'lastConversationAt'>;
+export type CustomerDetails = Omit<
+  Customer,
+  | 'optOuts'
+  | 'callDays'
+  | 'lastConversationAt'
+  | 'callReservations'
+  | 'countedCalls'
+  | 'claimsReserved'
+  | 'callsVersion'
+>;
 
 export interface CaseQuery {
   status?: CaseStatus;
@@ -47,6 +103,8 @@ export interface CasePage {
 
 export interface CaseRepository {
   get(caseId: string): Promise<CaseRecord | undefined>;
+  /** The cases of these ids that exist (strongly consistent), in no particular order. */
+  getMany(caseIds: readonly string[]): Promise<CaseRecord[]>;
   /** Puts a new case unless one with the same id exists; says which happened. */
   create(record: CaseRecord): Promise<'created' | 'exists'>;
   /** Writes `next` if the stored version is still `next.version - 1`; false when another write won. */
@@ -65,12 +123,25 @@ export interface TimelineRepository {
 }
 
 export interface CustomerRepository {
-  /** Latest contact details win; opt-outs and call counters are kept. */
-  put(customer: CustomerDetails, at: string): Promise<void>;
+  /**
+   * Latest contact details win; opt-outs and call counters are kept. With `keepStoredCountry` the
+   * given country is written only if the customer has none yet (in the same write, so a concurrent
+   * request that states one is not undone). Resolves to the country stored after the write.
+   */
+  put(
+    customer: CustomerDetails,
+    at: string,
+    options?: { keepStoredCountry?: boolean },
+  ): Promise<Pick<CustomerDetails, 'country'>>;
   get(customerId: string): Promise<Customer | undefined>;
   optOut(customerId: string, channel: OptOutChannel, at: string): Promise<void>;
-  /** Counts one call on the customer's local `day`; a connected one is also a conversation. */
-  recordCall(customerId: string, day: string, connected: boolean, at: string): Promise<void>;
+  /**
+   * Applies `change` in one write if the customer's call record is still at `expectedVersion`;
+   * false when another write came first (read again and decide again).
+   */
+  changeCalls(customerId: string, expectedVersion: number, change: CallsChange): Promise<boolean>;
+  /** Gives one reservation back (its claim did not happen); unversioned, as it only makes room. */
+  releaseCall(customerId: string, reservation: Pick<CallReservation, 'workItemId' | 'agent'>): Promise<void>;
 }
 
 export interface CaseWorkflow {
@@ -143,7 +214,21 @@ export interface WorkItem {
   claimedAt: string | null;
   completedAt: string | null;
   outcome: string | null;
+  /**
+   * The completion an agent reported, recorded on the CLAIMED item before its facts are written (the
+   * contact on the timeline, the call in the debtor's counters); DONE follows once they are. Whoever
+   * finds it recorded finishes it. Absent on items never completed this way.
+   */
+  completion?: WorkItemCompletion;
   version: number;
+}
+
+export interface WorkItemCompletion {
+  outcome: string;
+  occurredAt: string;
+  hardship: string | null;
+  /** When the completion was requested: the item's `completedAt` once DONE. */
+  at: string;
 }
 
 export interface WorkItemPage {

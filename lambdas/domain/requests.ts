@@ -153,10 +153,13 @@ export type LegalOutcomeRequest = z.infer<typeof legalOutcomeSchema>;
 
 export const WORK_QUEUES = ['CALLS', 'VISITS', 'LEGAL_REVIEW', 'LETTERS'] as const;
 export const WORK_ITEM_STATUSES = ['OPEN', 'CLAIMED', 'DONE', 'CANCELLED'] as const;
+/** What a listing can ask for: the stored statuses, and HELD (OPEN work its case's hold stops for now). */
+export const LISTED_WORK_ITEM_STATUSES = [...WORK_ITEM_STATUSES, 'HELD'] as const;
+export type ListedWorkItemStatus = (typeof LISTED_WORK_ITEM_STATUSES)[number];
 
 export const listWorkItemsSchema = z.strictObject({
   queue: z.enum(WORK_QUEUES),
-  status: z.enum(WORK_ITEM_STATUSES).default('OPEN'),
+  status: z.enum(LISTED_WORK_ITEM_STATUSES).default('OPEN'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   nextToken: z.string().max(2048).optional(),
 });
@@ -164,6 +167,9 @@ export type ListWorkItemsRequest = z.infer<typeof listWorkItemsSchema>;
 
 export const claimSchema = z.strictObject({ agent: z.string().trim().min(1).max(200) });
 export type ClaimRequest = z.infer<typeof claimSchema>;
+/** Who gives the claim back: only the agent holding it can. */
+export const releaseSchema = claimSchema;
+export type ReleaseRequest = z.infer<typeof releaseSchema>;
 
 export const completeSchema = z.strictObject({
   outcome: z.enum([...CONTACT_OUTCOMES, 'SENT', 'APPROVED', 'DECLINED', 'DONE']),

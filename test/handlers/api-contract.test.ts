@@ -10,6 +10,7 @@ import { handler as optOut } from '../../lambdas/handlers/api/opt-out';
 import { handler as recordContact } from '../../lambdas/handlers/api/record-contact';
 import { handler as recordLegalOutcome } from '../../lambdas/handlers/api/record-legal-outcome';
 import { handler as recordReturn } from '../../lambdas/handlers/api/record-return';
+import { handler as releaseWorkItem } from '../../lambdas/handlers/api/release-work-item';
 import { handler as ruleDispute } from '../../lambdas/handlers/api/rule-dispute';
 import { handler as openLegalReview } from '../../lambdas/handlers/workflow/open-legal-review';
 import { handler as sendStageContact } from '../../lambdas/handlers/workflow/send-stage-contact';
@@ -131,6 +132,13 @@ const ROUTES: Route[] = [
     resource: '/work-items/{workItemId}/complete',
     param: 'workItemId',
     body: { outcome: 'CONNECTED', occurredAt: iso(START) },
+  },
+  {
+    name: 'work item releases',
+    handler: releaseWorkItem,
+    resource: '/work-items/{workItemId}/release',
+    param: 'workItemId',
+    body: { agent: 'agent-1' },
   },
   {
     name: 'opt-outs',
@@ -288,6 +296,21 @@ const KEYED: Keyed[] = [
       return opened;
     },
     other: { outcome: 'NO_ANSWER', occurredAt: iso(START) },
+  },
+  {
+    route: 'work item releases',
+    prepare: async () => {
+      const opened = await withCallTask();
+      await post(
+        claimWorkItem,
+        '/work-items/{workItemId}/claim',
+        { workItemId: opened.id },
+        { agent: 'agent-1' },
+        START,
+      );
+      return opened;
+    },
+    other: { agent: 'agent-2' },
   },
   {
     route: 'opt-outs',

@@ -1,3 +1,5 @@
+import { adapters } from '../../lambdas/adapters';
+import { openCase as openCaseIn } from '../../lambdas/domain/services/open-case';
 import { handler as getCase } from '../../lambdas/handlers/api/get-case';
 import { handler as openCase } from '../../lambdas/handlers/api/open-case';
 import { openCaseBody } from '../support/fixtures';
@@ -126,6 +128,100 @@ describe('POST /cases', () => {
     const reply = await open({ ...openCaseBody(), padding: 'x'.repeat(65 * 1024) });
 
     expect(reply).toMatchObject({ status: 413, body: { type: '/problems/body-too-large', status: 413 } });
+  });
+
+  describe('the customer’s country (their compliance profile) is kept unless a request states another', () => {
+    const usCustomer = (id: string) => ({
+      ...openCaseBody().customer,
+      id,
+      phone: '+12125550199',
+      locale: 'en-US',
+      timezone: 'America/New_York',
+      country: 'US',
+    });
+    const profileOf = async (caseId: string) => (await adapters.cases().get(caseId))?.profile;
+
+    test('a later case without country keeps a US debtor, and that case, on the US rules', async () => {
+      // Prepare
+      const customer = usCustomer('us-no-country-later');
+      const first = await open(openCaseBody({ customer, amountDue: { amount: 50_000, currency: 'USD' } }));
+      const { country: _unstated, ...withoutCountry } = customer;
+
+      // Act
+      const later = await open(
+        openCaseBody({ customer: withoutCountry, amountDue: { amount: 20_000, currency: 'USD' } }),
+      );
+
+      // Assess
+      expect([first.status, later.status]).toEqual([201, 201]);
+      expect((await adapters.customers().get(customer.id))?.country).toBe('US');
+      expect(await profileOf(first.body.caseId)).toBe('US');
+      expect(await profileOf(later.body.caseId)).toBe('US');
+    });
+
+    test('a case without country racing the customer’s first case (with US) leaves the customer, and both cases, on the US rules', async () => {
+      // Prepare: the request without country is held just before it writes the customer, until the
+      // customer's first case, with US, is open
+      const customer = usCustomer('us-country-race');
+      const { country: _unstated, ...withoutCountry } = customer;
+      let writeReached!: () => void;
+      const reached = new Promise<void>((resolve) => {
+        writeReached = resolve;
+      });
+      let resume!: () => void;
+      const resumed = new Promise<void>((resolve) => {
+        resume = resolve;
+      });
+      const heldBeforeWrite = new Proxy(adapters.customers(), {
+        get(target, property) {
+          const value = Reflect.get(target, property);
+          if (typeof value !== 'function') return value;
+          if (property !== 'put') return value.bind(target);
+          return async (...args: unknown[]) => {
+            writeReached();
+            await resumed;
+            return value.apply(target, args);
+          };
+        },
+      });
+      const deps = {
+        cases: adapters.cases(),
+        timeline: adapters.timeline(),
+        customers: heldBeforeWrite,
+        workflow: adapters.workflow(),
+      };
+
+      // Act
+      const later = openCaseIn(
+        deps,
+        openCaseBody({ customer: withoutCountry, amountDue: { amount: 20_000, currency: 'USD' } }),
+        new Date(START).toISOString(),
+      );
+      await reached;
+      const first = await open(openCaseBody({ customer, amountDue: { amount: 50_000, currency: 'USD' } }));
+      resume();
+      const second = await later;
+
+      // Assess
+      expect(first.status).toBe(201);
+      expect((await adapters.customers().get(customer.id))?.country).toBe('US');
+      expect(await profileOf(first.body.caseId)).toBe('US');
+      expect(await profileOf(second.view.caseId)).toBe('US');
+    });
+
+    test('a request that states another country changes it; a new customer without one is CN', async () => {
+      const customer = usCustomer('us-moved');
+      await open(openCaseBody({ customer, amountDue: { amount: 50_000, currency: 'USD' } }));
+      const { country: _unstated, ...newcomer } = usCustomer('no-country-at-all');
+
+      const moved = await open(openCaseBody({ customer: { ...customer, country: 'CN' } }));
+      const fresh = await open(openCaseBody({ customer: newcomer }));
+
+      expect((await adapters.customers().get(customer.id))?.country).toBe('CN');
+      expect(await profileOf(moved.body.caseId)).toBe('CN');
+      expect((await adapters.customers().get(newcomer.id))?.country).toBe('CN');
+      expect(await profileOf(fresh.body.caseId)).toBe('CN');
+    });
   });
 
   describe('Idempotency-Key', () => {

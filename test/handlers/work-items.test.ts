@@ -1,5 +1,10 @@
 import { adapters } from '../../lambdas/adapters';
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
+import { CLAIM_LEASE_MS, RESERVATION_LANDING_MS } from '../../lambdas/domain/services/call-reservations';
+import {
+  claimWorkItem as claimWorkItemIn,
+  completeWorkItem as completeWorkItemIn,
+} from '../../lambdas/domain/services/work-items';
 import { handler as claimWorkItem } from '../../lambdas/handlers/api/claim-work-item';
 import { handler as completeWorkItem } from '../../lambdas/handlers/api/complete-work-item';
 import { handler as listWorkItems } from '../../lambdas/handlers/api/list-work-items';
@@ -7,8 +12,11 @@ import { handler as makePromise } from '../../lambdas/handlers/api/make-promise'
 import { handler as openDispute } from '../../lambdas/handlers/api/open-dispute';
 import { handler as optOut } from '../../lambdas/handlers/api/opt-out';
 import { handler as recordContact } from '../../lambdas/handlers/api/record-contact';
+import { handler as releaseWorkItem } from '../../lambdas/handlers/api/release-work-item';
+import { handler as closeCase } from '../../lambdas/handlers/workflow/close-case';
 import { handler as openLegalReview } from '../../lambdas/handlers/workflow/open-legal-review';
 import { handler as sendStageContact } from '../../lambdas/handlers/workflow/send-stage-contact';
+import { laggingCases, laggingWorkItems } from '../support/lagging-indexes';
 import { callApi, lambdaContext, START } from '../support/local-aws';
 import { type Harness, startHarness } from './aws-harness';
 import {
@@ -43,6 +51,8 @@ const claim = (workItemId: string, at: number, agent = 'agent-1') =>
   post(claimWorkItem, '/work-items/{workItemId}/claim', { workItemId }, { agent }, at);
 const complete = (workItemId: string, body: unknown, at: number) =>
   post(completeWorkItem, '/work-items/{workItemId}/complete', { workItemId }, body, at);
+const releaseCall = (workItemId: string, at: number, agent = 'agent-1') =>
+  post(releaseWorkItem, '/work-items/{workItemId}/release', { workItemId }, { agent }, at);
 const logContact = (caseId: string, body: unknown, at: number) =>
   post(recordContact, '/cases/{caseId}/contacts', { caseId }, body, at);
 
@@ -90,6 +100,55 @@ async function caseWithCallTask(customer?: OpenCaseRequest['customer'], at = STA
   if (outcome.outcome !== 'SENT') throw new Error(`notice not sent: ${JSON.stringify(outcome)}`);
   return { ...opened, callItem: `${opened.caseId}:CALLS:OVERDUE_NOTICE:0` };
 }
+
+/** A case whose credit pre-notice had to go by post (SMS and email opted out); returns the letter's id. */
+async function caseWithLetter(customer: OpenCaseRequest['customer']) {
+  const { caseId } = await openCaseAt({ customer });
+  for (const channel of ['SMS', 'EMAIL']) {
+    await post(optOut, '/customers/{customerId}/opt-outs', { customerId: customer.id }, { channel });
+  }
+  await sendStageContact({ caseId, stage: 'CREDIT_PRE_NOTICE', at: iso(START) }, lambdaContext());
+  return { caseId, letterItem: `${caseId}:LETTERS:CREDIT_PRE_NOTICE:0` };
+}
+
+/** Every item a listing gives, page after page. */
+async function listAll(query: Record<string, string>, at = START) {
+  const items: Array<{ workItemId: string; status: string }> = [];
+  let nextToken: string | undefined;
+  do {
+    const reply = await list({ ...query, limit: '100', ...(nextToken ? { nextToken } : {}) }, at);
+    if (reply.status !== 200) throw new Error(`listing failed: ${JSON.stringify(reply.body)}`);
+    items.push(...reply.body.items);
+    nextToken = reply.body.nextToken;
+  } while (nextToken);
+  return items;
+}
+
+const promiseToPay = async (caseId: string) => {
+  const owed = (await readCase(caseId)).body.outstanding;
+  const reply = await post(
+    makePromise,
+    '/cases/{caseId}/promises',
+    { caseId },
+    { promisedAt: iso(START + 5 * DAY), amount: owed },
+  );
+  if (reply.status !== 200) throw new Error(`promise refused: ${JSON.stringify(reply.body)}`);
+};
+
+const dispute = async (caseId: string) => {
+  const reply = await post(openDispute, '/cases/{caseId}/disputes', { caseId }, { reason: 'not mine' });
+  if (reply.status !== 200) throw new Error(`dispute refused: ${JSON.stringify(reply.body)}`);
+};
+
+/** The items of `ids` that are CLAIMED now. */
+async function claimedOf(ids: string[]) {
+  const claimed: string[] = [];
+  for (const id of ids) if ((await adapters.workItems().get(id))?.status === 'CLAIMED') claimed.push(id);
+  return claimed;
+}
+
+const byItem = (a: { workItemId: string }, b: { workItemId: string }) =>
+  a.workItemId.localeCompare(b.workItemId);
 
 /** The skips and deferrals refused claims of one work item left on its case's timeline. */
 async function refusalsOf(workItemId: string) {
@@ -162,6 +221,94 @@ describe('GET /work-items', () => {
     expect(ids(open)).not.toContain(callItem);
     expect(ids(claimed)).toContain(callItem);
     for (const item of claimed.body.items) expect(item.status).toBe('CLAIMED');
+  });
+
+  describe('held work: OPEN lists only what can be claimed now; what a hold stops is HELD', () => {
+    test('a dispute holds a case’s calls and letters, not its legal review', async () => {
+      // Prepare: a call task and a legal review on one disputed case, a letter on another
+      const { caseId, callItem } = await caseWithCallTask(cnCustomer('cn-held-dispute'));
+      await openLegalReview({ caseId, at: iso(START) }, lambdaContext());
+      const reviewItem = `${caseId}:LEGAL_REVIEW:LEGAL_REVIEW:0`;
+      const posted = await caseWithLetter(cnCustomer('cn-held-letter'));
+      const before = await listAll({ queue: 'CALLS', status: 'OPEN' });
+      await dispute(caseId);
+      await dispute(posted.caseId);
+
+      // Act
+      const [openCalls, heldCalls, openLetters, heldLetters, openReviews] = await Promise.all([
+        listAll({ queue: 'CALLS', status: 'OPEN' }),
+        listAll({ queue: 'CALLS', status: 'HELD' }),
+        listAll({ queue: 'LETTERS', status: 'OPEN' }),
+        listAll({ queue: 'LETTERS', status: 'HELD' }),
+        listAll({ queue: 'LEGAL_REVIEW', status: 'OPEN' }),
+      ]);
+
+      // Assess
+      const ids = (items: Array<{ workItemId: string }>) => items.map((item) => item.workItemId);
+      expect(ids(before)).toContain(callItem);
+      expect(ids(openCalls)).not.toContain(callItem);
+      expect(heldCalls.find((item) => item.workItemId === callItem)).toEqual({
+        workItemId: callItem,
+        queue: 'CALLS',
+        caseId,
+        status: 'HELD',
+        dueAt: iso(START),
+        stage: 'OVERDUE_NOTICE',
+        claimedBy: null,
+        outcome: null,
+      });
+      expect(ids(openLetters)).not.toContain(posted.letterItem);
+      expect(ids(heldLetters)).toContain(posted.letterItem);
+      expect(ids(openReviews)).toContain(reviewItem);
+      for (const item of [...heldCalls, ...heldLetters]) expect(item.status).toBe('HELD');
+      for (const item of [...openCalls, ...openLetters, ...openReviews]) expect(item.status).toBe('OPEN');
+      expect((await adapters.workItems().get(callItem))?.status).toBe('OPEN');
+    });
+
+    test('a promise to pay holds the case’s calls (HELD) but not a letter', async () => {
+      // Prepare
+      const called = await caseWithCallTask(cnCustomer('cn-held-promise'));
+      const posted = await caseWithLetter(cnCustomer('cn-letter-promise'));
+      await promiseToPay(called.caseId);
+      await promiseToPay(posted.caseId);
+
+      // Act
+      const openCalls = await listAll({ queue: 'CALLS', status: 'OPEN' });
+      const heldCalls = await listAll({ queue: 'CALLS', status: 'HELD' });
+      const openLetters = await listAll({ queue: 'LETTERS', status: 'OPEN' });
+
+      // Assess
+      const ids = (items: Array<{ workItemId: string }>) => items.map((item) => item.workItemId);
+      expect(ids(openCalls)).not.toContain(called.callItem);
+      expect(ids(heldCalls)).toContain(called.callItem);
+      expect(ids(openLetters)).toContain(posted.letterItem);
+      expect((await adapters.workItems().get(called.callItem))?.status).toBe('OPEN');
+    });
+  });
+
+  test('open work of a case no longer active (missed by its closing) is listed neither as OPEN nor as HELD', async () => {
+    // Prepare: the case resolved without its call task cancelled, as a closing that read the case's
+    // items through a lagging index leaves it
+    const { caseId, callItem } = await caseWithCallTask(cnCustomer('cn-closed-listed'));
+    const record = await adapters.cases().get(caseId);
+    if (!record) throw new Error('no case');
+    await adapters.cases().replace({
+      ...record,
+      status: 'RESOLVED',
+      resolution: 'PAID',
+      closedAt: iso(START),
+      version: record.version + 1,
+    });
+
+    // Act
+    const open = await listAll({ queue: 'CALLS', status: 'OPEN' });
+    const held = await listAll({ queue: 'CALLS', status: 'HELD' });
+
+    // Assess
+    const ids = (items: Array<{ workItemId: string }>) => items.map((item) => item.workItemId);
+    expect(ids(open)).not.toContain(callItem);
+    expect(ids(held)).not.toContain(callItem);
+    expect((await adapters.workItems().get(callItem))?.status).toBe('OPEN');
   });
 
   test.each([
@@ -445,11 +592,33 @@ describe('POST /work-items/{workItemId}/claim', () => {
 
     // Act
     const letter = await claim(`${caseId}:LETTERS:CREDIT_PRE_NOTICE:0`, START + HOUR);
+    const posted = await complete(
+      `${caseId}:LETTERS:CREDIT_PRE_NOTICE:0`,
+      { outcome: 'SENT', occurredAt: iso(START + HOUR) },
+      START + HOUR,
+    );
     const reviewItem = await claim(`${caseId}:LEGAL_REVIEW:LEGAL_REVIEW:0`, START + HOUR, 'counsel-1');
 
-    // Assess
+    // Assess: the letter cannot be sent past the gate either, by completing it unclaimed
     await expectRuleRefusal(letter, `${caseId}:LETTERS:CREDIT_PRE_NOTICE:0`, 'DISPUTE_HOLD');
+    expect(posted.status).toBe(409);
+    expect(ofType(await timelineOf(caseId), 'WORK_ITEM_COMPLETED')).toEqual([]);
     expect(reviewItem.status).toBe(200);
+  });
+
+  test('a letter’s gate is the case and its dispute hold only: it is claimable at night, and while the customer has promised to pay', async () => {
+    // Prepare
+    const night = await caseWithLetter(cnCustomer('cn-letter-night'));
+    const promised = await caseWithLetter(cnCustomer('cn-letter-promised'));
+    await promiseToPay(promised.caseId);
+
+    // Act
+    const atNight = await claim(night.letterItem, Date.parse('2026-03-02T15:00:00Z'), 'post-1'); // 23:00 in Shanghai
+    const whilePromised = await claim(promised.letterItem, START + HOUR, 'post-1');
+
+    // Assess
+    expect(atNight).toMatchObject({ status: 200, body: { status: 'CLAIMED', claimedBy: 'post-1' } });
+    expect(whilePromised).toMatchObject({ status: 200, body: { status: 'CLAIMED' } });
   });
 
   test('a refusal is on the timeline: deferred to the opening of the contact window, skipped with the rule otherwise; once per request; no personal data', async () => {
@@ -564,7 +733,7 @@ describe('POST /work-items/{workItemId}/claim', () => {
       await expectRuleRefusal(eighth, second.callItem, 'CALL_CAP_WEEKLY');
     });
 
-    test('CN: two agents claiming at once the last call of the day: at most one gets it', async () => {
+    test('CN: two agents claiming at once the last call of the day (on two cases): exactly one gets it', async () => {
       // Prepare: two connected calls today, two call tasks on two cases
       const customer = cnCustomer('cn-race');
       const first = await caseWithCallTask(customer);
@@ -579,15 +748,333 @@ describe('POST /work-items/{workItemId}/claim', () => {
       ]);
 
       // Assess
-      for (const reply of replies) {
-        if (reply.status !== 200) expect(reply.body.rule).toBe('CALL_CAP_DAILY');
+      expect(replies.map((reply) => reply.status).sort()).toEqual([200, 409]);
+      expect(replies.find((reply) => reply.status === 409)?.body.rule).toBe('CALL_CAP_DAILY');
+      expect(await claimedOf([first.callItem, second.callItem])).toHaveLength(1);
+      expect((await adapters.customers().get(customer.id))?.callReservations).toHaveLength(1);
+    });
+
+    test('US: two agents claiming at once the seventh attempt of the week (on two cases): exactly one gets it', async () => {
+      const customer = usCustomer('us-race');
+      const first = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const second = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      for (let day = 0; day < 6; day++) {
+        await call(first.caseId, Date.parse('2026-03-10T15:00:00Z') + day * DAY, 'NO_ANSWER');
       }
-      const claimed = [];
-      for (const id of [first.callItem, second.callItem]) {
-        if ((await adapters.workItems().get(id))?.status === 'CLAIMED') claimed.push(id);
-      }
-      expect(claimed.length).toBeLessThanOrEqual(1);
-      expect(replies.filter((reply) => reply.status === 200)).toHaveLength(claimed.length);
+      const at = Date.parse('2026-03-16T18:00:00Z');
+
+      const replies = await Promise.all([
+        claim(first.callItem, at, 'agent-1'),
+        claim(second.callItem, at, 'agent-2'),
+      ]);
+
+      expect(replies.map((reply) => reply.status).sort()).toEqual([200, 409]);
+      expect(replies.find((reply) => reply.status === 409)?.body.rule).toBe('CALL_CAP_WEEKLY');
+      expect(await claimedOf([first.callItem, second.callItem])).toHaveLength(1);
+    });
+
+    test('with index reads that lag behind the writes (as GSIs may on AWS), still only one of two claims gets the last call', async () => {
+      // Prepare: room for one more connected call today; the listings the claims could use hide
+      // every write made from now on (the claims' own included)
+      const customer = cnCustomer('cn-stale');
+      const first = await caseWithCallTask(customer);
+      const second = await caseWithCallTask(customer);
+      await call(first.caseId, START + MINUTE);
+      await call(first.caseId, START + 2 * MINUTE);
+      const deps = {
+        workItems: laggingWorkItems(adapters.workItems()),
+        cases: laggingCases(adapters.cases()),
+        customers: adapters.customers(),
+        timeline: adapters.timeline(),
+      };
+      const at = iso(START + HOUR);
+
+      // Act
+      const results = await Promise.allSettled([
+        claimWorkItemIn(deps, first.callItem, { agent: 'agent-1' }, at),
+        claimWorkItemIn(deps, second.callItem, { agent: 'agent-2' }, at),
+      ]);
+
+      // Assess
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      expect(results.find((result) => result.status === 'rejected')).toMatchObject({
+        reason: { rule: 'CALL_CAP_DAILY' },
+      });
+      expect(await claimedOf([first.callItem, second.callItem])).toHaveLength(1);
+    });
+
+    test('two agents claiming the same call task at once: one gets it, and the other’s reservation is given back', async () => {
+      // Prepare: one connected call today: room for two more
+      const customer = cnCustomer('cn-same-task');
+      const first = await caseWithCallTask(customer);
+      const second = await caseWithCallTask(customer);
+      await call(first.caseId, START + MINUTE);
+
+      // Act
+      const replies = await Promise.all([
+        claim(first.callItem, START + HOUR, 'agent-1'),
+        claim(first.callItem, START + HOUR, 'agent-2'),
+      ]);
+      const other = await claim(second.callItem, START + HOUR + MINUTE, 'agent-3');
+
+      // Assess: one place taken by the claim that landed, so the debtor's other task still fits
+      expect(replies.map((reply) => reply.status).sort()).toEqual([200, 409]);
+      const winner = replies.find((reply) => reply.status === 200)?.body.claimedBy;
+      expect(other.status).toBe(200);
+      const reservations = (await adapters.customers().get(customer.id))?.callReservations ?? [];
+      expect(reservations.map(({ workItemId, agent }) => ({ workItemId, agent })).sort(byItem)).toEqual(
+        [
+          { workItemId: first.callItem, agent: winner },
+          { workItemId: second.callItem, agent: 'agent-3' },
+        ].sort(byItem),
+      );
+    });
+
+    test('a reservation left without its claim (the function stopped between the two writes) counts while its claim could be landing, then is dropped', async () => {
+      // Prepare: two connected calls today, and a place reserved for the first task that was never claimed
+      const customer = cnCustomer('cn-orphan');
+      const first = await caseWithCallTask(customer);
+      const second = await caseWithCallTask(customer);
+      await call(first.caseId, START + MINUTE);
+      await call(first.caseId, START + 2 * MINUTE);
+      const stored = await adapters.customers().get(customer.id);
+      const orphan = { workItemId: first.callItem, agent: 'agent-gone', at: iso(START + HOUR) };
+      await adapters.customers().changeCalls(customer.id, stored?.callsVersion ?? 0, { reserve: [orphan] });
+
+      // Act
+      const whileLanding = await claim(
+        second.callItem,
+        START + HOUR + RESERVATION_LANDING_MS - MINUTE,
+        'agent-2',
+      );
+      const afterLanding = await claim(second.callItem, START + HOUR + RESERVATION_LANDING_MS, 'agent-2');
+
+      // Assess
+      expect(whileLanding.body.rule).toBe('CALL_CAP_DAILY');
+      expect(afterLanding.status).toBe(200);
+      const reservations = (await adapters.customers().get(customer.id))?.callReservations;
+      expect(reservations?.map((reservation) => reservation.workItemId)).toEqual([second.callItem]);
+    });
+  });
+
+  describe('a claim holds its place for its lease (14 hours), not for good', () => {
+    test('a claim left on a case that closed holds its place that day; after the lease it no longer does, and completed later the call still counts', async () => {
+      // Prepare: the call of one case claimed at 11:00 in Shanghai, then that case paid and closed;
+      // two connected calls on the debtor's other case that day and the next
+      const customer = cnCustomer('cn-lease');
+      const paid = await caseWithCallTask(customer);
+      const other = await caseWithCallTask(customer);
+      const claimedAt = START + HOUR;
+      expect((await claim(paid.callItem, claimedAt)).status).toBe(200);
+      await payInFull(paid.caseId, claimedAt + MINUTE);
+      await closeCase({ caseId: paid.caseId, at: iso(claimedAt + MINUTE) }, lambdaContext('close-case'));
+      await call(other.caseId, claimedAt + 2 * MINUTE);
+      await call(other.caseId, claimedAt + 3 * MINUTE);
+      const nextDay = START + DAY; // 10:00 on 03-03, 23 hours after the claim
+      await call(other.caseId, nextDay + MINUTE);
+      await call(other.caseId, nextDay + 2 * MINUTE);
+
+      // Act
+      const sameDay = await claim(other.callItem, claimedAt + HOUR, 'agent-2');
+      const leaseOver = await claim(other.callItem, nextDay + HOUR, 'agent-2');
+      const lateCompletion = await complete(
+        paid.callItem,
+        { outcome: 'CONNECTED', occurredAt: iso(claimedAt + 5 * MINUTE) },
+        nextDay + 2 * HOUR,
+      );
+
+      // Assess
+      expect(sameDay.body.rule).toBe('CALL_CAP_DAILY');
+      expect(leaseOver).toMatchObject({ status: 200, body: { status: 'CLAIMED', claimedBy: 'agent-2' } });
+      expect(lateCompletion).toMatchObject({ status: 200, body: { status: 'DONE', outcome: 'CONNECTED' } });
+      const stored = await adapters.customers().get(customer.id);
+      expect(stored?.callDays).toEqual({
+        '2026-03-02': { attempts: 3, connected: 3 },
+        '2026-03-03': { attempts: 2, connected: 2 },
+      });
+      expect(stored?.callReservations.map((reservation) => reservation.workItemId)).toEqual([other.callItem]);
+    });
+
+    test('the place is held until the lease is over, to the minute', async () => {
+      // Prepare: a call claimed at 20:00 in Shanghai and never completed; two connected calls the next morning
+      const customer = cnCustomer('cn-lease-edge');
+      const forgotten = await caseWithCallTask(customer);
+      const other = await caseWithCallTask(customer);
+      const claimedAt = Date.parse('2026-03-02T12:00:00Z');
+      expect((await claim(forgotten.callItem, claimedAt)).status).toBe(200);
+      await call(other.caseId, Date.parse('2026-03-03T00:10:00Z'));
+      await call(other.caseId, Date.parse('2026-03-03T00:20:00Z'));
+
+      // Act
+      const justBefore = await claim(other.callItem, claimedAt + CLAIM_LEASE_MS - MINUTE, 'agent-2'); // 09:59
+      const leaseOver = await claim(other.callItem, claimedAt + CLAIM_LEASE_MS, 'agent-2'); // 10:00
+
+      // Assess
+      expect(justBefore.body.rule).toBe('CALL_CAP_DAILY');
+      expect(leaseOver.status).toBe(200);
+    });
+  });
+
+  describe('US: one claimed call per debtor at a time (CALL_IN_PROGRESS)', () => {
+    test('two agents claiming at once the calls of two cases of a debtor with room for many: one gets it, the other is refused CALL_IN_PROGRESS', async () => {
+      // Prepare: no calls yet this week
+      const customer = usCustomer('us-one-at-a-time');
+      const first = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const second = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const at = Date.parse('2026-03-10T15:00:00Z'); // 11:00 in New York
+
+      // Act
+      const replies = await Promise.all([
+        claim(first.callItem, at, 'agent-1'),
+        claim(second.callItem, at, 'agent-2'),
+      ]);
+
+      // Assess
+      expect(replies.map((reply) => reply.status).sort()).toEqual([200, 409]);
+      const refused = replies.find((reply) => reply.status === 409);
+      const lost = refused === replies[0] ? first.callItem : second.callItem;
+      await expectRuleRefusal(refused!, lost, 'CALL_IN_PROGRESS');
+      expect(await claimedOf([first.callItem, second.callItem])).toHaveLength(1);
+      expect((await adapters.customers().get(customer.id))?.callReservations).toHaveLength(1);
+    });
+
+    test('with index reads that lag behind the writes, still only one of two claims gets through', async () => {
+      const customer = usCustomer('us-one-stale');
+      const first = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const second = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const deps = {
+        workItems: laggingWorkItems(adapters.workItems()),
+        cases: laggingCases(adapters.cases()),
+        customers: adapters.customers(),
+        timeline: adapters.timeline(),
+      };
+      const at = '2026-03-10T15:00:00.000Z';
+
+      const results = await Promise.allSettled([
+        claimWorkItemIn(deps, first.callItem, { agent: 'agent-1' }, at),
+        claimWorkItemIn(deps, second.callItem, { agent: 'agent-2' }, at),
+      ]);
+
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      expect(results.find((result) => result.status === 'rejected')).toMatchObject({
+        reason: { rule: 'CALL_IN_PROGRESS' },
+      });
+    });
+
+    test('the first call connected: the second call, refused while the first was claimed, is refused for the 7 quiet days after', async () => {
+      // Prepare
+      const customer = usCustomer('us-one-then-quiet');
+      const first = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const second = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const at = Date.parse('2026-03-10T15:00:00Z');
+      await claim(first.callItem, at, 'agent-1');
+
+      // Act
+      const whileClaimed = await claim(second.callItem, at + MINUTE, 'agent-2');
+      await complete(
+        first.callItem,
+        { outcome: 'CONNECTED', occurredAt: iso(at + 5 * MINUTE) },
+        at + 6 * MINUTE,
+      );
+      const afterConversation = await claim(second.callItem, at + 10 * MINUTE, 'agent-2');
+
+      // Assess
+      expect(whileClaimed.body.rule).toBe('CALL_IN_PROGRESS');
+      expect(afterConversation.body.rule).toBe('CALL_AFTER_CONVERSATION');
+    });
+
+    test('the first call unanswered: the next one can be claimed', async () => {
+      const customer = usCustomer('us-one-then-next');
+      const first = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const second = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const at = Date.parse('2026-03-10T15:00:00Z');
+      await claim(first.callItem, at, 'agent-1');
+
+      await complete(first.callItem, { outcome: 'NO_ANSWER', occurredAt: iso(at + MINUTE) }, at + 2 * MINUTE);
+      const next = await claim(second.callItem, at + 3 * MINUTE, 'agent-2');
+
+      expect(next.status).toBe(200);
+    });
+
+    test('CN keeps its daily cap only: two calls of a debtor claimed at once are both allowed', async () => {
+      const customer = cnCustomer('cn-two-at-once');
+      const first = await caseWithCallTask(customer);
+      const second = await caseWithCallTask(customer);
+
+      const replies = await Promise.all([
+        claim(first.callItem, START + HOUR, 'agent-1'),
+        claim(second.callItem, START + HOUR, 'agent-2'),
+      ]);
+
+      expect(replies.map((reply) => reply.status)).toEqual([200, 200]);
+    });
+  });
+
+  describe('calls claimed before claims reserved places (CLAIMED, no reservation) still hold theirs', () => {
+    /** A call task CLAIMED directly in the table, as claims before reservations left them. */
+    async function claimedWithoutReservation(workItemId: string, claimedAt: number) {
+      const open = await adapters.workItems().get(workItemId);
+      if (!open) throw new Error('no call task');
+      await adapters.workItems().replace({
+        ...open,
+        status: 'CLAIMED',
+        claimedBy: 'agent-old',
+        claimedAt: iso(claimedAt),
+        version: open.version + 1,
+      });
+    }
+
+    test('CN: one connected call, one such claim and a new claim fill the day; the new claim also reserved the old one’s place', async () => {
+      // Prepare
+      const customer = cnCustomer('cn-legacy-claim');
+      const old = await caseWithCallTask(customer);
+      const other = await caseWithCallTask(customer);
+      const third = await caseWithCallTask(customer);
+      await claimedWithoutReservation(old.callItem, START + 3 * MINUTE);
+      await call(other.caseId, START + MINUTE);
+
+      // Act
+      const withRoom = await claim(other.callItem, START + HOUR, 'agent-2');
+      const full = await claim(third.callItem, START + HOUR + MINUTE, 'agent-3');
+
+      // Assess
+      expect(withRoom.status).toBe(200);
+      await expectRuleRefusal(full, third.callItem, 'CALL_CAP_DAILY');
+      const stored = await adapters.customers().get(customer.id);
+      expect(stored?.claimsReserved).toBe(true);
+      expect(
+        stored?.callReservations.map(({ workItemId, agent, at }) => ({ workItemId, agent, at })).sort(byItem),
+      ).toEqual(
+        [
+          { workItemId: old.callItem, agent: 'agent-old', at: iso(START + 3 * MINUTE) },
+          { workItemId: other.callItem, agent: 'agent-2', at: iso(START + HOUR) },
+        ].sort(byItem),
+      );
+    });
+
+    test('US: such a claim is a call in progress', async () => {
+      const customer = usCustomer('us-legacy-claim');
+      const old = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const other = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      await claimedWithoutReservation(old.callItem, Date.parse('2026-03-10T14:30:00Z'));
+
+      const reply = await claim(other.callItem, Date.parse('2026-03-10T15:00:00Z'), 'agent-2');
+
+      await expectRuleRefusal(reply, other.callItem, 'CALL_IN_PROGRESS');
+    });
+
+    test('one older than the lease holds no place', async () => {
+      const customer = cnCustomer('cn-legacy-stale');
+      const old = await caseWithCallTask(customer);
+      const other = await caseWithCallTask(customer);
+      await claimedWithoutReservation(old.callItem, START - CLAIM_LEASE_MS);
+      await call(other.caseId, START + MINUTE);
+      await call(other.caseId, START + 2 * MINUTE);
+
+      const reply = await claim(other.callItem, START + HOUR, 'agent-2');
+
+      expect(reply.status).toBe(200);
+      expect((await adapters.customers().get(customer.id))?.callReservations).toHaveLength(1);
     });
   });
 
@@ -664,6 +1151,8 @@ describe('POST /work-items/{workItemId}/complete', () => {
     const counted = await adapters.customers().get(customer.id);
     expect(counted?.callDays).toEqual({ '2026-03-02': { attempts: 1, connected: 1 } });
     expect(counted?.lastConversationAt).toBe(iso(occurredAt));
+    // the place the claim reserved became this counted call
+    expect(counted?.callReservations).toEqual([]);
   });
 
   test('completed calls count towards the cap: after three connected ones the debtor’s next call task is refused', async () => {
@@ -712,20 +1201,130 @@ describe('POST /work-items/{workItemId}/complete', () => {
     expect((await adapters.customers().get(customer.id))?.callDays).toEqual({});
   });
 
-  test('a letter can be completed without a claim; it records no contact', async () => {
-    const customer = cnCustomer('cn-letter-done');
-    const { caseId } = await openCaseAt({ customer });
-    for (const channel of ['SMS', 'EMAIL']) {
-      await post(optOut, '/customers/{customerId}/opt-outs', { customerId: customer.id }, { channel });
-    }
-    await sendStageContact({ caseId, stage: 'CREDIT_PRE_NOTICE', at: iso(START) }, lambdaContext());
-    const letter = `${caseId}:LETTERS:CREDIT_PRE_NOTICE:0`;
+  test('a letter is claimed before it is completed (409 unclaimed); completed, it records no contact', async () => {
+    // Prepare
+    const { caseId, letterItem } = await caseWithLetter(cnCustomer('cn-letter-done'));
+    const sent = { outcome: 'SENT', occurredAt: iso(START + HOUR) };
 
-    const reply = await complete(letter, { outcome: 'SENT', occurredAt: iso(START + HOUR) }, START + HOUR);
+    // Act
+    const unclaimed = await complete(letterItem, sent, START + HOUR);
+    const claimed = await claim(letterItem, START + HOUR, 'post-1');
+    const reply = await complete(letterItem, sent, START + 2 * HOUR);
 
-    expect(reply.body).toMatchObject({ status: 'DONE', outcome: 'SENT' });
+    // Assess
+    expect(unclaimed).toMatchObject({ status: 409, contentType: 'application/problem+json' });
+    expect(claimed.status).toBe(200);
+    expect(reply).toMatchObject({
+      status: 200,
+      body: { status: 'DONE', outcome: 'SENT', claimedBy: 'post-1' },
+    });
     expect(ofType(await timelineOf(caseId), 'CONTACT_RECORDED')).toEqual([]);
     expect(ofType(await timelineOf(caseId), 'WORK_ITEM_COMPLETED')).toHaveLength(1);
+  });
+
+  describe('a call claimed before its case closed stays completable, and is recorded and counted', () => {
+    test('CN: completed as CONNECTED after the case was paid and closed; the debtor’s next call (on another case) is refused: 3 connected today', async () => {
+      // Prepare: two connected calls today on one case; the call task of another case claimed, then
+      // that case paid and closed
+      const customer = cnCustomer('cn-closed-claim');
+      const other = await caseWithCallTask(customer);
+      const paid = await caseWithCallTask(customer);
+      await call(other.caseId, START + MINUTE);
+      await call(other.caseId, START + 2 * MINUTE);
+      expect((await claim(paid.callItem, START + HOUR)).status).toBe(200);
+      await payInFull(paid.caseId, START + HOUR + MINUTE);
+      await closeCase({ caseId: paid.caseId, at: iso(START + HOUR + MINUTE) }, lambdaContext('close-case'));
+      const afterClosing = (await adapters.workItems().get(paid.callItem))?.status;
+
+      // Act
+      const completed = await complete(
+        paid.callItem,
+        { outcome: 'CONNECTED', occurredAt: iso(START + HOUR + 5 * MINUTE) },
+        START + HOUR + 10 * MINUTE,
+      );
+      const next = await claim(other.callItem, START + 2 * HOUR, 'agent-2');
+
+      // Assess
+      expect(afterClosing).toBe('CLAIMED');
+      expect(completed).toMatchObject({ status: 200, body: { status: 'DONE', outcome: 'CONNECTED' } });
+      expect(ofType(await timelineOf(paid.caseId), 'CONTACT_RECORDED')).toEqual([
+        expect.objectContaining({
+          channel: 'CALL',
+          detail: expect.objectContaining({ outcome: 'CONNECTED', workItemId: paid.callItem }),
+        }),
+      ]);
+      const counted = await adapters.customers().get(customer.id);
+      expect(counted?.callDays).toEqual({ '2026-03-02': { attempts: 3, connected: 3 } });
+      expect(counted?.callReservations).toEqual([]);
+      await expectRuleRefusal(next, other.callItem, 'CALL_CAP_DAILY');
+    });
+
+    test('US: a conversation on a call completed after its case closed starts the 7 quiet days for the debtor’s other cases', async () => {
+      // Prepare
+      const customer = usCustomer('us-closed-claim');
+      const other = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const paid = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const claimedAt = Date.parse('2026-03-10T15:00:00Z'); // 11:00 in New York
+      expect((await claim(paid.callItem, claimedAt)).status).toBe(200);
+      await payInFull(paid.caseId, claimedAt + MINUTE);
+      await closeCase({ caseId: paid.caseId, at: iso(claimedAt + MINUTE) }, lambdaContext('close-case'));
+
+      // Act
+      const talked = claimedAt + 5 * MINUTE;
+      const completed = await complete(
+        paid.callItem,
+        { outcome: 'CONNECTED', occurredAt: iso(talked) },
+        claimedAt + 10 * MINUTE,
+      );
+      const threeDaysLater = await claim(other.callItem, talked + 3 * DAY, 'agent-2');
+
+      // Assess
+      expect(completed).toMatchObject({ status: 200, body: { status: 'DONE' } });
+      expect((await adapters.customers().get(customer.id))?.lastConversationAt).toBe(iso(talked));
+      await expectRuleRefusal(threeDaysLater, other.callItem, 'CALL_AFTER_CONVERSATION');
+    });
+  });
+
+  test('two completions of one call at once count it once, and its reservation is gone', async () => {
+    const customer = cnCustomer('cn-complete-twice');
+    const { callItem } = await caseWithCallTask(customer);
+    await claim(callItem, START + HOUR);
+    const body = { outcome: 'CONNECTED', occurredAt: iso(START + HOUR + MINUTE) };
+
+    const replies = await Promise.all([
+      complete(callItem, body, START + 2 * HOUR),
+      complete(callItem, body, START + 2 * HOUR),
+    ]);
+
+    expect(replies.map((reply) => reply.status)).toEqual([200, 200]);
+    const counted = await adapters.customers().get(customer.id);
+    expect(counted?.callDays).toEqual({ '2026-03-02': { attempts: 1, connected: 1 } });
+    expect(counted?.callReservations).toEqual([]);
+  });
+
+  test('a call claimed before claims reserved places (no reservation on record) is counted once when completed', async () => {
+    // Prepare: the task CLAIMED directly in the table, as claims before reservations left them
+    const customer = cnCustomer('cn-unreserved');
+    const { callItem } = await caseWithCallTask(customer);
+    const open = await adapters.workItems().get(callItem);
+    if (!open) throw new Error('no call task');
+    await adapters.workItems().replace({
+      ...open,
+      status: 'CLAIMED',
+      claimedBy: 'agent-1',
+      claimedAt: iso(START),
+      version: open.version + 1,
+    });
+    const body = { outcome: 'NO_ANSWER', occurredAt: iso(START + MINUTE) };
+
+    // Act
+    await complete(callItem, body, START + HOUR);
+    await complete(callItem, body, START + 2 * HOUR);
+
+    // Assess
+    expect((await adapters.customers().get(customer.id))?.callDays).toEqual({
+      '2026-03-02': { attempts: 1, connected: 0 },
+    });
   });
 
   test('an unclaimed call task cannot be completed (409) and nothing is recorded', async () => {
@@ -750,6 +1349,298 @@ describe('POST /work-items/{workItemId}/complete', () => {
 
     expect(reply.status).toBe(400);
     expect(reply.body.errors.map((error: { path: string }) => error.path)).toContain(path);
+    expect((await adapters.workItems().get(callItem))?.status).toBe('CLAIMED');
+  });
+  describe('occurredAt lies between the claim and the request (5 minutes either way), else 400 and nothing changes', () => {
+    const claimedAt = START + HOUR;
+    const requestAt = START + 2 * HOUR;
+
+    test.each([
+      ['more than 5 minutes before the claim', claimedAt - 5 * MINUTE - 1000],
+      ['more than 5 minutes after the request', requestAt + 5 * MINUTE + 1000],
+      ['days ahead (it would count on another day and free today’s place)', START + 3 * DAY],
+    ])('%s: 400 naming occurredAt', async (_label, occurredAt) => {
+      // Prepare: two connected calls today, and the third claimed
+      const customer = cnCustomer(`cn-occurred-${occurredAt}`);
+      const { caseId, callItem } = await caseWithCallTask(customer);
+      await call(caseId, START + MINUTE);
+      await call(caseId, START + 2 * MINUTE);
+      await claim(callItem, claimedAt);
+      const before = await adapters.customers().get(customer.id);
+
+      // Act
+      const reply = await complete(
+        callItem,
+        { outcome: 'CONNECTED', occurredAt: iso(occurredAt) },
+        requestAt,
+      );
+
+      // Assess
+      expect(reply).toMatchObject({ status: 400, contentType: 'application/problem+json' });
+      expect(reply.body.errors.map((error: { path: string }) => error.path)).toEqual(['occurredAt']);
+      const item = await adapters.workItems().get(callItem);
+      expect(item).toMatchObject({ status: 'CLAIMED', outcome: null });
+      expect(item?.completion).toBeUndefined();
+      expect(ofType(await timelineOf(caseId), 'CONTACT_RECORDED')).toHaveLength(2);
+      expect(await adapters.customers().get(customer.id)).toEqual(before);
+    });
+
+    test.each([
+      ['5 minutes before the claim', claimedAt - 5 * MINUTE],
+      ['5 minutes after the request', requestAt + 5 * MINUTE],
+    ])('%s is accepted', async (_label, occurredAt) => {
+      const { callItem } = await caseWithCallTask();
+      await claim(callItem, claimedAt);
+
+      const reply = await complete(
+        callItem,
+        { outcome: 'NO_ANSWER', occurredAt: iso(occurredAt) },
+        requestAt,
+      );
+
+      expect(reply).toMatchObject({ status: 200, body: { status: 'DONE' } });
+    });
+  });
+
+  describe('the call is counted and on the timeline before the item is DONE', () => {
+    /** `repository` with `method` failing as DynamoDB can (throttled), everything else as it is. */
+    function failing<T extends object>(
+      repository: T,
+      method: keyof T,
+      when: (...args: never[]) => boolean = () => true,
+    ) {
+      return new Proxy(repository, {
+        get(target, property) {
+          const value = Reflect.get(target, property);
+          if (typeof value !== 'function') return value;
+          if (property !== method) return value.bind(target);
+          return (...args: never[]) => {
+            if (when(...args)) return Promise.reject(new Error('ProvisionedThroughputExceededException'));
+            return value.apply(target, args);
+          };
+        },
+      });
+    }
+    const depsWith = (overrides: Partial<Parameters<typeof completeWorkItemIn>[0]>) => ({
+      workItems: adapters.workItems(),
+      cases: adapters.cases(),
+      customers: adapters.customers(),
+      timeline: adapters.timeline(),
+      ...overrides,
+    });
+    const talkedAt = Date.parse('2026-03-10T15:05:00Z');
+
+    async function usCallClaimed(id: string) {
+      const customer = usCustomer(id);
+      const first = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      const second = await caseWithCallTask(customer, Date.parse('2026-03-10T14:00:00Z'), 'USD');
+      expect((await claim(first.callItem, Date.parse('2026-03-10T15:00:00Z'))).status).toBe(200);
+      return { customer, first, second };
+    }
+
+    test('the count fails: the item stays CLAIMED with nothing recorded; the retry records and counts the conversation once', async () => {
+      // Prepare
+      const { customer, first, second } = await usCallClaimed('us-count-fails');
+      const body = { outcome: 'CONNECTED' as const, occurredAt: iso(talkedAt) };
+      const deps = depsWith({ customers: failing(adapters.customers(), 'changeCalls') });
+
+      // Act
+      const failed = await completeWorkItemIn(deps, first.callItem, body, iso(talkedAt + MINUTE)).catch(
+        (error: unknown) => error,
+      );
+      const afterFailure = await adapters.workItems().get(first.callItem);
+      const timelineAfterFailure = await timelineOf(first.caseId);
+      const retried = await complete(first.callItem, body, talkedAt + 10 * MINUTE);
+      const nextCall = await claim(second.callItem, talkedAt + 2 * DAY, 'agent-2');
+
+      // Assess
+      expect(failed).toBeInstanceOf(Error);
+      expect(afterFailure?.status).toBe('CLAIMED');
+      expect(ofType(timelineAfterFailure, 'CONTACT_RECORDED')).toEqual([]);
+      expect(retried).toMatchObject({ status: 200, body: { status: 'DONE', outcome: 'CONNECTED' } });
+      const stored = await adapters.customers().get(customer.id);
+      expect(stored?.callDays).toEqual({ '2026-03-10': { attempts: 1, connected: 1 } });
+      expect(stored?.lastConversationAt).toBe(iso(talkedAt));
+      expect(stored?.callReservations).toEqual([]);
+      expect(ofType(await timelineOf(first.caseId), 'CONTACT_RECORDED')).toHaveLength(1);
+      expect(ofType(await timelineOf(first.caseId), 'WORK_ITEM_COMPLETED')).toEqual([
+        expect.objectContaining({ at: iso(talkedAt + MINUTE) }),
+      ]);
+      expect(nextCall.body.rule).toBe('CALL_AFTER_CONVERSATION');
+    });
+
+    test('the timeline write fails after the count: the retry counts nothing twice', async () => {
+      // Prepare
+      const { customer, first } = await usCallClaimed('us-entry-fails');
+      const body = { outcome: 'NO_ANSWER' as const, occurredAt: iso(talkedAt) };
+      const contactEntry = (_caseId: string, entries: Array<{ type: string }>) =>
+        entries.some((entry) => entry.type === 'CONTACT_RECORDED');
+      const deps = depsWith({ timeline: failing(adapters.timeline(), 'append', contactEntry as never) });
+
+      // Act
+      const failed = await completeWorkItemIn(deps, first.callItem, body, iso(talkedAt + MINUTE)).catch(
+        (error: unknown) => error,
+      );
+      const afterFailure = await adapters.workItems().get(first.callItem);
+      const retried = await complete(first.callItem, body, talkedAt + 10 * MINUTE);
+
+      // Assess
+      expect(failed).toBeInstanceOf(Error);
+      expect(afterFailure?.status).toBe('CLAIMED');
+      expect(retried).toMatchObject({ status: 200, body: { status: 'DONE' } });
+      expect((await adapters.customers().get(customer.id))?.callDays).toEqual({
+        '2026-03-10': { attempts: 1, connected: 0 },
+      });
+      expect(ofType(await timelineOf(first.caseId), 'CONTACT_RECORDED')).toHaveLength(1);
+    });
+
+    test('a completion left half-done is finished by the next request on the item, whatever it asks: a release is then a 409', async () => {
+      // Prepare
+      const { customer, first } = await usCallClaimed('us-finished-by-release');
+      const deps = depsWith({ customers: failing(adapters.customers(), 'changeCalls') });
+      await completeWorkItemIn(
+        deps,
+        first.callItem,
+        { outcome: 'CONNECTED', occurredAt: iso(talkedAt) },
+        iso(talkedAt + MINUTE),
+      ).catch(() => undefined);
+
+      // Act
+      const release = await releaseCall(first.callItem, talkedAt + HOUR);
+      const otherOutcome = await complete(
+        first.callItem,
+        { outcome: 'NO_ANSWER', occurredAt: iso(talkedAt) },
+        talkedAt + HOUR,
+      );
+
+      // Assess
+      expect(release.status).toBe(409);
+      expect(otherOutcome.status).toBe(409);
+      expect(await adapters.workItems().get(first.callItem)).toMatchObject({
+        status: 'DONE',
+        outcome: 'CONNECTED',
+      });
+      expect((await adapters.customers().get(customer.id))?.lastConversationAt).toBe(iso(talkedAt));
+    });
+  });
+});
+
+describe('POST /work-items/{workItemId}/release', () => {
+  test('the agent gives the claim back: OPEN again, on the timeline, and its place under the caps is free for the debtor’s other call; a repeat changes nothing', async () => {
+    // Prepare: two connected calls today; one call task claimed (the third), so the other is refused
+    const customer = cnCustomer('cn-release');
+    const first = await caseWithCallTask(customer);
+    const second = await caseWithCallTask(customer);
+    await call(first.caseId, START + MINUTE);
+    await call(first.caseId, START + 2 * MINUTE);
+    await claim(first.callItem, START + HOUR, 'agent-1');
+    const whileClaimed = await claim(second.callItem, START + HOUR + MINUTE, 'agent-2');
+
+    // Act
+    const released = await releaseCall(first.callItem, START + HOUR + 2 * MINUTE, 'agent-1');
+    const repeated = await releaseCall(first.callItem, START + HOUR + 3 * MINUTE, 'agent-1');
+    const afterRelease = await claim(second.callItem, START + HOUR + 4 * MINUTE, 'agent-2');
+
+    // Assess
+    expect(whileClaimed.body.rule).toBe('CALL_CAP_DAILY');
+    expect(released).toMatchObject({
+      status: 200,
+      body: { workItemId: first.callItem, status: 'OPEN', claimedBy: null },
+    });
+    expect(repeated).toMatchObject({ status: 200, body: released.body });
+    expect(await adapters.workItems().get(first.callItem)).toMatchObject({ status: 'OPEN', claimedAt: null });
+    expect(ofType(await timelineOf(first.caseId), 'WORK_ITEM_RELEASED')).toEqual([
+      {
+        at: iso(START + HOUR + 2 * MINUTE),
+        type: 'WORK_ITEM_RELEASED',
+        detail: { workItemId: first.callItem, queue: 'CALLS', agent: 'agent-1' },
+      },
+    ]);
+    expect(afterRelease.status).toBe(200);
+    const reservations = (await adapters.customers().get(customer.id))?.callReservations;
+    expect(reservations?.map((reservation) => reservation.workItemId)).toEqual([second.callItem]);
+  });
+
+  test('a released call task can be claimed again, by anyone', async () => {
+    const { callItem } = await caseWithCallTask();
+    await claim(callItem, START + HOUR, 'agent-1');
+    await releaseCall(callItem, START + HOUR + MINUTE, 'agent-1');
+
+    const again = await claim(callItem, START + HOUR + 2 * MINUTE, 'agent-2');
+
+    expect(again).toMatchObject({ status: 200, body: { status: 'CLAIMED', claimedBy: 'agent-2' } });
+  });
+
+  test('a claim given back after its case closed: CANCELLED, and its place freed', async () => {
+    // Prepare
+    const customer = cnCustomer('cn-release-closed');
+    const paid = await caseWithCallTask(customer);
+    await claim(paid.callItem, START + HOUR);
+    await payInFull(paid.caseId, START + HOUR + MINUTE);
+    await closeCase({ caseId: paid.caseId, at: iso(START + HOUR + MINUTE) }, lambdaContext('close-case'));
+
+    // Act
+    const released = await releaseCall(paid.callItem, START + 2 * HOUR);
+
+    // Assess
+    expect(released).toMatchObject({ status: 200, body: { status: 'CANCELLED', claimedBy: 'agent-1' } });
+    expect((await adapters.customers().get(customer.id))?.callReservations).toEqual([]);
+    expect(ofType(await timelineOf(paid.caseId), 'WORK_ITEM_CANCELLED')).toContainEqual(
+      expect.objectContaining({
+        detail: expect.objectContaining({ workItemId: paid.callItem, reason: 'CASE_CLOSED' }),
+      }),
+    );
+  });
+
+  test('a letter can be given back too', async () => {
+    const { letterItem } = await caseWithLetter(cnCustomer('cn-release-letter'));
+    await claim(letterItem, START + HOUR, 'post-1');
+
+    const released = await releaseCall(letterItem, START + 2 * HOUR, 'post-1');
+
+    expect(released).toMatchObject({ status: 200, body: { status: 'OPEN', claimedBy: null } });
+  });
+
+  test('only the agent holding the claim gives it back (409, the claim and its place stay); a done item cannot be (409)', async () => {
+    // Prepare
+    const customer = cnCustomer('cn-release-other');
+    const held = await caseWithCallTask(customer);
+    const done = await caseWithCallTask(customer);
+    await claim(held.callItem, START + HOUR, 'agent-1');
+    await claim(done.callItem, START + HOUR, 'agent-1');
+    await complete(done.callItem, { outcome: 'NO_ANSWER', occurredAt: iso(START + HOUR) }, START + HOUR);
+
+    // Act
+    const byOther = await releaseCall(held.callItem, START + 2 * HOUR, 'agent-2');
+    const ofDone = await releaseCall(done.callItem, START + 2 * HOUR, 'agent-1');
+
+    // Assess
+    expect(byOther).toMatchObject({ status: 409, contentType: 'application/problem+json' });
+    expect(ofDone.status).toBe(409);
+    expect(await adapters.workItems().get(held.callItem)).toMatchObject({
+      status: 'CLAIMED',
+      claimedBy: 'agent-1',
+    });
+    const reservations = (await adapters.customers().get(customer.id))?.callReservations;
+    expect(reservations?.map((reservation) => reservation.workItemId)).toEqual([held.callItem]);
+  });
+
+  test('an unknown work item is a 404; a missing agent is a 400 naming it', async () => {
+    const { callItem } = await caseWithCallTask();
+    await claim(callItem, START + HOUR);
+
+    const unknown = await releaseCall('case-000:CALLS:OVERDUE_NOTICE:0', START + HOUR);
+    const noAgent = await post(
+      releaseWorkItem,
+      '/work-items/{workItemId}/release',
+      { workItemId: callItem },
+      {},
+      START + HOUR,
+    );
+
+    expect(unknown).toMatchObject({ status: 404, contentType: 'application/problem+json' });
+    expect(noAgent.status).toBe(400);
+    expect(noAgent.body.errors.map((error: { path: string }) => error.path)).toEqual(['agent']);
     expect((await adapters.workItems().get(callItem))?.status).toBe('CLAIMED');
   });
 });

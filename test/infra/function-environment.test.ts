@@ -119,6 +119,8 @@ describe('every function has every variable its code needs', () => {
     const calls = await step('work items', api.get('/work-items?queue=CALLS&status=OPEN&limit=100'));
     const call = calls.items.find((item: { caseId: string }) => item.caseId === cases.legal);
     await step('claim', api.post(`/work-items/${call.workItemId}/claim`, { agent: 'agent-1' }));
+    await step('release', api.post(`/work-items/${call.workItemId}/release`, { agent: 'agent-1' }));
+    await step('claim again', api.post(`/work-items/${call.workItemId}/claim`, { agent: 'agent-1' }));
     await step(
       'complete',
       api.post(`/work-items/${call.workItemId}/complete`, { outcome: 'NO_ANSWER', occurredAt: day0 }),

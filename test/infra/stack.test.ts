@@ -419,6 +419,7 @@ describe('api', () => {
       'GET /work-items': 'api/list-work-items',
       'POST /work-items/{workItemId}/claim': 'api/claim-work-item',
       'POST /work-items/{workItemId}/complete': 'api/complete-work-item',
+      'POST /work-items/{workItemId}/release': 'api/release-work-item',
       'POST /customers/{customerId}/opt-outs': 'api/opt-out',
       'GET /opt-out': 'api/opt-out-link',
     });

@@ -1,5 +1,7 @@
 import type { CaseRecord } from '../../lambdas/domain/case';
 import type {
+  CallReservation,
+  CallsChange,
   CasePage,
   CaseQuery,
   CaseRepository,
@@ -32,6 +34,13 @@ export class MemoryCases implements CaseRepository {
   async get(caseId: string) {
     const record = this.records.get(caseId);
     return record ? copy(record) : undefined;
+  }
+
+  async getMany(caseIds: readonly string[]) {
+    return caseIds.flatMap((caseId) => {
+      const record = this.records.get(caseId);
+      return record ? [copy(record)] : [];
+    });
   }
 
   async create(record: CaseRecord) {
@@ -100,15 +109,22 @@ export class MemoryTimeline implements TimelineRepository {
 export class MemoryCustomers implements CustomerRepository {
   readonly customers = new Map<string, Customer>();
 
-  async put(details: CustomerDetails) {
+  async put(details: CustomerDetails, _at: string, options: { keepStoredCountry?: boolean } = {}) {
     const earlier = this.customers.get(details.customerId);
+    const country = options.keepStoredCountry && earlier ? earlier.country : details.country;
     this.customers.set(details.customerId, {
       optOuts: {},
       callDays: {},
       lastConversationAt: null,
+      callReservations: [],
+      countedCalls: [],
+      claimsReserved: false,
+      callsVersion: 0,
       ...earlier,
       ...copy(details),
+      country,
     });
+    return { country };
   }
 
   async get(customerId: string) {
@@ -121,15 +137,41 @@ export class MemoryCustomers implements CustomerRepository {
     if (customer && !customer.optOuts[channel]) customer.optOuts[channel] = at;
   }
 
-  async recordCall(customerId: string, day: string, connected: boolean, at: string) {
+  async changeCalls(customerId: string, expectedVersion: number, change: CallsChange) {
+    const customer = this.customers.get(customerId);
+    if (!customer || customer.callsVersion !== expectedVersion) return false;
+    const released = (reservation: CallReservation) =>
+      (change.release ?? []).some(
+        (r) => r.workItemId === reservation.workItemId && r.agent === reservation.agent,
+      );
+    customer.callReservations = [
+      ...customer.callReservations.filter((reservation) => !released(reservation)),
+      ...(change.reserve ?? []).map(copy),
+    ];
+    if (change.count) {
+      const { day, connected, eventId, at, lastConversationAt } = change.count;
+      const counts = customer.callDays[day] ?? { attempts: 0, connected: 0 };
+      customer.callDays[day] = {
+        attempts: counts.attempts + 1,
+        connected: counts.connected + (connected ? 1 : 0),
+      };
+      customer.lastConversationAt = lastConversationAt;
+      customer.countedCalls = [...customer.countedCalls, { eventId, at }];
+    }
+    if (change.forget) {
+      customer.countedCalls = customer.countedCalls.filter((call) => !change.forget?.includes(call.eventId));
+    }
+    if (change.claimsReserved) customer.claimsReserved = true;
+    customer.callsVersion += 1;
+    return true;
+  }
+
+  async releaseCall(customerId: string, reservation: Pick<CallReservation, 'workItemId' | 'agent'>) {
     const customer = this.customers.get(customerId);
     if (!customer) return;
-    const counts = customer.callDays[day] ?? { attempts: 0, connected: 0 };
-    customer.callDays[day] = {
-      attempts: counts.attempts + 1,
-      connected: counts.connected + (connected ? 1 : 0),
-    };
-    if (connected) customer.lastConversationAt = at;
+    customer.callReservations = customer.callReservations.filter(
+      (held) => !(held.workItemId === reservation.workItemId && held.agent === reservation.agent),
+    );
   }
 }
 

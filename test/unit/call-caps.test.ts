@@ -39,7 +39,7 @@ describe('CN: at most 3 connected calls a day (GB/T 45251-2025)', () => {
   test('the caps are the cited numbers', () => {
     expect(CAPS).toEqual({
       CN: { connectedPerDay: 3 },
-      US: { attemptsPer7Days: 7, quietDaysAfterConversation: 7 },
+      US: { attemptsPer7Days: 7, quietDaysAfterConversation: 7, outstandingClaims: 1 },
     });
   });
 
@@ -188,6 +188,34 @@ describe('US: 7 attempts in 7 days, none within 7 days after a conversation (Reg
     expect(checkCallCaps('US', counted, '2026-03-16T18:00:00.000Z', NEW_YORK)).toMatchObject({
       rule: 'CALL_AFTER_CONVERSATION',
     });
+  });
+
+  test('CALL_IN_PROGRESS: one claimed call not yet completed stops another claim, however few attempts', () => {
+    const at = '2026-03-16T18:00:00.000Z';
+
+    const none = checkCallCaps('US', calls({}), at, NEW_YORK, 0);
+    const one = checkCallCaps('US', calls({}), at, NEW_YORK, 1);
+
+    expect(none).toEqual({ allowed: true });
+    expect(one).toEqual({
+      allowed: false,
+      rule: 'CALL_IN_PROGRESS',
+      detail: expect.stringContaining('§1006.14(b)(2)(ii)'),
+    });
+  });
+
+  test('six attempts and a claimed call: the weekly cap is the rule named (waiting for the claim does not help)', () => {
+    const counted = calls(attemptsFrom('2026-03-10', 6));
+
+    expect(checkCallCaps('US', counted, '2026-03-16T18:00:00.000Z', NEW_YORK, 1)).toMatchObject({
+      rule: 'CALL_CAP_WEEKLY',
+    });
+  });
+
+  test('in CN a claimed call only takes a place under the daily cap: one connected and one claimed leave room', () => {
+    const counted = calls({ '2026-03-02': { attempts: 1, connected: 1 } });
+
+    expect(checkCallCaps('CN', counted, '2026-03-02T06:00:00.000Z', SHANGHAI, 1)).toEqual({ allowed: true });
   });
 
   test('connected calls in the US count as attempts, not as a daily cap', () => {

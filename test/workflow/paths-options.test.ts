@@ -523,7 +523,8 @@ describe('dispute', () => {
     // Act
     const opened = await s.post(`/cases/${s.caseId}/disputes`, { reason: 'I never rented this phone' });
     await s.advanceTo(s.at(2));
-    const [call] = await s.workItems('CALLS', 'OPEN');
+    const listedOpen = await s.workItems('CALLS', 'OPEN');
+    const [call] = await s.workItems('CALLS', 'HELD');
     const claim = await world().post(`/work-items/${call?.workItemId}/claim`, { agent: 'agent-1' });
     await s.advanceTo(s.at(35));
     const ruled = await s.post(`/cases/${s.caseId}/disputes/resolution`, { outcome: 'REJECTED' });
@@ -531,6 +532,9 @@ describe('dispute', () => {
 
     // Assess
     expect(opened).toMatchObject({ status: 200, body: { status: 'DISPUTED' } });
+    // The notice's call task is held, not offered as OPEN work; claimed anyway, it is refused
+    expect(listedOpen).toEqual([]);
+    expect(call).toMatchObject({ queue: 'CALLS', stage: 'OVERDUE_NOTICE', status: 'HELD' });
     expect(claim.status).toBe(409);
     expect(ruled).toMatchObject({ status: 200, body: { status: 'OPEN' } });
     expect(await s.states()).toEqual([

@@ -12,13 +12,17 @@ import type { ProfileId } from './profiles';
  * The counters only learn of a call when it is completed, so `openClaims` (the debtor's call tasks
  * claimed but not yet completed, on any case) count too: each as a possible connected call in CN
  * and as an attempt in the US. Otherwise one agent, or two at once, could claim every call task of
- * a debtor before the first call is logged. An abandoned claim keeps counting until it is completed.
+ * a debtor before the first call is logged. In the US a claimed call also stops any other claim
+ * (CALL_IN_PROGRESS): if it connects, the next call must wait the 7 quiet days, which two calls made
+ * at once cannot. They are the reservations on the customer's own record (read strongly consistent
+ * and written conditionally, see claimWorkItem), not a count of claimed items through eventually
+ * consistent indexes; each holds its place for the claim's lease (call-reservations.ts).
  */
 export type CapDecision = { allowed: true } | { allowed: false; rule: string; detail: string };
 
 export const CAPS = {
   CN: { connectedPerDay: 3 },
-  US: { attemptsPer7Days: 7, quietDaysAfterConversation: 7 },
+  US: { attemptsPer7Days: 7, quietDaysAfterConversation: 7, outstandingClaims: 1 },
 } as const;
 
 /** `YYYY-MM-DD` of `at` in `timeZone`. */
@@ -62,11 +66,19 @@ export function checkCallCaps(
     new Date(Date.UTC(year, month - 1, day - back)).toISOString().slice(0, 10),
   );
   const attempts = lastSevenDays.reduce((sum, day) => sum + (calls.callDays[day]?.attempts ?? 0), 0);
-  return attempts + openClaims >= CAPS.US.attemptsPer7Days
-    ? {
-        allowed: false,
-        rule: 'CALL_CAP_WEEKLY',
-        detail: `${attempts} call attempts in 7 days${claimed}; at most ${CAPS.US.attemptsPer7Days} (Reg F §1006.14(b)(2)(i))`,
-      }
-    : { allowed: true };
+  if (attempts + openClaims >= CAPS.US.attemptsPer7Days) {
+    return {
+      allowed: false,
+      rule: 'CALL_CAP_WEEKLY',
+      detail: `${attempts} call attempts in 7 days${claimed}; at most ${CAPS.US.attemptsPer7Days} (Reg F §1006.14(b)(2)(i))`,
+    };
+  }
+  if (openClaims >= CAPS.US.outstandingClaims) {
+    return {
+      allowed: false,
+      rule: 'CALL_IN_PROGRESS',
+      detail: `another call to this debtor is claimed and not yet completed; one at a time, as a conversation on it starts 7 days without calls (Reg F §1006.14(b)(2)(ii))`,
+    };
+  }
+  return { allowed: true };
 }

@@ -50,6 +50,9 @@ const caseOpened = (record: CaseRecord): TimelineEntry => ({
   },
 });
 
+/** A new customer's country when the request states none (CN's rules are the stricter, profiles.ts). */
+const DEFAULT_COUNTRY = 'CN';
+
 /**
  * Opens the case for an overdue rental, or finds the one already open for the same rental and due
  * date. Either way the case's timeline and workflow are made sure of, so a retry after a partial
@@ -86,8 +89,10 @@ export async function openCase(
   let record = await deps.cases.get(caseId);
   let created = false;
   if (!record) {
-    const country = request.customer.country ?? 'CN';
-    await deps.customers.put(
+    // The country the request states, else the one on record, else CN, decided in the write itself
+    // and read back from it: a later case without `country` must not move a US debtor to the CN
+    // rules, not even when it races the debtor's first case.
+    const { country } = await deps.customers.put(
       {
         customerId: request.customer.id,
         name: request.customer.name,
@@ -95,9 +100,10 @@ export async function openCase(
         email: request.customer.email,
         locale: localeFor(request.customer.locale),
         timezone: request.customer.timezone,
-        country,
+        country: request.customer.country ?? DEFAULT_COUNTRY,
       },
       at,
+      { keepStoredCountry: !request.customer.country },
     );
     const fresh: CaseRecord = {
       caseId,

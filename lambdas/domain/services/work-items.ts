@@ -1,5 +1,5 @@
 import { type CaseRecord, isActive } from '../case';
-import { checkCallCaps, localDay } from '../compliance/call-caps';
+import { checkCallCaps } from '../compliance/call-caps';
 import { checkContactWindow } from '../compliance/contact-window';
 import { profileForCountry } from '../compliance/profiles';
 import {
@@ -11,17 +11,27 @@ import {
 } from '../errors';
 import type { Stage } from '../policy';
 import type {
+  CallReservation,
   CaseRepository,
   Customer,
   CustomerRepository,
   TimelineRepository,
   WorkItem,
+  WorkItemCompletion,
   WorkItemRepository,
   WorkQueue,
 } from '../ports';
-import type { ClaimRequest, CompleteRequest, ContactRequest, ListWorkItemsRequest } from '../requests';
+import type {
+  ClaimRequest,
+  CompleteRequest,
+  ContactRequest,
+  ListedWorkItemStatus,
+  ListWorkItemsRequest,
+  ReleaseRequest,
+} from '../requests';
 import { parseIso, toIso } from '../time';
 import type { TimelineChannel, TimelineEntry } from '../timeline';
+import { countCall, giveBack, placesTaken } from './call-reservations';
 
 export class WorkItemNotFoundError extends DomainError {
   override readonly name = 'WorkItemNotFoundError';
@@ -124,7 +134,11 @@ async function cancelItem(
   return true;
 }
 
-/** Cancels a case's open work (the case closed): nobody is sent to call a customer who paid. */
+/**
+ * Cancels a case's OPEN work (the case closed): nobody is sent to call a customer who paid. CLAIMED
+ * work stays: the call may be under way, and its outcome must still be recorded and counted towards
+ * the debtor's call caps when the agent completes it.
+ */
 export async function cancelOpenWorkItems(
   deps: Pick<WorkItemDeps, 'workItems' | 'timeline'>,
   caseId: string,
@@ -132,7 +146,7 @@ export async function cancelOpenWorkItems(
 ): Promise<number> {
   let cancelled = 0;
   for (const item of await deps.workItems.listByCase(caseId)) {
-    if (item.status !== 'OPEN' && item.status !== 'CLAIMED') continue;
+    if (item.status !== 'OPEN') continue;
     if (await cancelItem(deps, item, at)) cancelled++;
   }
   return cancelled;
@@ -157,26 +171,75 @@ export async function cancelSupersededCalls(
   return cancelled;
 }
 
-export const publicWorkItem = (item: WorkItem) => ({
+export const publicWorkItem = (item: WorkItem, status: ListedWorkItemStatus = item.status) => ({
   workItemId: item.workItemId,
   queue: item.queue,
   caseId: item.caseId,
-  status: item.status,
+  status,
   dueAt: item.dueAt,
   stage: item.stage,
   claimedBy: item.claimedBy,
   outcome: item.outcome,
 });
 
-export async function listWorkItems(deps: Pick<WorkItemDeps, 'workItems'>, query: ListWorkItemsRequest) {
-  const page = await deps.workItems.list(query);
-  return { items: page.items.map(publicWorkItem), ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+/**
+ * The hold the case's status puts on this kind of work, if any: an open dispute stops every contact
+ * with the customer, calls and visits as well as letters; a promise or a plan stops collection calls
+ * and visits only. A legal review is a decision about the case, not a contact, and is never held.
+ */
+export function holdOn(queue: WorkQueue, record: Pick<CaseRecord, 'status'>) {
+  if (queue === 'LEGAL_REVIEW') return undefined;
+  if (record.status === 'DISPUTED') {
+    return { rule: 'DISPUTE_HOLD', detail: 'an open dispute stops every channel of the case' };
+  }
+  if (queue === 'LETTERS') return undefined;
+  if (record.status === 'PROMISED' || record.status === 'ON_PLAN') {
+    return {
+      rule: 'ARRANGEMENT_HOLD',
+      detail: `the customer has ${record.status === 'PROMISED' ? 'promised a payment' : 'a plan'}; no collection contact meanwhile`,
+    };
+  }
+  return undefined;
 }
 
 /**
- * The compliance gate a contact passes before it happens: the case is active and not on hold, the
- * channel is not opted out, the task is due, it is inside the customer's contact window, and for
- * calls the caps hold (counting the debtor's `openClaims`, see call-caps.ts).
+ * GET /work-items. Held work is stored as OPEN (it becomes claimable again when the hold ends) and
+ * is told apart here from its case's status, read strongly consistent for the whole page at once:
+ * `status=OPEN` leaves it out and `status=HELD` lists it. Deriving it keeps no second status to keep
+ * in step with every dispute, promise and plan. Open work of a case no longer active (one that the
+ * closing missed, reading its items through an index that lagged) is in neither: it cannot be
+ * claimed. A page can therefore hold fewer than `limit` items; follow `nextToken` until it is absent.
+ */
+export async function listWorkItems(
+  deps: Pick<WorkItemDeps, 'workItems' | 'cases'>,
+  query: ListWorkItemsRequest,
+) {
+  const { status, ...rest } = query;
+  const stored = status === 'HELD' ? 'OPEN' : status;
+  const page = await deps.workItems.list({ ...rest, status: stored });
+  let items = page.items.map((item) => publicWorkItem(item));
+  if (stored === 'OPEN') {
+    const cases = new Map(
+      (await deps.cases.getMany(page.items.map((item) => item.caseId))).map((record) => [
+        record.caseId,
+        record,
+      ]),
+    );
+    const listed = (item: WorkItem) => {
+      const record = cases.get(item.caseId);
+      if (!record || !isActive(record)) return false;
+      return (holdOn(item.queue, record) !== undefined) === (status === 'HELD');
+    };
+    items = page.items.filter(listed).map((item) => publicWorkItem(item, status));
+  }
+  return { items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+}
+
+/**
+ * The compliance gate a contact passes before it happens, at claim time: the case is active and not
+ * on hold, the channel is not opted out, the task is due, it is inside the customer's contact
+ * window, and for calls the caps hold (counting the places `openClaims` of the debtor's other
+ * claimed calls hold, see call-caps.ts).
  */
 export function checkContactAllowed(
   queue: WorkQueue,
@@ -186,17 +249,12 @@ export function checkContactAllowed(
   task: { dueAt?: string; openClaims?: number } = {},
 ): void {
   if (!isActive(record)) throw new ContactNotAllowedError('CASE_CLOSED', `the case is ${record.status}`);
-  if (queue === 'LEGAL_REVIEW') return;
-  if (record.status === 'DISPUTED') {
-    throw new ContactNotAllowedError('DISPUTE_HOLD', 'an open dispute stops every channel of the case');
-  }
-  if (queue === 'LETTERS') return;
-  if (record.status === 'PROMISED' || record.status === 'ON_PLAN') {
-    throw new ContactNotAllowedError(
-      'ARRANGEMENT_HOLD',
-      `the customer has ${record.status === 'PROMISED' ? 'promised a payment' : 'a plan'}; no collection contact meanwhile`,
-    );
-  }
+  const hold = holdOn(queue, record);
+  if (hold) throw new ContactNotAllowedError(hold.rule, hold.detail);
+  // Posting a letter reaches nobody at an hour of the day and is no call: for a letter the gate is
+  // the case being active and not held (a dispute holds it); the window, the caps and the due time
+  // of call slots do not apply. A legal review is not a contact at all.
+  if (queue === 'LETTERS' || queue === 'LEGAL_REVIEW') return;
   if (queue === 'CALLS' && customer.optOuts.CALL) {
     throw new ContactNotAllowedError(
       'OPTED_OUT',
@@ -221,26 +279,6 @@ export function checkContactAllowed(
     const caps = checkCallCaps(profile.id, customer, at, customer.timezone, task.openClaims ?? 0);
     if (!caps.allowed) throw new ContactNotAllowedError(caps.rule, caps.detail);
   }
-}
-
-/** The debtor's call tasks claimed and not yet completed, on any of their active cases, but `except`. */
-async function openCallClaims(
-  deps: Pick<WorkItemDeps, 'cases' | 'workItems'>,
-  customerId: string,
-  except: string,
-): Promise<number> {
-  let count = 0;
-  let nextToken: string | undefined;
-  do {
-    const page = await deps.cases.list({ customerId, limit: 100, ...(nextToken ? { nextToken } : {}) });
-    for (const record of page.items.filter(isActive)) {
-      for (const item of await deps.workItems.listByCase(record.caseId)) {
-        if (item.queue === 'CALLS' && item.status === 'CLAIMED' && item.workItemId !== except) count++;
-      }
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return count;
 }
 
 const CHANNEL_OF_QUEUE: Record<WorkQueue, TimelineChannel | undefined> = {
@@ -313,73 +351,96 @@ export async function claimWorkItem(
   request: ClaimRequest,
   at: string,
 ) {
-  let checked: WorkItem | undefined;
-  let debtor: Customer | undefined;
-  try {
-    const { item, changed } = await changeItem(deps, workItemId, async (current) => {
-      if (current.status === 'CLAIMED' && current.claimedBy === request.agent) return null;
-      if (current.status !== 'OPEN') {
-        throw new CaseStateConflictError(
-          `Work item ${workItemId} is ${current.status}${current.claimedBy ? ` by ${current.claimedBy}` : ''}.`,
-        );
-      }
-      const { record, customer } = await loadContext(deps, current);
-      checked = current;
-      debtor = customer;
-      const openClaims =
-        current.queue === 'CALLS' ? await openCallClaims(deps, current.customerId, current.workItemId) : 0;
-      checkContactAllowed(current.queue, record, customer, at, { dueAt: current.dueAt, openClaims });
-      return { ...current, status: 'CLAIMED', claimedBy: request.agent, claimedAt: at };
-    });
-    if (changed && item.queue === 'CALLS' && debtor) await recheckCaps(deps, item, debtor, at);
-    if (changed) {
-      await deps.timeline.append(item.caseId, [
-        {
-          eventId: `work-item-claimed:${item.workItemId}`,
-          at,
-          type: 'WORK_ITEM_CLAIMED',
-          detail: { workItemId: item.workItemId, queue: item.queue, agent: request.agent },
-        },
-      ]);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const item = await deps.workItems.get(workItemId);
+    if (!item) throw new WorkItemNotFoundError(workItemId);
+    if (item.status === 'CLAIMED' && item.claimedBy === request.agent) return publicWorkItem(item);
+    if (item.status !== 'OPEN') {
+      throw new CaseStateConflictError(
+        `Work item ${workItemId} is ${item.status}${item.claimedBy ? ` by ${item.claimedBy}` : ''}.`,
+      );
     }
-    return publicWorkItem(item);
-  } catch (error) {
-    if (error instanceof ContactNotAllowedError && checked) await recordRefusal(deps, checked, error, at);
-    throw error;
+    const claimed = await tryClaim(deps, item, request.agent, at);
+    if (!claimed) continue;
+    await deps.timeline.append(claimed.caseId, [
+      {
+        eventId: `work-item-claimed:${claimed.workItemId}`,
+        at,
+        type: 'WORK_ITEM_CLAIMED',
+        detail: { workItemId: claimed.workItemId, queue: claimed.queue, agent: request.agent },
+      },
+    ]);
+    return publicWorkItem(claimed);
   }
+  throw new ConcurrentUpdateError(`work item ${workItemId} kept changing`);
 }
 
 /**
- * Two claims of the same debtor's calls at once both pass the gate before either is written; after
- * the write each counts the others' claims again and, over the cap, gives its own back (both may,
- * which errs on the safe side). A check after the write, not a reservation.
+ * One try at a claim: the gate, then for a call a place reserved on the debtor's own record (only if
+ * that record is still the version the caps were checked on), then the item. Without transactions
+ * the reservation is written first, to err on the safe side: a stop between the two writes leaves a
+ * place taken without a claim (fewer calls allowed until `placesTaken` finds it orphaned), never a
+ * claimed call the caps do not see. The same write drops the reservations that hold no place any
+ * more and reserves the debtor's calls claimed before claims reserved places. Null when something
+ * changed meanwhile: read again and retry.
  */
-async function recheckCaps(deps: WorkItemDeps, item: WorkItem, customer: Customer, at: string) {
-  const others = await openCallClaims(deps, item.customerId, item.workItemId);
-  const profile = profileForCountry(customer.country);
-  const caps = checkCallCaps(profile.id, customer, at, customer.timezone, others);
-  if (caps.allowed) return;
-  await changeItem(deps, item.workItemId, (current) =>
-    current.status === 'CLAIMED' && current.claimedBy === item.claimedBy && current.claimedAt === at
-      ? { ...current, status: 'OPEN', claimedBy: null, claimedAt: null }
-      : null,
-  );
-  throw new ContactNotAllowedError(caps.rule, caps.detail);
+async function tryClaim(
+  deps: WorkItemDeps,
+  item: WorkItem,
+  agent: string,
+  at: string,
+): Promise<WorkItem | null> {
+  const { record, customer } = await loadContext(deps, item);
+  const places = item.queue === 'CALLS' ? await placesTaken(deps, customer, item.workItemId, at) : undefined;
+  try {
+    checkContactAllowed(item.queue, record, customer, at, {
+      dueAt: item.dueAt,
+      openClaims: places?.held.length ?? 0,
+    });
+  } catch (error) {
+    if (error instanceof ContactNotAllowedError) await recordRefusal(deps, item, error, at);
+    throw error;
+  }
+  const reservation: CallReservation = { workItemId: item.workItemId, agent, at };
+  if (places) {
+    const change = {
+      reserve: [...places.adopted, reservation],
+      release: places.dropped,
+      claimsReserved: true as const,
+    };
+    if (!(await deps.customers.changeCalls(customer.customerId, customer.callsVersion, change))) return null;
+  }
+  const claimed: WorkItem = {
+    ...item,
+    status: 'CLAIMED',
+    claimedBy: agent,
+    claimedAt: at,
+    version: item.version + 1,
+  };
+  if (await deps.workItems.replace(claimed)) return claimed;
+  if (places) await giveBack(deps, item.customerId, reservation);
+  return null;
 }
 
-/** Records one contact with the debtor: on the case's timeline, and in the debtor's call counters. */
+/**
+ * Records one contact with the debtor: in the debtor's call counters (outbound calls only; a customer
+ * calling in is not an attempt), then on the case's timeline, each write idempotent. In that order,
+ * an entry on the timeline means its call is counted (earlier code, too, counted a call when it
+ * wrote the entry), so a retry that finds the entry counts nothing; one that does not find it counts
+ * the call unless its id is among the debtor's counted calls.
+ */
 async function recordContactFact(
   deps: WorkItemDeps,
-  record: CaseRecord,
-  customer: Customer,
+  target: { caseId: string; customerId: string },
   contact: {
     eventId: string;
     occurredAt: string;
     channel: 'CALL' | 'VISIT' | 'INBOUND';
     outcome: string;
-    hardship?: string | undefined;
+    hardship?: string | null | undefined;
     workItemId?: string;
   },
+  at: string,
 ): Promise<void> {
   const entry: TimelineEntry = {
     eventId: contact.eventId,
@@ -392,19 +453,94 @@ async function recordContactFact(
       ...(contact.workItemId ? { workItemId: contact.workItemId } : {}),
     },
   };
-  const isNew = await deps.timeline.appendNew(record.caseId, entry);
-  // Only outbound calls count towards the caps; a customer calling in is not an attempt.
-  if (isNew && contact.channel === 'CALL') {
-    await deps.customers.recordCall(
-      customer.customerId,
-      localDay(contact.occurredAt, customer.timezone),
-      contact.outcome === 'CONNECTED',
-      contact.occurredAt,
-    );
+  if (contact.channel === 'CALL' && !(await deps.timeline.has(target.caseId, entry))) {
+    await countCall(deps, target.customerId, {
+      eventId: contact.eventId,
+      occurredAt: contact.occurredAt,
+      connected: contact.outcome === 'CONNECTED',
+      ...(contact.workItemId ? { workItemId: contact.workItemId } : {}),
+      at,
+    });
+  }
+  await deps.timeline.append(target.caseId, [entry]);
+}
+
+/** How far a reported contact time may be off the claim and the request (clocks, a call dialled as it was claimed). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** A completion's `occurredAt` lies between the claim and the request, give or take the clock skew. */
+function checkOccurredAt(item: WorkItem, occurredAt: string, at: string): void {
+  const earliest = item.claimedAt ? parseIso(item.claimedAt) - CLOCK_SKEW_MS : undefined;
+  const latest = parseIso(at) + CLOCK_SKEW_MS;
+  if (earliest !== undefined && parseIso(occurredAt) < earliest) {
+    throw new InvalidRequestError('The work was done before it was claimed.', [
+      { path: 'occurredAt', message: `must not be before the claim (${item.claimedAt}) less 5 minutes` },
+    ]);
+  }
+  if (parseIso(occurredAt) > latest) {
+    throw new InvalidRequestError('The work cannot be done in the future.', [
+      { path: 'occurredAt', message: `must not be after the time of the request (${at}) plus 5 minutes` },
+    ]);
   }
 }
 
-/** POST /work-items/{id}/complete: the item done, the contact on the case's timeline. */
+function checkOutcomeFits(queue: WorkQueue, outcome: string): void {
+  const allowed = OUTCOMES_BY_QUEUE[queue];
+  if (!allowed.includes(outcome)) {
+    throw new InvalidRequestError('That outcome does not fit this kind of work.', [
+      { path: 'outcome', message: `a ${queue} item is completed with one of ${allowed.join(', ')}` },
+    ]);
+  }
+}
+
+/**
+ * Writes a recorded completion's facts (the contact on the timeline and, for a call, its count),
+ * then marks the item DONE: DONE means recorded and counted. Every step is idempotent, so a retry,
+ * a concurrent request or a release that finds the completion recorded finishes it.
+ */
+async function finishCompletion(
+  deps: WorkItemDeps,
+  item: WorkItem,
+  completion: WorkItemCompletion,
+): Promise<WorkItem> {
+  const channel = item.queue === 'CALLS' ? 'CALL' : item.queue === 'VISITS' ? 'VISIT' : undefined;
+  if (channel) {
+    await recordContactFact(
+      deps,
+      item,
+      {
+        eventId: `contact:${item.workItemId}`,
+        occurredAt: completion.occurredAt,
+        channel,
+        outcome: completion.outcome,
+        hardship: completion.hardship,
+        workItemId: item.workItemId,
+      },
+      completion.at,
+    );
+  }
+  const { item: done } = await changeItem(deps, item.workItemId, (current) =>
+    current.status === 'DONE'
+      ? null
+      : { ...current, status: 'DONE', outcome: completion.outcome, completedAt: completion.at },
+  );
+  await deps.timeline.append(item.caseId, [
+    {
+      eventId: `work-item-completed:${item.workItemId}`,
+      at: done.completedAt ?? completion.at,
+      type: 'WORK_ITEM_COMPLETED',
+      detail: { workItemId: item.workItemId, queue: item.queue, outcome: done.outcome },
+    },
+  ]);
+  return done;
+}
+
+/**
+ * POST /work-items/{id}/complete: the completion is recorded on the claimed item first (one
+ * completion of an item wins, and `occurredAt` must fall between the claim and now), then its facts
+ * are written, then the item is DONE (finishCompletion). A repeated request finishes what an earlier
+ * one started and answers the same; one with another outcome is a 409.
+ */
 export async function completeWorkItem(
   deps: WorkItemDeps,
   workItemId: string,
@@ -413,42 +549,84 @@ export async function completeWorkItem(
 ) {
   const occurredAt = toIso(parseIso(request.occurredAt));
   const { item } = await changeItem(deps, workItemId, (current) => {
-    const allowed = OUTCOMES_BY_QUEUE[current.queue];
-    if (!allowed.includes(request.outcome)) {
-      throw new InvalidRequestError('That outcome does not fit this kind of work.', [
-        {
-          path: 'outcome',
-          message: `a ${current.queue} item is completed with one of ${allowed.join(', ')}`,
-        },
-      ]);
-    }
-    if (current.status === 'DONE' && current.outcome === request.outcome) return null;
-    if (current.status !== 'CLAIMED' && !(current.status === 'OPEN' && current.queue === 'LETTERS')) {
+    checkOutcomeFits(current.queue, request.outcome);
+    if (current.status === 'DONE' || current.completion) return null;
+    // Every kind of work, letters too, is claimed first: the claim is where the gate is passed.
+    if (current.status !== 'CLAIMED') {
       throw new CaseStateConflictError(`Work item ${workItemId} is ${current.status}; claim it first.`);
     }
-    return { ...current, status: 'DONE', outcome: request.outcome, completedAt: at };
+    checkOccurredAt(current, occurredAt, at);
+    const completion = { outcome: request.outcome, occurredAt, hardship: request.hardship ?? null, at };
+    return { ...current, completion };
   });
-  const { record, customer } = await loadContext(deps, item);
-  if (item.queue === 'CALLS' || item.queue === 'VISITS') {
-    await recordContactFact(deps, record, customer, {
-      eventId: `contact:${item.workItemId}`,
-      occurredAt,
-      channel: item.queue === 'CALLS' ? 'CALL' : 'VISIT',
-      outcome: request.outcome,
-      hardship: request.hardship,
-      workItemId: item.workItemId,
-    });
+  // An item DONE without a recorded completion was completed before completions were recorded on
+  // items (its facts were written right after it) or by a decision (a legal review): nothing to finish.
+  const done = item.completion ? await finishCompletion(deps, item, item.completion) : item;
+  if (done.outcome !== request.outcome) {
+    throw new CaseStateConflictError(`Work item ${workItemId} was completed as ${done.outcome}.`);
   }
-  // At the stored completion time: a repeated request rewrites the same entry instead of adding one.
-  await deps.timeline.append(item.caseId, [
-    {
-      eventId: `work-item-completed:${item.workItemId}`,
-      at: item.completedAt ?? at,
-      type: 'WORK_ITEM_COMPLETED',
-      detail: { workItemId: item.workItemId, queue: item.queue, outcome: request.outcome },
-    },
-  ]);
-  return publicWorkItem(item);
+  return publicWorkItem(done);
+}
+
+/**
+ * POST /work-items/{id}/release: the agent gives the claim back. The item is OPEN again (CANCELLED
+ * if its case closed meanwhile) and, for a call, its place under the caps is free. Releasing an item
+ * the agent does not hold (a repeated request) changes nothing; one already being completed is
+ * completed (not released) and answers 409.
+ */
+export async function releaseWorkItem(
+  deps: WorkItemDeps,
+  workItemId: string,
+  request: ReleaseRequest,
+  at: string,
+) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const item = await deps.workItems.get(workItemId);
+    if (!item) throw new WorkItemNotFoundError(workItemId);
+    if (item.completion && item.status === 'CLAIMED') {
+      const done = await finishCompletion(deps, item, item.completion);
+      throw new CaseStateConflictError(`Work item ${workItemId} was completed as ${done.outcome}.`);
+    }
+    if (item.status === 'DONE' || (item.status === 'CLAIMED' && item.claimedBy !== request.agent)) {
+      throw new CaseStateConflictError(
+        `Work item ${workItemId} is ${item.status}${item.claimedBy ? ` by ${item.claimedBy}` : ''}.`,
+      );
+    }
+    if (item.status !== 'CLAIMED') {
+      // Nothing held any more: a repeat of a release whose place may not have been given back yet.
+      if (item.queue === 'CALLS') await giveBack(deps, item.customerId, { workItemId, agent: request.agent });
+      return publicWorkItem(item);
+    }
+    const record = await deps.cases.get(item.caseId);
+    if (!record) throw new CaseNotFoundError(item.caseId);
+    const released: WorkItem = isActive(record)
+      ? { ...item, status: 'OPEN', claimedBy: null, claimedAt: null, version: item.version + 1 }
+      : { ...item, status: 'CANCELLED', completedAt: at, version: item.version + 1 };
+    if (!(await deps.workItems.replace(released))) continue;
+    // The item first: a stop before the place is given back leaves a place taken (until a retry
+    // or `placesTaken` finds it orphaned), never a claimed call the caps do not see.
+    if (item.queue === 'CALLS') await giveBack(deps, item.customerId, { workItemId, agent: request.agent });
+    await deps.timeline.append(item.caseId, [
+      {
+        eventId: `work-item-released:${workItemId}:${request.agent}`,
+        at,
+        type: 'WORK_ITEM_RELEASED',
+        detail: { workItemId, queue: item.queue, agent: request.agent },
+      },
+      ...(released.status === 'CANCELLED'
+        ? [
+            {
+              eventId: `work-item-cancelled:${workItemId}`,
+              at,
+              type: 'WORK_ITEM_CANCELLED' as const,
+              detail: { workItemId, queue: item.queue, reason: 'CASE_CLOSED' },
+            },
+          ]
+        : []),
+    ]);
+    return publicWorkItem(released);
+  }
+  throw new ConcurrentUpdateError(`work item ${workItemId} kept changing`);
 }
 
 /** POST /cases/{caseId}/contacts: a call, visit or inbound contact an agent logs (by `contactId`, once). */
@@ -463,12 +641,17 @@ export async function recordContact(deps: WorkItemDeps, caseId: string, request:
   if (!record) throw new CaseNotFoundError(caseId);
   const customer = await deps.customers.get(record.customerId);
   if (!customer) throw new CaseStateConflictError(`Customer ${record.customerId} has no contact details.`);
-  await recordContactFact(deps, record, customer, {
-    eventId: `contact:${request.contactId}`,
-    occurredAt,
-    channel: request.channel,
-    outcome: request.outcome,
-    hardship: request.hardship,
-  });
+  await recordContactFact(
+    deps,
+    record,
+    {
+      eventId: `contact:${request.contactId}`,
+      occurredAt,
+      channel: request.channel,
+      outcome: request.outcome,
+      hardship: request.hardship,
+    },
+    at,
+  );
   return record;
 }
