@@ -233,11 +233,18 @@ export class CollectionsStack extends Stack {
     ];
     for (const [method, path, handler] of routes) api.route(method as 'GET' | 'POST', path, handler);
     // The signed link in every message: no auth (the token is the authority), reveals nothing.
-    const optOutLink = onCase(fn('OptOutLink', 'api/opt-out-link', 'GET /opt-out?token= (signed link)'))
+    // GET only shows the confirmation page (it reads the token, nothing else); POST opts out.
+    const optOutPage = fn(
+      'OptOutPage',
+      'api/opt-out-page',
+      'GET /opt-out?token= (signed link page)',
+    ).bindSecret(ENV.signingSecretArn, secrets.signing);
+    const optOutLink = onCase(fn('OptOutLink', 'api/opt-out-link', 'POST /opt-out (signed link opt-out)'))
       .bindTable('customers', customers, 'RW')
       .bindTable('workItems', workItems, 'RW')
       .bindSecret(ENV.signingSecretArn, secrets.signing);
-    api.publicRoute('GET', '/opt-out', optOutLink);
+    api.publicRoute('GET', '/opt-out', optOutPage);
+    api.publicRoute('POST', '/opt-out', optOutLink);
 
     const startCases = onCase(fn('StartCases', 'events/start-cases', 'Rental Overdue events: open cases'))
       .bindTable('customers', customers, 'RW')
@@ -260,6 +267,7 @@ export class CollectionsStack extends Stack {
     };
     for (const name of WORKFLOW_STEPS) functions[name] = steps[name];
     for (const [, , handler] of routes) functions[handler.node.id] = handler;
+    functions.OptOutPage = optOutPage;
     functions.OptOutLink = optOutLink;
     new CollectionsObservability(this, 'Observability', {
       stateMachine,

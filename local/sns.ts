@@ -25,6 +25,39 @@ export function counter(): () => number {
   return () => ++value;
 }
 
+/**
+ * Sends let through in the current virtual second, for a provider's per-second sending limit. A send
+ * takes room when it gets past the limit (before the rest of its checks); a throttled one does not.
+ */
+export class SendWindow {
+  private second = Number.NaN;
+  private used = 0;
+
+  constructor(
+    private readonly clock: Pick<Scheduler, 'now'>,
+    private readonly perSecond: number | undefined,
+  ) {}
+
+  hasRoom(): boolean {
+    if (this.perSecond === undefined) return true;
+    this.roll();
+    return this.used < this.perSecond;
+  }
+
+  take(): void {
+    this.roll();
+    this.used++;
+  }
+
+  private roll(): void {
+    const second = Math.floor(this.clock.now() / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.used = 0;
+    }
+  }
+}
+
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 export class SnsError extends Error {
@@ -56,9 +89,20 @@ function messageAttributes(form: URLSearchParams): Record<string, string> {
   return attributes;
 }
 
+/** Faults to rehearse what SNS does to a busy or misconfigured sender (`npm start -- --help`). */
+export interface SnsFaults {
+  /**
+   * Accept at most this many SMS publishes per virtual second (the account's SMS throughput); the
+   * rest get SNS's own throttling answer (`Throttled`, HTTP 429: `ThrottledException` in the SDK).
+   * Topic publishes are not limited.
+   */
+  maxSmsPerSecond?: number;
+}
+
 export class SnsEmulator {
   readonly messages: PublishedMessage[] = [];
   private readonly optedOut = new Set<string>();
+  private readonly smsWindow: SendWindow;
   readonly server: Server;
 
   constructor(
@@ -66,7 +110,9 @@ export class SnsEmulator {
     private readonly ids: Ids,
     private readonly knownTopics: () => ReadonlySet<string>,
     private readonly sequence: () => number = counter(),
+    faults: SnsFaults = {},
   ) {
+    this.smsWindow = new SendWindow(clock, faults.maxSmsPerSecond);
     this.server = createServer((request, response) => {
       void this.clock.track(
         (async () => {
@@ -142,6 +188,9 @@ export class SnsEmulator {
     attributes?: Record<string, string>;
   }): string {
     const { message, phoneNumber, topicArn, subject } = input;
+    if (phoneNumber !== undefined && !this.smsWindow.hasRoom()) {
+      throw new SnsError('Throttled', 'Rate exceeded', 429);
+    }
     if (!message) throw new SnsError('InvalidParameter', 'Invalid parameter: Message: empty');
     if ((phoneNumber === undefined) === (topicArn === undefined)) {
       throw new SnsError(
@@ -159,6 +208,7 @@ export class SnsEmulator {
       throw new SnsError('InvalidParameter', 'Invalid parameter: Message too long for SMS');
     }
     const messageId = this.ids.uuid();
+    if (phoneNumber !== undefined) this.smsWindow.take();
     // An opted-out number is accepted by Publish but never delivered, as on AWS.
     if (phoneNumber !== undefined && this.optedOut.has(phoneNumber)) return messageId;
     this.messages.push({

@@ -127,7 +127,8 @@ describe('every function has every variable its code needs', () => {
     await step('opt out of calls', api.post('/customers/customer-upheld/opt-outs', { channel: 'CALL' }));
     const sms = await step('outbox', api.get(`/_local/outbox?caseId=${cases.promise}&channel=SMS`));
     const link = /\/opt-out\?token=[\w-]+/.exec(sms.items[0]?.body ?? '')?.[0] ?? '/opt-out?token=missing';
-    await step('opt-out link', api.get(link));
+    await step('opt-out page', api.get(link));
+    await step('opt-out link', api.post(link));
     await step(
       'disclosure',
       api.post(`/cases/${cases.legal}/public-disclosure/approvals`, { approver: 'a' }),

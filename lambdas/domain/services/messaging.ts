@@ -64,13 +64,11 @@ export async function sendMessages(
       await skip('OPTED_OUT');
       continue;
     }
-    const text = renderMessage(policy, plan.kind, {
-      ...plan.facts,
-      optOutUrl: await deps.links.link(plan.customer.customerId, channel),
-    });
+    const optOutUrl = await deps.links.link(plan.customer.customerId, channel);
+    const text = renderMessage(policy, plan.kind, { ...plan.facts, optOutUrl });
     const result = await deps.messenger.send(
       channel === 'SMS'
-        ? { channel, caseId, kind: plan.kind, to: plan.customer.phone, body: text.sms }
+        ? { channel, caseId, kind: plan.kind, to: plan.customer.phone, body: text.sms, optOutUrl }
         : {
             channel,
             caseId,
@@ -78,6 +76,7 @@ export async function sendMessages(
             to: plan.customer.email,
             subject: text.emailSubject,
             body: text.emailBody,
+            optOutUrl,
           },
     );
     if (result.status === 'OPTED_OUT') {
