@@ -19,12 +19,15 @@ Runs the synthesized app (cdk.out) on this machine, on a virtual clock.
 Provider faults, to rehearse what SNS and SES do to a busy or misconfigured account:
   --sns-throttle <n>         accept at most n SMS per virtual second; the rest get SNS's
                              Throttled (HTTP 429, ThrottledException): the workflow retries
+  --sns-sms-unavailable      the region cannot send SMS: every SMS is InvalidParameter ("... is not
+                             valid to publish to"): MessagingConfigurationError
   --ses-throttle <n>         accept at most n emails per virtual second; the rest get SES's
                              TooManyRequestsException (HTTP 429): the workflow retries
   --ses-unverified-sender    the sender is not a verified identity: every email is MessageRejected
                              ("Email address is not verified"): MessagingConfigurationError
-  --ses-sandbox <list>       the SES sandbox: only these recipients (comma-separated addresses or
-                             @domains) are verified; email to anyone else is MessageRejected
+  --ses-sandbox <list>       the SES sandbox: only these identities (comma-separated addresses or
+                             domains, e.g. ops@example.com,example.org) are verified recipients;
+                             email to anyone else is MessageRejected
   -h, --help                 this help
 `;
 
@@ -45,6 +48,7 @@ function parseOptions() {
         handlers: { type: 'string' },
         'log-level': { type: 'string' },
         'sns-throttle': { type: 'string' },
+        'sns-sms-unavailable': { type: 'boolean' },
         'ses-throttle': { type: 'string' },
         'ses-unverified-sender': { type: 'boolean' },
         'ses-sandbox': { type: 'string' },
@@ -88,11 +92,14 @@ const sandboxVerified = values['ses-sandbox']
   .map((identity) => identity.trim())
   .filter(Boolean);
 if (sandboxVerified !== undefined && sandboxVerified.length === 0)
-  fail('--ses-sandbox needs at least one verified address or @domain');
+  fail('--ses-sandbox needs at least one verified address or domain');
 const smsPerSecond = perSecond('sns-throttle');
 const emailsPerSecond = perSecond('ses-throttle');
 const faults: NonNullable<LocalRuntimeOptions['faults']> = {
-  sns: { ...(smsPerSecond ? { maxSmsPerSecond: smsPerSecond } : {}) },
+  sns: {
+    ...(smsPerSecond ? { maxSmsPerSecond: smsPerSecond } : {}),
+    ...(values['sns-sms-unavailable'] ? { smsUnavailable: true } : {}),
+  },
   ses: {
     ...(emailsPerSecond ? { maxSendsPerSecond: emailsPerSecond } : {}),
     ...(values['ses-unverified-sender'] ? { unverifiedSender: true } : {}),
@@ -163,6 +170,7 @@ function faultLines({ sns, ses }: NonNullable<LocalRuntimeOptions['faults']>): s
   const lines: string[] = [];
   if (sns?.maxSmsPerSecond)
     lines.push(`  fault             SNS accepts ${sns.maxSmsPerSecond} SMS per virtual second`);
+  if (sns?.smsUnavailable) lines.push('  fault             SNS: this region cannot send SMS');
   if (ses?.maxSendsPerSecond)
     lines.push(`  fault             SES accepts ${ses.maxSendsPerSecond} emails per virtual second`);
   if (ses?.unverifiedSender) lines.push('  fault             SES: the sender is not verified');

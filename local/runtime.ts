@@ -45,7 +45,10 @@ export interface LocalRuntimeOptions {
   handlers?: HandlerSource;
   /** Powertools log level for the functions' own logs (their logs go to this process's stdout). */
   functionLogLevel?: string;
-  /** Provider faults to rehearse: SMS throttling; email throttling, an unverified sender, the sandbox. */
+  /**
+   * Provider faults to rehearse: SMS throttling, a region without SMS; email throttling, an
+   * unverified sender, the sandbox.
+   */
   faults?: { sns?: SnsFaults; ses?: SesFaults };
 }
 

@@ -46,8 +46,10 @@ export interface SesFaults {
   /** The sender is not a verified identity: every send is `MessageRejected` "Email address is not verified". */
   unverifiedSender?: boolean;
   /**
-   * The SES sandbox: only these recipients (addresses, or `@domain`s) are verified identities; a
-   * send to anyone else is `MessageRejected` "Email address is not verified", as the sandbox answers.
+   * The SES sandbox: only these recipients are verified identities, each an email address or a
+   * domain (`example.com`, which verifies every address at that domain; `@example.com` is read the
+   * same); a send to anyone else is `MessageRejected` "Email address is not verified", as the
+   * sandbox answers.
    */
   sandboxVerified?: readonly string[];
 }
@@ -59,6 +61,20 @@ interface SesRefusal {
   status: number;
   type: string;
   message: string;
+}
+
+/**
+ * Whether an address is a verified identity of the sandbox: listed itself, or at a listed domain
+ * (an identity without a local part; a leading `@` is allowed). Domains match whole, case-insensitive.
+ */
+export function isVerifiedIdentity(address: string, identities: readonly string[]): boolean {
+  const wanted = address.trim().toLowerCase();
+  const domain = wanted.slice(wanted.lastIndexOf('@') + 1);
+  return identities.some((identity) => {
+    const listed = identity.trim().toLowerCase();
+    if (listed.startsWith('@')) return domain === listed.slice(1);
+    return listed.includes('@') ? wanted === listed : domain === listed;
+  });
 }
 
 export class SesEmulator {
@@ -99,7 +115,9 @@ export class SesEmulator {
       done();
       return;
     }
-    if (sending) this.window.take();
+    // Counted before the send is forwarded, so sends arriving together see each other; given back
+    // if the emulator refuses it after all.
+    const giveBack = sending ? this.window.take() : () => {};
     const upstream = httpRequest(
       {
         host: '127.0.0.1',
@@ -112,6 +130,7 @@ export class SesEmulator {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
+          if ((response.statusCode ?? 500) >= 400) giveBack();
           const body = Buffer.from(this.noteSent(Buffer.concat(chunks).toString('utf8')));
           outgoing.writeHead(response.statusCode ?? 500, {
             ...response.headers,
@@ -123,6 +142,7 @@ export class SesEmulator {
       },
     );
     upstream.on('error', (error) => {
+      giveBack();
       outgoing.writeHead(502, { 'content-type': 'application/json' });
       outgoing.end(JSON.stringify({ message: `SES emulator unreachable: ${error.message}` }));
       done();
@@ -150,14 +170,8 @@ export class SesEmulator {
     const verified = this.faults.sandboxVerified;
     if (verified) {
       const { ToAddresses = [], CcAddresses = [], BccAddresses = [] } = request.Destination ?? {};
-      const isVerified = (address: string) =>
-        verified.some((identity) =>
-          identity.startsWith('@')
-            ? address.toLowerCase().endsWith(identity.toLowerCase())
-            : address.toLowerCase() === identity.toLowerCase(),
-        );
       const refused = [...ToAddresses, ...CcAddresses, ...BccAddresses].filter(
-        (address) => !isVerified(address),
+        (address) => !isVerifiedIdentity(address, verified),
       );
       if (refused.length > 0) return notVerified(refused);
     }

@@ -34,7 +34,7 @@ export class SnsSesMessenger implements Messenger {
       return await this.deliver(message);
     } catch (error) {
       const name = providerErrorName(error);
-      switch (classifyProviderError(message.channel, error)) {
+      switch (classifyProviderError(message.channel, error, message.to)) {
         case 'RECIPIENT':
           return { status: 'UNDELIVERABLE', reason: name };
         case 'CONFIGURATION':

@@ -28,16 +28,17 @@ function multipartFields(body: string, contentType: string): Array<[string, stri
     ]);
   }
   const fields: Array<[string, string]> = [];
-  // Parts sit between `--boundary` lines; the last delimiter is `--boundary--`.
+  // Parts sit between `--boundary` lines; the last delimiter is `--boundary--`. Lines end in CRLF
+  // as RFC 7578 asks, but some senders use a bare LF: both are read.
   for (const part of body.split(`--${delimiter}`).slice(1)) {
     if (part.startsWith('--')) break;
-    const headerEnd = part.indexOf('\r\n\r\n');
-    if (headerEnd < 0) continue;
-    const headers = part.slice(0, headerEnd);
+    const blankLine = /\r?\n\r?\n/.exec(part);
+    if (!blankLine) continue;
+    const headers = part.slice(0, blankLine.index);
     const disposition = /content-disposition:\s*form-data\s*;([^\r\n]*)/i.exec(headers)?.[1] ?? '';
     const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
     if (name === undefined || /\bfilename=/i.test(disposition)) continue;
-    fields.push([name, part.slice(headerEnd + 4).replace(/\r\n$/, '')]);
+    fields.push([name, part.slice(blankLine.index + blankLine[0].length).replace(/\r?\n$/, '')]);
   }
   return fields;
 }

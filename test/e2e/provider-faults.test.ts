@@ -35,6 +35,7 @@ test('npm start -- --help lists every option, the provider faults included, and 
     '--handlers',
     '--log-level',
     '--sns-throttle',
+    '--sns-sms-unavailable',
     '--ses-throttle',
     '--ses-unverified-sender',
     '--ses-sandbox',

@@ -4,7 +4,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { sesClient, snsClient } from '../../lambdas/adapters/clients';
 import { classifyProviderError } from '../../lambdas/adapters/messaging-errors';
-import { SnsSesMessenger } from '../../lambdas/adapters/messenger';
+import { type MessengerConfig, SnsSesMessenger } from '../../lambdas/adapters/messenger';
 import {
   MessageDeliveryError,
   MessagingConfigurationError,
@@ -13,7 +13,7 @@ import {
 import { VirtualClock } from '../../local/clock';
 import { Ids } from '../../local/ids';
 import { SesEmulator, type SesFaults } from '../../local/ses';
-import { counter, SnsEmulator } from '../../local/sns';
+import { counter, SnsEmulator, type SnsFaults } from '../../local/sns';
 import { type Harness, startHarness } from './aws-harness';
 
 /**
@@ -79,16 +79,20 @@ async function withSes(faults: SesFaults) {
   return { clock, ses, messenger: new SnsSesMessenger(snsClient(), client, config) };
 }
 
-async function withSns(maxSmsPerSecond: number) {
+async function withSns(faults: SnsFaults, messengerConfig: Partial<MessengerConfig> = {}) {
   const clock = new VirtualClock({ start: Date.parse('2026-03-02T02:00:00.000Z'), speed: 0 });
-  const sns = new SnsEmulator(clock, new Ids(5), () => new Set(), counter(), { maxSmsPerSecond });
+  const sns = new SnsEmulator(clock, new Ids(5), () => new Set(), counter(), faults);
   const endpoint = await listen(sns.server);
   const client = new SNSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
   stops.push(async () => {
     client.destroy();
     await close(sns.server);
   });
-  return { clock, sns, messenger: new SnsSesMessenger(client, sesClient(), config) };
+  return {
+    clock,
+    sns,
+    messenger: new SnsSesMessenger(client, sesClient(), { ...config, ...messengerConfig }),
+  };
 }
 
 /** The EMF documents Powertools writes to stdout while `act` runs (metrics are on for just that). */
@@ -98,11 +102,13 @@ async function emfDuring(act: () => Promise<unknown>): Promise<Array<Record<stri
     lines.push(String(chunk));
     return true;
   });
+  const before = process.env.POWERTOOLS_METRICS_DISABLED;
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   try {
     await act();
   } finally {
-    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    if (before === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+    else process.env.POWERTOOLS_METRICS_DISABLED = before;
     write.mockRestore();
   }
   return lines
@@ -188,6 +194,31 @@ describe('SES refusals that are our setup’s, not the customer’s', () => {
     ]);
   });
 
+  test('the sandbox with a domain identity (example.org): every address at that domain is verified, other domains are not', async () => {
+    // Prepare
+    const { ses, messenger } = await withSes({ sandboxVerified: ['verified.example'] });
+
+    // Act
+    const outcomes = await settled([
+      messenger.send(email('ops@verified.example')),
+      messenger.send(email('Wei@Verified.Example')),
+      messenger.send(email('ops@notverified.example')),
+      messenger.send(email('verified.example@example.com')),
+    ]);
+
+    // Assess
+    expect(outcomes.slice(0, 2)).toEqual([
+      expect.objectContaining({ status: 'SENT' }),
+      expect.objectContaining({ status: 'SENT' }),
+    ]);
+    expect(outcomes[2]).toBeInstanceOf(MessagingConfigurationError);
+    expect(outcomes[3]).toBeInstanceOf(MessagingConfigurationError);
+    expect((await ses.sent()).map((message) => message.destination.to)).toEqual([
+      ['ops@verified.example'],
+      ['Wei@Verified.Example'],
+    ]);
+  });
+
   test('the sandbox: a recipient that is not verified is refused the same way; a verified one gets the email', async () => {
     // Prepare
     const { ses, messenger } = await withSes({ sandboxVerified: ['@verified.example'] });
@@ -203,6 +234,94 @@ describe('SES refusals that are our setup’s, not the customer’s', () => {
     expect(outcomes[1]).toMatchObject({ status: 'SENT' });
     expect((await ses.sent()).map((message) => message.destination.to)).toEqual([['ops@verified.example']]);
   });
+});
+
+describe('SNS refusals that are our setup’s, not the customer’s (intake only lets E.164 numbers in)', () => {
+  test.each([
+    ['an empty message (our template)', {}, {}, ''],
+    ['a message over the SMS limit (our template)', {}, {}, 'x'.repeat(1601)],
+    ['a SenderID SNS does not accept (our setting)', {}, { smsSenderId: 'Collections Co' }, 'Please pay.'],
+    ['a region that cannot send SMS (our deployment)', { smsUnavailable: true }, {}, 'Please pay.'],
+  ] as const)(
+    '%s is a MessagingConfigurationError without the number, counted for the alarm',
+    async (_label, faults, settings, body) => {
+      // Prepare
+      const { sns, messenger } = await withSns(faults, settings);
+      let failure: unknown;
+
+      // Act
+      const emf = await emfDuring(async () => {
+        failure = await messenger.send({ ...sms('+8613800138000'), body }).catch((error: unknown) => error);
+      });
+
+      // Assess
+      expect(failure).toBeInstanceOf(MessagingConfigurationError);
+      expect((failure as Error).message).toBe(
+        'SMS is not set up correctly at the provider (InvalidParameterException)',
+      );
+      expect(String(failure)).not.toContain('8613800138000');
+      expect(sns.messages).toEqual([]);
+      const counted = emf.filter((document) => document.MessagingMisconfigured === 1 && document.channel);
+      expect(counted.map(({ channel, error }) => ({ channel, error }))).toEqual([
+        { channel: 'SMS', error: 'InvalidParameterException' },
+      ]);
+    },
+  );
+
+  test('a malformed number is still the customer’s: UNDELIVERABLE, as SNS says the number is incorrectly formatted', async () => {
+    const { messenger } = await withSns({});
+
+    const result = await messenger.send(sms('+86 138'));
+
+    expect(result).toEqual({ status: 'UNDELIVERABLE', reason: 'InvalidParameterException' });
+  });
+});
+
+describe('the emulators’ send windows count only the messages they accept', () => {
+  test('SES at 1 email a second: an email SES refuses as malformed leaves the second’s room to the next', async () => {
+    // Prepare
+    const { ses, messenger } = await withSes({ maxSendsPerSecond: 1 });
+    const { subject: _none, ...withoutSubject } = email('wei@example.com');
+
+    // Act
+    const refused = await messenger.send(withoutSubject).catch((error: unknown) => error);
+    const next = await messenger.send(email('wei@example.com'));
+
+    // Assess
+    expect(refused).toBeInstanceOf(Error); // the emulator's 400 (no subject), whatever its name
+    expect(next).toMatchObject({ status: 'SENT' });
+    expect(await ses.sent()).toHaveLength(1);
+  });
+
+  test('SNS at 1 SMS a second: an SMS SNS refuses as invalid leaves the second’s room to the next', async () => {
+    const { sns, messenger } = await withSns({ maxSmsPerSecond: 1 });
+
+    const refused = await messenger
+      .send({ ...sms('+8613800138000'), body: '' })
+      .catch((error: unknown) => error);
+    const next = await messenger.send(sms('+8613800138000'));
+
+    expect(refused).toBeInstanceOf(MessagingConfigurationError);
+    expect(next).toMatchObject({ status: 'SENT' });
+    expect(sns.messages).toHaveLength(1);
+  });
+});
+
+test('emfDuring leaves POWERTOOLS_METRICS_DISABLED as it found it', async () => {
+  const before = process.env.POWERTOOLS_METRICS_DISABLED;
+  const seen: Array<string | undefined> = [];
+  try {
+    for (const value of [undefined, 'false', 'true']) {
+      if (value === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+      else process.env.POWERTOOLS_METRICS_DISABLED = value;
+      await emfDuring(async () => {});
+      seen.push(process.env.POWERTOOLS_METRICS_DISABLED);
+    }
+  } finally {
+    if (before === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
+    else process.env.POWERTOOLS_METRICS_DISABLED = before;
+  }
+  expect(seen).toEqual([undefined, 'false', 'true']);
 });
 
 describe('throttling is retried (MessageDeliveryError), never a skip', () => {
@@ -227,7 +346,7 @@ describe('throttling is retried (MessageDeliveryError), never a skip', () => {
 
   test('SNS at 2 SMS a second: of 5 sends in one virtual second 2 go, 3 are ThrottledException', async () => {
     // Prepare
-    const { sns, messenger } = await withSns(2);
+    const { sns, messenger } = await withSns({ maxSmsPerSecond: 2 });
     const five = [1, 2, 3, 4, 5].map((n) => sms(`+861380013800${n}`));
 
     // Act
@@ -246,8 +365,6 @@ describe('which provider errors are whose problem', () => {
   const providerError = (name: string, message = 'refused') => Object.assign(new Error(message), { name });
 
   test.each([
-    ['SMS', 'InvalidParameterException', 'RECIPIENT'],
-    ['SMS', 'InvalidParameterValueException', 'RECIPIENT'],
     ['SMS', 'AuthorizationErrorException', 'CONFIGURATION'],
     ['SMS', 'KMSAccessDeniedException', 'CONFIGURATION'],
     ['SMS', 'KMSDisabledException', 'CONFIGURATION'],
@@ -260,20 +377,86 @@ describe('which provider errors are whose problem', () => {
     ['EMAIL', 'AccountSuspendedException', 'CONFIGURATION'],
     ['EMAIL', 'SendingPausedException', 'CONFIGURATION'],
     ['EMAIL', 'NotFoundException', 'CONFIGURATION'],
+    ['EMAIL', 'LimitExceededException', 'CONFIGURATION'],
     ['EMAIL', 'TooManyRequestsException', 'TRANSIENT'],
-    ['EMAIL', 'LimitExceededException', 'TRANSIENT'],
     ['EMAIL', 'ThrottlingException', 'TRANSIENT'],
     ['EMAIL', 'Throttling', 'TRANSIENT'],
   ] as const)('%s %s is %s', (channel, name, kind) => {
     expect(classifyProviderError(channel, providerError(name))).toBe(kind);
   });
 
-  test('SES BadRequestException is the recipient when it is about the address, else our request', () => {
-    expect(classifyProviderError('EMAIL', providerError('BadRequestException', 'Illegal address'))).toBe(
+  test.each([
+    [
+      'InvalidParameterException',
+      'Invalid parameter: PhoneNumber Reason: input incorrectly formatted',
       'RECIPIENT',
-    );
-    expect(classifyProviderError('EMAIL', providerError('BadRequestException', 'Invalid header value'))).toBe(
+    ],
+    [
+      'InvalidParameterException',
+      'Invalid parameter: PhoneNumber Reason: +12 does not meet the E164 format',
+      'RECIPIENT',
+    ],
+    [
+      'InvalidParameterValueException',
+      'Invalid parameter: PhoneNumber Reason: not a valid phone number',
+      'RECIPIENT',
+    ],
+    ['InvalidParameterException', 'Invalid parameter: Empty message', 'CONFIGURATION'],
+    ['InvalidParameterException', 'Invalid parameter: Message too long', 'CONFIGURATION'],
+    [
+      'InvalidParameterException',
+      'Invalid parameter: MessageAttributes Reason: AWS.SNS.SMS.SenderID must be 1-11 letters, digits or hyphens',
       'CONFIGURATION',
-    );
+    ],
+    [
+      'InvalidParameterValueException',
+      "The message attribute 'AWS.SNS.SMS.SMSType' must contain non-empty message attribute value",
+      'CONFIGURATION',
+    ],
+    [
+      'InvalidParameterException',
+      'Invalid parameter: PhoneNumber Reason: +8613800138000 is not valid to publish to',
+      'CONFIGURATION',
+    ],
+    ['InvalidParameterException', 'Invalid parameter: TopicArn', 'CONFIGURATION'],
+    ['InvalidParameterException', 'refused', 'CONFIGURATION'],
+  ] as const)('SMS %s "%s" is %s', (name, message, kind) => {
+    expect(classifyProviderError('SMS', providerError(name, message), '+8613800138000')).toBe(kind);
   });
+
+  test.each([
+    ['LimitExceededException', 'Daily message quota exceeded.', 'CONFIGURATION'],
+    ['TooManyRequestsException', 'Daily message quota exceeded.', 'CONFIGURATION'],
+    ['ThrottlingException', 'Throttling failure: Daily message quota exceeded.', 'CONFIGURATION'],
+    ['TooManyRequestsException', 'Maximum sending rate exceeded.', 'TRANSIENT'],
+    ['LimitExceededException', 'Maximum sending rate exceeded.', 'TRANSIENT'],
+    ['Throttling', 'Throttling failure: Maximum sending rate exceeded.', 'TRANSIENT'],
+  ] as const)(
+    'SES %s "%s" is %s: the daily quota needs an account change, the rate passes',
+    (name, message, kind) => {
+      expect(classifyProviderError('EMAIL', providerError(name, message), 'wei@example.com')).toBe(kind);
+    },
+  );
+
+  test.each([
+    ['Illegal address', 'wei@example.com', 'CONFIGURATION'],
+    ['Invalid domain name in address', 'wei@example.com', 'CONFIGURATION'],
+    ['Invalid header value', 'wei@example.com', 'CONFIGURATION'],
+    [
+      'Local address contains control or whitespace: collections@example.com',
+      'wei@example.com',
+      'CONFIGURATION',
+    ],
+    // our sender's address ends in the recipient's, but it is not the recipient's
+    ['Illegal address: collections@example.com', 's@example.com', 'CONFIGURATION'],
+    ['Illegal address: Wei@Example.com', 'wei@example.com', 'RECIPIENT'],
+    ['Domain of <wei@example.com> does not exist', 'wei@example.com', 'RECIPIENT'],
+  ] as const)(
+    'SES BadRequestException "%s" (to %s) is %s: only one naming the recipient is the customer’s',
+    (message, recipient, kind) => {
+      expect(classifyProviderError('EMAIL', providerError('BadRequestException', message), recipient)).toBe(
+        kind,
+      );
+    },
+  );
 });

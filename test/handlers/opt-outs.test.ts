@@ -340,6 +340,25 @@ describe('POST /opt-out (the page’s form, or a mail provider’s one-click)', 
     expect(await optOutsOf(request.customer.id)).toEqual({ EMAIL: iso(START + HOUR) });
   });
 
+  test.each([
+    ['CRLF line ends (RFC 7578)', '\r\n'],
+    ['bare LF line ends', '\n'],
+  ])('a multipart/form-data POST with the token as a form field, %s, opts out', async (_label, eol) => {
+    // Prepare
+    const { request, smsToken } = await notifiedCase();
+    const boundary = '----form-boundary-42';
+    const part = (name: string, value: string) =>
+      `--${boundary}${eol}Content-Disposition: form-data; name="${name}"${eol}${eol}${value}${eol}`;
+    const form = `${part('token', smsToken)}${part('List-Unsubscribe', 'One-Click')}--${boundary}--${eol}`;
+
+    // Act
+    const done = await postLink({ form, contentType: `multipart/form-data; boundary="${boundary}"` });
+
+    // Assess
+    expect(done.status).toBe(200);
+    expect(await optOutsOf(request.customer.id)).toEqual({ SMS: iso(START + HOUR) });
+  });
+
   test('the next message on that channel is skipped, the other channel still goes out', async () => {
     const { caseId, smsToken } = await notifiedCase();
     await postLink(oneClick(smsToken));
