@@ -123,10 +123,11 @@ export class CollectionsApi extends Construct {
   }
 
   /**
-   * A route without auth: only for the signed opt-out link in customers' messages, where the sealed
-   * token is the authority and the page reveals nothing.
+   * A route without auth: only for the signed opt-out link in customers' messages (`GET` shows the
+   * confirmation page, `POST` opts out), where the sealed token is the authority and the pages
+   * reveal nothing.
    */
-  publicRoute(method: 'GET', path: string, handler: ProjectFunction): void {
+  publicRoute(method: 'GET' | 'POST', path: string, handler: ProjectFunction): void {
     const resource = this.api.root.resourceForPath(path);
     const created = resource.addMethod(method, new apigw.LambdaIntegration(handler.fn), {
       authorizationType: apigw.AuthorizationType.NONE,
@@ -135,7 +136,7 @@ export class CollectionsApi extends Construct {
       {
         id: 'AwsSolutions::AwsSolutions-APIG4',
         reason:
-          'The opt-out link customers click in an SMS or email: the sealed token is its authorisation (AES-GCM, unforgeable).',
+          'The opt-out link customers open from an SMS or email (its page and its form or one-click POST): the sealed token is its authorisation (AES-GCM, unforgeable).',
       },
       {
         id: 'AwsSolutions::AwsSolutions-COG4',

@@ -79,14 +79,22 @@ export class CollectionsStack extends Stack {
         'read',
         'write',
       ),
-      StartLegalAction: sendsMessages(
-        onCase(step('StartLegalAction', 'start-legal-action', 'legal action')),
-        false,
+      // Reads the debtor for the law firm's referral; the demand letter is SendCaseMessage's.
+      StartLegalAction: onCase(step('StartLegalAction', 'start-legal-action', 'legal action')).bindTable(
+        'customers',
+        customers,
+        'read',
+      ),
+      // The receipt and the demand letter, each within the contact window.
+      SendCaseMessage: sendsMessages(
+        step('SendCaseMessage', 'send-case-message', 'receipt or demand letter')
+          .bindTable('cases', cases, 'read')
+          .bindTable('timeline', timeline, 'read', 'append'),
       ),
       UpdateCreditReport: usesBureau(
         onCase(step('UpdateCreditReport', 'update-credit-report', 'update the credit report')),
       ),
-      CloseCase: sendsMessages(onCase(step('CloseCase', 'close-case', 'close case'))).bindTable(
+      CloseCase: onCase(step('CloseCase', 'close-case', 'close case')).bindTable(
         'workItems',
         workItems,
         'read',
@@ -246,11 +254,18 @@ export class CollectionsStack extends Stack {
     ];
     for (const [method, path, handler] of routes) api.route(method as 'GET' | 'POST', path, handler);
     // The signed link in every message: no auth (the token is the authority), reveals nothing.
-    const optOutLink = onCase(fn('OptOutLink', 'api/opt-out-link', 'GET /opt-out?token= (signed link)'))
+    // GET only shows the confirmation page (it reads the token, nothing else); POST opts out.
+    const optOutPage = fn(
+      'OptOutPage',
+      'api/opt-out-page',
+      'GET /opt-out?token= (signed link page)',
+    ).bindSecret(ENV.signingSecretArn, secrets.signing);
+    const optOutLink = onCase(fn('OptOutLink', 'api/opt-out-link', 'POST /opt-out (signed link opt-out)'))
       .bindTable('customers', customers, 'read', 'write')
       .bindTable('workItems', workItems, 'read', 'write')
       .bindSecret(ENV.signingSecretArn, secrets.signing);
-    api.publicRoute('GET', '/opt-out', optOutLink);
+    api.publicRoute('GET', '/opt-out', optOutPage);
+    api.publicRoute('POST', '/opt-out', optOutLink);
 
     const startCases = onCase(fn('StartCases', 'events/start-cases', 'Rental Overdue events: open cases'))
       .bindTable('customers', customers, 'read', 'write')
@@ -273,6 +288,7 @@ export class CollectionsStack extends Stack {
     };
     for (const name of WORKFLOW_STEPS) functions[name] = steps[name];
     for (const [, , handler] of routes) functions[handler.node.id] = handler;
+    functions.OptOutPage = optOutPage;
     functions.OptOutLink = optOutLink;
     new CollectionsObservability(this, 'Observability', {
       stateMachine,

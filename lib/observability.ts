@@ -16,7 +16,10 @@ export interface ObservabilityProps {
   opsTopic: sns.ITopic;
 }
 
-/** The ops dashboard and the alarms that page the ops topic (failed executions, DLQ depth, Lambda errors). */
+/**
+ * The ops dashboard and the alarms that page the ops topic (failed executions, DLQ depth, Lambda
+ * errors, messaging misconfigured at the provider).
+ */
 export class CollectionsObservability extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
 
@@ -70,6 +73,19 @@ export class CollectionsObservability extends Construct {
       }),
       'A platform event failed; it will be retried, then dead-lettered.',
     );
+    // The messenger counts a provider refusal that is our setup's fault (an unverified sender, the SES
+    // sandbox, a paused account, a denied permission or key): no customer can be reached until fixed.
+    alarm(
+      'MessagingMisconfigured',
+      new cloudwatch.Metric({
+        namespace: 'Collections',
+        metricName: 'MessagingMisconfigured',
+        dimensionsMap: { service: 'collections' },
+        statistic: 'Sum',
+        period,
+      }),
+      'SNS or SES refused a message because of how the account is set up (MessagingConfigurationError). See the runbook.',
+    );
     for (const [name, fn] of Object.entries(props.functions)) {
       alarm(`${name}Errors`, fn.fn.metricErrors({ period }), `Function ${name} is failing.`);
     }
@@ -110,6 +126,7 @@ export class CollectionsObservability extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Failures',
         left: [
+          collections('MessagingMisconfigured', { service: 'collections' }),
           ...Object.values(props.functions).map((fn) => fn.fn.metricErrors()),
           ...props.deadLetterQueues.map((queue) => queue.metricApproximateNumberOfMessagesVisible()),
         ],

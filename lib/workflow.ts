@@ -14,6 +14,7 @@ export const CASE_WORKFLOW_ASL = path.join(PROJECT_ROOT, 'statemachines', 'overd
 export const WORKFLOW_STEPS = [
   'BeginCase',
   'SendStageContact',
+  'SendCaseMessage',
   'AwaitResolution',
   'PrepareWait',
   'CheckCase',

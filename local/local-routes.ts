@@ -17,6 +17,8 @@ export interface OutboxItem {
   kind: string | null;
   subject?: string;
   body: string;
+  /** An email's headers as SES received them (`List-Unsubscribe`, `X-Collections-Case`, …). */
+  headers?: Array<{ name: string; value: string }>;
   at: string;
 }
 
@@ -84,6 +86,7 @@ export function localRoutes(runtime: LocalRuntime): LocalRoutes {
         kind: header(email.headers, 'X-Collections-Kind'),
         subject: email.subject,
         body: email.body.text ?? email.body.html ?? '',
+        headers: email.headers ?? [],
         at: email.at,
       },
     }));

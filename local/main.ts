@@ -1,33 +1,79 @@
-/**
- * `npm start`: runs the synthesized app locally (see README). Options:
- *   --port <n>        API port (default $PORT or 3000)
- *   --start <ISO>     virtual start instant (default: now)
- *   --speed <n>       virtual seconds per real second (default 1; 0 = only `advance` moves time)
- *   --seed <n|text>   fixes every random choice (default 1)
- *   --cdk-out <dir>   the synthesized app (default ./cdk.out)
- *   --handlers bundle|source   run the synthesized bundles (default) or the TypeScript sources
- *   --log-level <level>        the functions' Powertools log level (default WARN)
- */
+/** `npm start`: runs the synthesized app locally (see README). `--help` lists the options. */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { seedFrom } from './ids';
-import { LocalRuntime } from './runtime';
+import { LocalRuntime, type LocalRuntimeOptions } from './runtime';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string' },
-    start: { type: 'string' },
-    speed: { type: 'string' },
-    seed: { type: 'string' },
-    'cdk-out': { type: 'string' },
-    handlers: { type: 'string' },
-    'log-level': { type: 'string' },
-  },
-});
+const USAGE = `Usage: npm start -- [options]   (npm run start:synthesized -- [options] skips the synth)
+
+Runs the synthesized app (cdk.out) on this machine, on a virtual clock.
+
+  --port <n>                 API port (default $PORT or 3000; 0 picks a free one)
+  --start <ISO>              the virtual clock's start instant (default: now)
+  --speed <n>                virtual seconds per real second (default 1; 0 = only advance moves time)
+  --seed <n|text>            fixes every random id (default 1)
+  --cdk-out <dir>            the synthesized app (default ./cdk.out)
+  --handlers bundle|source   run the synthesized bundles (default) or the TypeScript sources
+  --log-level <level>        the functions' Powertools log level (default WARN)
+
+Provider faults, to rehearse what SNS and SES do to a busy or misconfigured account:
+  --sns-throttle <n>         accept at most n SMS per virtual second; the rest get SNS's
+                             Throttled (HTTP 429, ThrottledException): the workflow retries
+  --sns-sms-unavailable      the region cannot send SMS: every SMS is InvalidParameter ("... is not
+                             valid to publish to"): MessagingConfigurationError
+  --ses-throttle <n>         accept at most n emails per virtual second; the rest get SES's
+                             TooManyRequestsException (HTTP 429): the workflow retries
+  --ses-unverified-sender    the sender is not a verified identity: every email is MessageRejected
+                             ("Email address is not verified"): MessagingConfigurationError
+  --ses-sandbox <list>       the SES sandbox: only these identities (comma-separated addresses or
+                             domains, e.g. ops@example.com,example.org) are verified recipients;
+                             email to anyone else is MessageRejected
+  -h, --help                 this help
+`;
 
 function fail(message: string): never {
-  console.error(`npm start: ${message}`);
+  console.error(`npm start: ${message}\n\n${USAGE}`);
   process.exit(2);
+}
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string' },
+        start: { type: 'string' },
+        speed: { type: 'string' },
+        seed: { type: 'string' },
+        'cdk-out': { type: 'string' },
+        handlers: { type: 'string' },
+        'log-level': { type: 'string' },
+        'sns-throttle': { type: 'string' },
+        'sns-sms-unavailable': { type: 'boolean' },
+        'ses-throttle': { type: 'string' },
+        'ses-unverified-sender': { type: 'boolean' },
+        'ses-sandbox': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    // parseArgs names the unknown option or the missing value.
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+const values = parseOptions();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+/** A whole number of sends per second, at least 1; undefined when the option is absent. */
+function perSecond(option: string): number | undefined {
+  const value = values[option as keyof typeof values];
+  if (value === undefined) return undefined;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1) fail(`--${option} must be a whole number >= 1, got ${value}`);
+  return count;
 }
 
 const projectRoot = path.join(__dirname, '..');
@@ -41,6 +87,25 @@ if (Number.isNaN(start)) fail(`--start must be an ISO 8601 date-time, got ${valu
 if (!Number.isFinite(speed) || speed < 0) fail(`--speed must be a number >= 0, got ${values.speed}`);
 if (handlers !== 'bundle' && handlers !== 'source')
   fail(`--handlers must be bundle or source, got ${handlers}`);
+const sandboxVerified = values['ses-sandbox']
+  ?.split(',')
+  .map((identity) => identity.trim())
+  .filter(Boolean);
+if (sandboxVerified !== undefined && sandboxVerified.length === 0)
+  fail('--ses-sandbox needs at least one verified address or domain');
+const smsPerSecond = perSecond('sns-throttle');
+const emailsPerSecond = perSecond('ses-throttle');
+const faults: NonNullable<LocalRuntimeOptions['faults']> = {
+  sns: {
+    ...(smsPerSecond ? { maxSmsPerSecond: smsPerSecond } : {}),
+    ...(values['sns-sms-unavailable'] ? { smsUnavailable: true } : {}),
+  },
+  ses: {
+    ...(emailsPerSecond ? { maxSendsPerSecond: emailsPerSecond } : {}),
+    ...(values['ses-unverified-sender'] ? { unverifiedSender: true } : {}),
+    ...(sandboxVerified ? { sandboxVerified } : {}),
+  },
+};
 
 async function main(): Promise<void> {
   const runtime = await LocalRuntime.start({
@@ -52,6 +117,7 @@ async function main(): Promise<void> {
     seed: seedFrom(values.seed ?? '1'),
     handlers,
     functionLogLevel: values['log-level'] ?? 'WARN',
+    faults,
   });
   const { api } = runtime.endpoints;
   const now = new Date(runtime.clock.now());
@@ -65,6 +131,7 @@ async function main(): Promise<void> {
     `  EventBridge       ${runtime.endpoints.eventBridge}   (PutEvents; bus ${runtime.bus.busNames().join(', ')})`,
     `  SNS (SMS)         ${runtime.endpoints.sns}`,
     `  SES (email)       ${runtime.endpoints.ses}`,
+    ...faultLines(faults),
     `  functions         ${runtime.lambdas.list().length} from cdk.out (${handlers})`,
     '',
     'Open a first case:',
@@ -97,3 +164,17 @@ main().catch((error: unknown) => {
   console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
+
+/** The banner's lines for the faults in force, so nobody mistakes them for a bug. */
+function faultLines({ sns, ses }: NonNullable<LocalRuntimeOptions['faults']>): string[] {
+  const lines: string[] = [];
+  if (sns?.maxSmsPerSecond)
+    lines.push(`  fault             SNS accepts ${sns.maxSmsPerSecond} SMS per virtual second`);
+  if (sns?.smsUnavailable) lines.push('  fault             SNS: this region cannot send SMS');
+  if (ses?.maxSendsPerSecond)
+    lines.push(`  fault             SES accepts ${ses.maxSendsPerSecond} emails per virtual second`);
+  if (ses?.unverifiedSender) lines.push('  fault             SES: the sender is not verified');
+  if (ses?.sandboxVerified)
+    lines.push(`  fault             SES sandbox: verified ${ses.sandboxVerified.join(', ')}`);
+  return lines;
+}

@@ -19,8 +19,8 @@ import {
 } from './lambda-host';
 import { type LocalRoutes, localRoutes } from './local-routes';
 import { LocalSecretsManager } from './secrets-manager';
-import { SesEmulator } from './ses';
-import { counter, SnsEmulator, SnsError } from './sns';
+import { SesEmulator, type SesFaults } from './ses';
+import { counter, SnsEmulator, SnsError, type SnsFaults } from './sns';
 import { LocalQueues } from './sqs';
 import {
   createStepFunctionsFacade,
@@ -46,6 +46,11 @@ export interface LocalRuntimeOptions {
   handlers?: HandlerSource;
   /** Powertools log level for the functions' own logs (their logs go to this process's stdout). */
   functionLogLevel?: string;
+  /**
+   * Provider faults to rehearse: SMS throttling, a region without SMS; email throttling, an
+   * unverified sender, the sandbox.
+   */
+  faults?: { sns?: SnsFaults; ses?: SesFaults };
 }
 
 export interface Endpoints {
@@ -128,8 +133,8 @@ export class LocalRuntime {
 
     const sequence = counter();
     const topics = new Set(app.ofType('AWS::SNS::Topic').map(([logicalId]) => app.ref(logicalId)));
-    const sns = new SnsEmulator(clock, ids, () => topics, sequence);
-    const ses = new SesEmulator(clock, sequence, () => ids.uuid());
+    const sns = new SnsEmulator(clock, ids, () => topics, sequence, options.faults?.sns);
+    const ses = new SesEmulator(clock, sequence, () => ids.uuid(), options.faults?.ses);
     await ses.start();
     closers.push(() => ses.stop());
 

@@ -25,7 +25,53 @@ export function counter(): () => number {
   return () => ++value;
 }
 
+/**
+ * Sends let through in the current virtual second, for a provider's per-second sending limit. The
+ * emulators ask `hasRoom()` before validating a request, so a send over the limit is refused as
+ * throttled whatever else is wrong with it, and `take()` room only for a send the provider accepts:
+ * SES and SNS count the messages they accept per second (SES's "maximum sending rate"), not
+ * requests, so a throttled send or one refused as invalid does not use up the second. (The SES
+ * proxy takes room as it forwards a send, so sends arriving together see each other, and gives it
+ * back when the send is refused.)
+ */
+export class SendWindow {
+  private second = Number.NaN;
+  private used = 0;
+
+  constructor(
+    private readonly clock: Pick<Scheduler, 'now'>,
+    private readonly perSecond: number | undefined,
+  ) {}
+
+  hasRoom(): boolean {
+    if (this.perSecond === undefined) return true;
+    this.roll();
+    return this.used < this.perSecond;
+  }
+
+  /** Counts one accepted send; the function it returns uncounts it (the send failed after all). */
+  take(): () => void {
+    this.roll();
+    this.used++;
+    const second = this.second;
+    return () => {
+      if (this.second === second && this.used > 0) this.used--;
+    };
+  }
+
+  private roll(): void {
+    const second = Math.floor(this.clock.now() / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.used = 0;
+    }
+  }
+}
+
 const E164 = /^\+[1-9]\d{6,14}$/;
+/** What SNS accepts as `AWS.SNS.SMS.SenderID`: 1-11 letters, digits or hyphens, one a letter. */
+const SENDER_ID = /^(?=.*[A-Za-z])[A-Za-z0-9-]{1,11}$/;
+const SMS_MAX_LENGTH = 1600;
 
 export class SnsError extends Error {
   constructor(
@@ -56,9 +102,25 @@ function messageAttributes(form: URLSearchParams): Record<string, string> {
   return attributes;
 }
 
+/** Faults to rehearse what SNS does to a busy or misconfigured sender (`npm start -- --help`). */
+export interface SnsFaults {
+  /**
+   * Accept at most this many SMS publishes per virtual second (the account's SMS throughput); the
+   * rest get SNS's own throttling answer (`Throttled`, HTTP 429: `ThrottledException` in the SDK).
+   * Topic publishes are not limited.
+   */
+  maxSmsPerSecond?: number;
+  /**
+   * The region (or account) cannot send SMS: every SMS publish is `InvalidParameter` "Invalid
+   * parameter: PhoneNumber Reason: <number> is not valid to publish to", as SNS answers there.
+   */
+  smsUnavailable?: boolean;
+}
+
 export class SnsEmulator {
   readonly messages: PublishedMessage[] = [];
   private readonly optedOut = new Set<string>();
+  private readonly smsWindow: SendWindow;
   readonly server: Server;
 
   constructor(
@@ -66,7 +128,9 @@ export class SnsEmulator {
     private readonly ids: Ids,
     private readonly knownTopics: () => ReadonlySet<string>,
     private readonly sequence: () => number = counter(),
+    private readonly faults: SnsFaults = {},
   ) {
+    this.smsWindow = new SendWindow(clock, faults.maxSmsPerSecond);
     this.server = createServer((request, response) => {
       void this.clock.track(
         (async () => {
@@ -107,6 +171,12 @@ export class SnsEmulator {
         return wrap('Publish', `<MessageId>${this.publish(form)}</MessageId>`);
       case 'CheckIfPhoneNumberIsOptedOut': {
         const phoneNumber = form.get('phoneNumber') ?? '';
+        if (!E164.test(phoneNumber)) {
+          throw new SnsError(
+            'InvalidParameter',
+            'Invalid parameter: PhoneNumber Reason: input incorrectly formatted',
+          );
+        }
         return wrap(
           'CheckIfPhoneNumberIsOptedOut',
           `<isOptedOut>${this.isOptedOut(phoneNumber)}</isOptedOut>`,
@@ -133,6 +203,26 @@ export class SnsEmulator {
     });
   }
 
+  /** What SNS refuses in a publish to a phone number, in its error shape (and words, where known). */
+  private checkSms(phoneNumber: string, message: string, attributes: Record<string, string>): void {
+    if (!E164.test(phoneNumber) || this.faults.smsUnavailable) {
+      throw new SnsError(
+        'InvalidParameter',
+        `Invalid parameter: PhoneNumber Reason: ${phoneNumber} is not valid to publish to`,
+      );
+    }
+    if (message.length > SMS_MAX_LENGTH) {
+      throw new SnsError('InvalidParameter', 'Invalid parameter: Message too long');
+    }
+    const senderId = attributes['AWS.SNS.SMS.SenderID'];
+    if (senderId !== undefined && !SENDER_ID.test(senderId)) {
+      throw new SnsError(
+        'InvalidParameter',
+        'Invalid parameter: MessageAttributes Reason: AWS.SNS.SMS.SenderID must be 1-11 letters, digits or hyphens, at least one a letter',
+      );
+    }
+  }
+
   /** `Publish` itself, shared by the Query protocol and the state machine's `sns:publish` integration. */
   publishMessage(input: {
     message: string;
@@ -142,23 +232,22 @@ export class SnsEmulator {
     attributes?: Record<string, string>;
   }): string {
     const { message, phoneNumber, topicArn, subject } = input;
-    if (!message) throw new SnsError('InvalidParameter', 'Invalid parameter: Message: empty');
+    if (phoneNumber !== undefined && !this.smsWindow.hasRoom()) {
+      throw new SnsError('Throttled', 'Rate exceeded', 429);
+    }
+    if (!message) throw new SnsError('InvalidParameter', 'Invalid parameter: Empty message');
     if ((phoneNumber === undefined) === (topicArn === undefined)) {
       throw new SnsError(
         'InvalidParameter',
         'Invalid parameter: exactly one of PhoneNumber, TopicArn or TargetArn',
       );
     }
-    if (phoneNumber !== undefined && !E164.test(phoneNumber)) {
-      throw new SnsError('InvalidParameter', 'Invalid parameter: PhoneNumber Reason: not an E.164 number');
-    }
     if (topicArn !== undefined && !this.knownTopics().has(topicArn)) {
       throw new SnsError('NotFound', 'Topic does not exist', 404);
     }
-    if (message.length > 1600 && phoneNumber !== undefined) {
-      throw new SnsError('InvalidParameter', 'Invalid parameter: Message too long for SMS');
-    }
+    if (phoneNumber !== undefined) this.checkSms(phoneNumber, message, input.attributes ?? {});
     const messageId = this.ids.uuid();
+    if (phoneNumber !== undefined) this.smsWindow.take();
     // An opted-out number is accepted by Publish but never delivered, as on AWS.
     if (phoneNumber !== undefined && this.optedOut.has(phoneNumber)) return messageId;
     this.messages.push({

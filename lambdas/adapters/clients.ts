@@ -14,6 +14,7 @@ let dynamo: DynamoDBClient | undefined;
 let documents: DynamoDBDocumentClient | undefined;
 let stepFunctions: SFNClient | undefined;
 let sns: SNSClient | undefined;
+let sms: SNSClient | undefined;
 let ses: SESv2Client | undefined;
 let eventBridge: EventBridgeClient | undefined;
 
@@ -34,13 +35,27 @@ export function stepFunctionsClient(): SFNClient {
   return stepFunctions;
 }
 
+/**
+ * Messages are sent once per attempt: a throttled or failed send fails the step at once and the
+ * workflow retries it (jittered, for about an hour, visible in the execution history) instead of the
+ * function sleeping through the SDK's own retries, billed and all at the same moment as every other
+ * case woken by the same 08:00.
+ */
+const SEND_ONCE = { maxAttempts: 1 };
+
 export function snsClient(): SNSClient {
   sns ??= tracer.captureAWSv3Client(new SNSClient({}));
   return sns;
 }
 
+/** SMS to customers (see SEND_ONCE); topic publishes keep the SDK's retries. */
+export function smsClient(): SNSClient {
+  sms ??= tracer.captureAWSv3Client(new SNSClient(SEND_ONCE));
+  return sms;
+}
+
 export function sesClient(): SESv2Client {
-  ses ??= tracer.captureAWSv3Client(new SESv2Client({}));
+  ses ??= tracer.captureAWSv3Client(new SESv2Client(SEND_ONCE));
   return ses;
 }
 

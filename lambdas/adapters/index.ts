@@ -1,6 +1,13 @@
 import type { CreditBureau } from '../domain/ports';
 import { ENV, optionalEnv, requireEnv } from '../shared/config';
-import { documentClient, eventBridgeClient, sesClient, snsClient, stepFunctionsClient } from './clients';
+import {
+  documentClient,
+  eventBridgeClient,
+  sesClient,
+  smsClient,
+  snsClient,
+  stepFunctionsClient,
+} from './clients';
 import { creditBureauFromEnvironment } from './credit-bureau-config';
 import { DynamoCaseRepository } from './dynamo-cases';
 import { DynamoCustomerRepository } from './dynamo-customers';
@@ -41,7 +48,7 @@ export const adapters = {
   bureau: () => (): Promise<CreditBureau> => creditBureauFromEnvironment(),
   messenger: memo(
     () =>
-      new SnsSesMessenger(snsClient(), sesClient(), {
+      new SnsSesMessenger(smsClient(), sesClient(), {
         senderEmail: requireEnv(ENV.senderEmail),
         configurationSet: requireEnv(ENV.emailConfigurationSet),
         smsSenderId: optionalEnv(ENV.smsSenderId),

@@ -1,14 +1,15 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { MessageDeliveryError, type Messenger, type OutgoingMessage, type SendResult } from '../domain/ports';
+import {
+  MessageDeliveryError,
+  MessagingConfigurationError,
+  type Messenger,
+  type OutgoingMessage,
+  type SendResult,
+} from '../domain/ports';
 import { metrics } from '../shared/powertools';
-
-/**
- * Provider errors that say this address or number will never take the message (SES: rejected or a
- * suppressed address; SNS: an invalid number). Anything else (throttling, outages) is retried.
- */
-const PERMANENT_REJECTIONS = new Set(['MessageRejected', 'InvalidParameterException', 'InvalidParameter']);
+import { classifyProviderError, providerErrorName } from './messaging-errors';
 
 export interface MessengerConfig {
   senderEmail: string;
@@ -32,9 +33,16 @@ export class SnsSesMessenger implements Messenger {
     try {
       return await this.deliver(message);
     } catch (error) {
-      const name = error instanceof Error ? error.name : 'UnknownError';
-      if (PERMANENT_REJECTIONS.has(name)) return { status: 'UNDELIVERABLE', reason: name };
-      throw new MessageDeliveryError(message.channel, name);
+      const name = providerErrorName(error);
+      switch (classifyProviderError(message.channel, error, message.to)) {
+        case 'RECIPIENT':
+          return { status: 'UNDELIVERABLE', reason: name };
+        case 'CONFIGURATION':
+          countMisconfiguration(message.channel, name);
+          throw new MessagingConfigurationError(message.channel, name);
+        default:
+          throw new MessageDeliveryError(message.channel, name);
+      }
     }
   }
 
@@ -88,6 +96,13 @@ export class SnsSesMessenger implements Messenger {
             Headers: [
               { Name: 'X-Collections-Case', Value: message.caseId },
               { Name: 'X-Collections-Kind', Value: message.kind },
+              // RFC 8058 one-click: mail providers POST `List-Unsubscribe=One-Click` to the link.
+              ...(message.optOutUrl
+                ? [
+                    { Name: 'List-Unsubscribe', Value: `<${message.optOutUrl}>` },
+                    { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+                  ]
+                : []),
             ],
           },
         },
@@ -95,4 +110,16 @@ export class SnsSesMessenger implements Messenger {
     );
     return result.MessageId ?? '';
   }
+}
+
+/**
+ * `MessagingMisconfigured`, once without extra dimensions (what the alarm watches) and once by
+ * channel and provider error (what ops read to find the cause).
+ */
+function countMisconfiguration(channel: string, providerError: string): void {
+  metrics.singleMetric().addMetric('MessagingMisconfigured', MetricUnit.Count, 1);
+  const detailed = metrics.singleMetric();
+  detailed.addDimension('channel', channel);
+  detailed.addDimension('error', providerError);
+  detailed.addMetric('MessagingMisconfigured', MetricUnit.Count, 1);
 }

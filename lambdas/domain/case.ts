@@ -173,6 +173,9 @@ export interface LadderPosition {
   waitUntil: string;
   /** Set while the ladder is paused: what was left of the stage's wait when the pause began. */
   pausedRemainingSeconds: number | null;
+  /** When the stage's contact began (its first attempt), and whether all of it went out. */
+  contactKey?: string | null;
+  contactDone?: boolean;
 }
 
 export interface CreditReportState {

@@ -170,6 +170,8 @@ export interface OutgoingMessage {
   to: string;
   subject?: string;
   body: string;
+  /** The signed opt-out link the body carries; an email also offers it as `List-Unsubscribe` (RFC 8058). */
+  optOutUrl?: string;
 }
 
 export type SendResult =
@@ -184,15 +186,35 @@ export type SendResult =
  */
 export class MessageDeliveryError extends Error {
   override readonly name = 'MessageDeliveryError';
-  constructor(channel: string, providerError: string) {
+  constructor(
+    readonly channel: string,
+    readonly providerError: string,
+  ) {
     super(`${channel} could not be sent now (${providerError})`);
+  }
+}
+
+/**
+ * The provider refused the send because of how this system is set up there (an unverified sender,
+ * the SES sandbox, a paused or suspended account, a missing configuration set, a denied permission or
+ * KMS key): every customer would get the same answer, so it is not recorded as the customer's. The
+ * step fails and ops are alerted. Named by the provider's error name only, like MessageDeliveryError.
+ */
+export class MessagingConfigurationError extends Error {
+  override readonly name = 'MessagingConfigurationError';
+  constructor(
+    readonly channel: string,
+    readonly providerError: string,
+  ) {
+    super(`${channel} is not set up correctly at the provider (${providerError})`);
   }
 }
 
 export interface Messenger {
   /**
    * Sends one SMS or email. `OPTED_OUT` when the carrier's list says the number replied STOP (the
-   * message is not sent).
+   * message is not sent), `UNDELIVERABLE` when the provider refuses this address or number. Throws
+   * MessageDeliveryError (retry later) or MessagingConfigurationError (fix the setup).
    */
   send(message: OutgoingMessage): Promise<SendResult>;
 }

@@ -16,6 +16,7 @@ import { dynamoClient } from '../adapters/clients';
 import { ConcurrentUpdateError, DomainError, type FieldError, InvalidRequestError } from '../domain/errors';
 import { fieldErrors } from '../domain/requests';
 import { ENV, requireEnv } from './config';
+import { parseForm } from './form';
 import { logger, metrics, tracer } from './powertools';
 
 /** API.md: a body over 64 KiB is refused with 413 before it is parsed. */
@@ -39,8 +40,15 @@ export interface RouteResponse {
 }
 
 export interface RouteSpec<BodySchema extends z.ZodType, QuerySchema extends z.ZodType> {
-  /** Schema of the JSON body; absent for routes without one. */
+  /** Schema of the body; absent for routes without one. */
   body?: BodySchema;
+  /** `json` (default), or `form` for an HTML form's fields (URL-encoded or multipart; empty is `{}`). */
+  bodyFormat?: 'json' | 'form';
+  /**
+   * Default true for POSTs. False for a route without auth that is idempotent by nature: an
+   * anonymous caller then writes nothing (no Idempotency-Key record) before the route's own checks.
+   */
+  idempotencyKeys?: boolean;
   query?: QuerySchema;
   run(request: RouteRequest<z.infer<BodySchema>, z.infer<QuerySchema>>): Promise<RouteResponse>;
 }
@@ -118,9 +126,10 @@ function toProblem(error: unknown): APIGatewayProxyResult {
   return problem(500, 'The request could not be completed.');
 }
 
-function parseBody(event: APIGatewayProxyEvent): unknown {
+function parseBody(event: APIGatewayProxyEvent, format: 'json' | 'form'): unknown {
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (format === 'form') return parseForm(text, header(event, 'content-type'));
   if (text.trim() === '')
     throw new InvalidRequestError('A JSON body is required.', [{ path: '(body)', message: 'required' }]);
   try {
@@ -189,12 +198,17 @@ export function apiRoute<BodySchema extends z.ZodType, QuerySchema extends z.Zod
         return problem(413, `The body must be at most ${MAX_BODY_BYTES} bytes.`);
       }
       const request = {
-        body: spec.body ? validate(spec.body, parseBody(event), 'body') : undefined,
+        body: spec.body
+          ? validate(spec.body, parseBody(event, spec.bodyFormat ?? 'json'), 'body')
+          : undefined,
         query: spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : undefined,
         path: (event.pathParameters ?? {}) as Record<string, string>,
         at: new Date(event.requestContext.requestTimeEpoch).toISOString(),
       } as RouteRequest<z.infer<BodySchema>, z.infer<QuerySchema>>;
-      const key = event.httpMethod === 'POST' ? header(event, 'Idempotency-Key') : undefined;
+      const key =
+        event.httpMethod === 'POST' && spec.idempotencyKeys !== false
+          ? header(event, 'Idempotency-Key')
+          : undefined;
       const response = key
         ? await onceForKey(
             {

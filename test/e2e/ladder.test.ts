@@ -84,9 +84,11 @@ describe('an unpaid case walks the ladder for 35 days, then pays', () => {
     }
     const { body } = await api.get(`/cases/${caseId}`);
     const deferred = body.timeline.filter((entry: { type: string }) => entry.type === 'CONTACT_DEFERRED');
-    expect(deferred[0]).toMatchObject({
-      detail: { stage: 'OVERDUE_NOTICE', until: '2026-03-03T00:00:00.000Z' },
-    });
+    // To 08:00 Shanghai time and the case's own minute of the first 30 (a night's contacts spread out).
+    expect(deferred[0]).toMatchObject({ detail: { stage: 'OVERDUE_NOTICE' } });
+    const until = Date.parse(deferred[0].detail.until);
+    expect(until).toBeGreaterThanOrEqual(Date.parse('2026-03-03T00:00:00.000Z'));
+    expect(until).toBeLessThan(Date.parse('2026-03-03T00:30:00.000Z'));
   });
 
   test('the agents’ work: calls per stage and every two days, each stage’s calls nobody took cancelled by the next stage; the field visit stays', async () => {

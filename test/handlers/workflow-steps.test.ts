@@ -28,6 +28,7 @@ import { handler as prepareWait } from '../../lambdas/handlers/workflow/prepare-
 import { handler as reportToBureau } from '../../lambdas/handlers/workflow/report-to-bureau';
 import { handler as restrictAccount } from '../../lambdas/handlers/workflow/restrict-account';
 import { handler as resumeLadder } from '../../lambdas/handlers/workflow/resume-ladder';
+import { handler as sendCaseMessage } from '../../lambdas/handlers/workflow/send-case-message';
 import { handler as sendStageContact } from '../../lambdas/handlers/workflow/send-stage-contact';
 import { handler as startLegalAction } from '../../lambdas/handlers/workflow/start-legal-action';
 import { handler as updateCreditReport } from '../../lambdas/handlers/workflow/update-credit-report';
@@ -205,6 +206,17 @@ describe('begin-case', () => {
   });
 });
 
+/**
+ * A deferred contact wakes in the first 30 minutes after the window opens (its own second, so a
+ * night's contacts are spread out); answers when.
+ */
+function expectDeferredWithin(outcome: { deferUntil: string | null }, opening: string): string {
+  const wake = Date.parse(outcome.deferUntil ?? '');
+  expect(wake).toBeGreaterThanOrEqual(Date.parse(opening));
+  expect(wake).toBeLessThan(Date.parse(opening) + 30 * 60_000);
+  return outcome.deferUntil ?? '';
+}
+
 describe('send-stage-contact', () => {
   test('OVERDUE_NOTICE at 10:00 in Shanghai: one zh-CN SMS, one email and a call task, then wait 3 days', async () => {
     // Prepare
@@ -270,11 +282,13 @@ describe('send-stage-contact', () => {
         detail: { workItemId: `${caseId}:CALLS:OVERDUE_NOTICE:0`, queue: 'CALLS', dueAt: iso(START) },
       },
     ]);
-    // the ladder now waits from the moment the contact went out
+    // the ladder now waits from the moment the contact went out, and the contact is done
     expect((await storedCase(caseId)).ladder).toEqual({
       stage: 'OVERDUE_NOTICE',
       waitUntil: iso(START + 3 * DAY),
       pausedRemainingSeconds: null,
+      contactKey: iso(START),
+      contactDone: true,
     });
   });
 
@@ -377,11 +391,12 @@ describe('send-stage-contact', () => {
     // Act
     const outcome = await contact(caseId, 'OVERDUE_NOTICE', at);
 
-    // Assess
+    // Assess: to 08:00 Asia/Shanghai and the case's own second of the next 30 minutes
+    const wake = expectDeferredWithin(outcome, '2026-03-03T00:00:00.000Z');
     expect(outcome).toEqual({
       outcome: 'DEFERRED',
-      waitSeconds: 9 * 3_600, // until the window opens
-      deferUntil: '2026-03-03T00:00:00.000Z', // 08:00 Asia/Shanghai
+      waitSeconds: (Date.parse(wake) - at) / 1_000, // until then
+      deferUntil: wake,
       resumeStage: null,
       continueAsNew: false,
     });
@@ -393,7 +408,7 @@ describe('send-stage-contact', () => {
       {
         at: iso(at),
         type: 'CONTACT_DEFERRED',
-        detail: expect.objectContaining({ stage: 'OVERDUE_NOTICE', until: '2026-03-03T00:00:00.000Z' }),
+        detail: expect.objectContaining({ stage: 'OVERDUE_NOTICE', until: wake }),
       },
     ]);
     expect(deferred[0]?.detail.rule).toContain('GB/T 45251-2025');
@@ -405,7 +420,8 @@ describe('send-stage-contact', () => {
 
     const outcome = await contact(caseId, 'OVERDUE_NOTICE', at);
 
-    expect(outcome).toMatchObject({ outcome: 'DEFERRED', deferUntil: '2026-03-03T00:00:00.000Z' });
+    expect(outcome).toMatchObject({ outcome: 'DEFERRED' });
+    expectDeferredWithin(outcome, '2026-03-03T00:00:00.000Z');
     expect(smsOf(aws, caseId)).toEqual([]);
   });
 
@@ -422,7 +438,8 @@ describe('send-stage-contact', () => {
     const outcome = await contact(caseId, 'OVERDUE_NOTICE', at);
 
     // Assess
-    expect(outcome).toMatchObject({ outcome: 'DEFERRED', deferUntil: '2026-03-03T13:00:00.000Z' }); // 08:00 EST
+    expect(outcome).toMatchObject({ outcome: 'DEFERRED' });
+    expectDeferredWithin(outcome, '2026-03-03T13:00:00.000Z'); // 08:00 EST
     expect(smsOf(aws, caseId)).toEqual([]);
     expect(await emailsOf(aws, caseId)).toEqual([]);
     const [deferred] = ofType(await timelineOf(caseId, at), 'CONTACT_DEFERRED');
@@ -1127,7 +1144,7 @@ describe('resume-ladder', () => {
       resumeStage: 'OVERDUE_NOTICE',
       continueAsNew: false,
     });
-    expect((await storedCase(caseId)).ladder).toEqual({
+    expect((await storedCase(caseId)).ladder).toMatchObject({
       stage: 'OVERDUE_NOTICE',
       waitUntil: iso(at + 2 * DAY),
       pausedRemainingSeconds: null,
@@ -1506,13 +1523,14 @@ describe('start-legal-action', () => {
     return opened;
   }
 
-  test('sends the demand letter by email and the referral with its evidence bundle on the legal topic, once', async () => {
+  test('the demand letter (its own step, first) by email, then the referral with its evidence bundle on the legal topic, once', async () => {
     // Prepare
     const { caseId, request } = await approvedCase();
     const at = START + 32 * DAY + HOUR;
     const referralsBefore = legalReferrals().length;
 
     // Act
+    await sendCaseMessage({ caseId, message: 'DEMAND_LETTER', at: iso(at) }, ctx());
     const result = await startLegalAction({ caseId, at: iso(at) }, ctx());
     await startLegalAction({ caseId, at: iso(at) }, ctx());
 
@@ -1545,6 +1563,8 @@ describe('start-legal-action', () => {
       expect.arrayContaining([
         expect.objectContaining({ type: 'MESSAGE_SENT', channel: 'SMS', kind: 'OVERDUE_NOTICE' }),
         expect.objectContaining({ type: 'MESSAGE_SENT', channel: 'EMAIL', kind: 'OVERDUE_NOTICE' }),
+        // the law firm sees the formal demand went out
+        expect.objectContaining({ type: 'MESSAGE_SENT', channel: 'EMAIL', kind: 'DEMAND_LETTER' }),
       ]),
     );
     expect(ofType(await timelineOf(caseId, at), 'LEGAL_ACTION_STARTED')).toHaveLength(1);
@@ -1962,7 +1982,7 @@ describe('update-credit-report', () => {
 });
 
 describe('close-case', () => {
-  test('after a full payment: restriction lifted, one receipt, open tasks cancelled; the bureau is not touched', async () => {
+  test('after a full payment: restriction lifted, open tasks cancelled; no message (the receipt is its own step); the bureau is not touched', async () => {
     // Prepare: a reported and restricted case with an open call task
     const { caseId, request } = await openCaseAt();
     await contact(caseId, 'SECOND_COLLECTION', START + 10 * DAY);
@@ -2002,15 +2022,8 @@ describe('close-case', () => {
     // the case
     const { body } = await readCase(caseId, paidAt);
     expect(body).toMatchObject({ creditReport: { status: 'REPORTED' }, accountRestricted: false });
-    // one receipt by SMS and email
-    const receipts = smsOf(aws, caseId).slice(messagesBefore);
-    expect(receipts.map((sms) => sms.attributes['collections.kind'])).toEqual(['RECEIPT']);
-    expect(receipts[0]?.message).toContain('感谢您');
-    expect(optOutTokenIn(receipts[0]?.message ?? '')).toBeDefined();
-    const receiptEmails = (await emailsOf(aws, caseId)).filter(
-      (email) => emailHeader(email, 'X-Collections-Kind') === 'RECEIPT',
-    );
-    expect(receiptEmails).toHaveLength(1);
+    // nothing sent: the receipt waits for the customer's contact window in "Send receipt"
+    expect(smsOf(aws, caseId).slice(messagesBefore)).toEqual([]);
     // open work cancelled, and the facts recorded at the closing instant
     const items = await workItemsOf(caseId);
     expect(items).toHaveLength(7);
@@ -2026,7 +2039,7 @@ describe('close-case', () => {
     expect((await storedCase(caseId)).pendingResolution).toBeNull();
   });
 
-  test('a case without a report or restriction: a receipt, nothing to lift', async () => {
+  test('a case without a report or restriction: nothing to lift', async () => {
     const { caseId } = await openCaseAt({ dueAt: DUE_TODAY });
     await payInFull(caseId, START + HOUR);
 
@@ -2037,8 +2050,6 @@ describe('close-case', () => {
       restrictionLifted: false,
     });
     expect(bureauCalls(caseId)).toEqual([]);
-    expect(smsOf(aws, caseId).map((sms) => sms.attributes['collections.kind'])).toEqual(['RECEIPT']);
-    expect(smsOf(aws, caseId)[0]?.message).toContain('收到¥1,299.00');
     expect(typesOf(await timelineOf(caseId))).not.toContain('ACCOUNT_RESTRICTION_LIFTED');
   });
 
@@ -2065,6 +2076,103 @@ describe('close-case', () => {
     expect(await emailsOf(aws, caseId)).toEqual([]);
     expect(typesOf(await timelineOf(caseId))).toEqual(['CASE_OPENED']);
     expect((await readCase(caseId)).body.status).toBe('OPEN');
+  });
+});
+
+describe('send-case-message', () => {
+  const send = (caseId: string, message: 'RECEIPT' | 'DEMAND_LETTER', at: number) =>
+    sendCaseMessage({ caseId, message, at: iso(at) }, ctx());
+  const kinds = (caseId: string) => smsOf(aws, caseId).map((sms) => sms.attributes['collections.kind']);
+
+  test('the receipt at 10:00 in Shanghai: one SMS and one email with their opt-out links, recorded when sent; never twice', async () => {
+    // Prepare
+    const { caseId } = await openCaseAt({ dueAt: DUE_TODAY });
+    await payInFull(caseId, START + HOUR);
+
+    // Act
+    const first = await send(caseId, 'RECEIPT', START + HOUR + 1_000);
+    const retried = await send(caseId, 'RECEIPT', START + HOUR + 1_000);
+    const later = await send(caseId, 'RECEIPT', START + 3 * HOUR);
+
+    // Assess
+    expect([first, retried, later]).toEqual([0, 1, 2].map(() => ({ outcome: 'SENT', deferUntil: null })));
+    expect(kinds(caseId)).toEqual(['RECEIPT']);
+    expect(smsOf(aws, caseId)[0]?.message).toContain('收到¥1,299.00');
+    expect(optOutTokenIn(smsOf(aws, caseId)[0]?.message ?? '')).toBeDefined();
+    const emails = (await emailsOf(aws, caseId)).filter(
+      (email) => emailHeader(email, 'X-Collections-Kind') === 'RECEIPT',
+    );
+    expect(emails).toHaveLength(1);
+    expect(
+      ofType(await timelineOf(caseId), 'MESSAGE_SENT').map((entry) => [entry.at, entry.channel]),
+    ).toEqual([
+      [iso(START + HOUR + 1_000), 'SMS'],
+      [iso(START + HOUR + 1_000), 'EMAIL'],
+    ]);
+  });
+
+  test('the receipt at 23:00 in Shanghai: DEFERRED to the window, nothing sent; at the window it goes out, recorded then', async () => {
+    // Prepare: paid at 23:00 local
+    const night = Date.parse('2026-03-02T15:00:00Z');
+    const { caseId } = await openCaseAt({ dueAt: DUE_TODAY });
+    await payInFull(caseId, night);
+
+    // Act
+    const deferred = await send(caseId, 'RECEIPT', night + 1_000);
+    const wake = Date.parse(expectDeferredWithin(deferred, '2026-03-03T00:00:00.000Z'));
+    const sentBefore = kinds(caseId);
+    const sent = await send(caseId, 'RECEIPT', wake);
+
+    // Assess
+    expect(deferred.outcome).toBe('DEFERRED');
+    expect(sentBefore).toEqual([]);
+    expect(sent).toEqual({ outcome: 'SENT', deferUntil: null });
+    expect(kinds(caseId)).toEqual(['RECEIPT']);
+    const timeline = await timelineOf(caseId);
+    expect(ofType(timeline, 'CONTACT_DEFERRED')).toEqual([
+      {
+        at: iso(night + 1_000),
+        type: 'CONTACT_DEFERRED',
+        detail: expect.objectContaining({ stage: 'CLOSE', kind: 'RECEIPT', until: iso(wake) }),
+      },
+    ]);
+    expect(ofType(timeline, 'MESSAGE_SENT').map((entry) => entry.at)).toEqual([iso(wake), iso(wake)]);
+  });
+
+  test('the demand letter of a LEGAL case: one email, once; none for a case that is not LEGAL', async () => {
+    // Prepare
+    const { caseId } = await openCaseAt({ amountDue: { amount: 600_000, currency: 'CNY' } });
+    await openLegalReview({ caseId, at: iso(START + 31 * DAY) }, ctx());
+    await post(
+      decideLegalReview,
+      '/cases/{caseId}/legal-review',
+      { caseId },
+      { decision: 'APPROVE', reviewer: 'counsel-1' },
+      START + 32 * DAY,
+    );
+    const open = (await openCaseAt()).caseId;
+
+    // Act
+    const letter = await send(caseId, 'DEMAND_LETTER', START + 32 * DAY + 1_000);
+    const again = await send(caseId, 'DEMAND_LETTER', START + 33 * DAY);
+    const notLegal = await send(open, 'DEMAND_LETTER', START + 32 * DAY);
+    const notClosed = await send(open, 'RECEIPT', START + 32 * DAY);
+
+    // Assess
+    expect([letter.outcome, again.outcome, notLegal.outcome, notClosed.outcome]).toEqual([
+      'SENT',
+      'SENT',
+      'SKIPPED',
+      'SKIPPED',
+    ]);
+    const letters = (await emailsOf(aws, caseId)).filter(
+      (email) => emailHeader(email, 'X-Collections-Kind') === 'DEMAND_LETTER',
+    );
+    expect(letters).toHaveLength(1);
+    expect(
+      smsOf(aws, caseId).filter((sms) => sms.attributes['collections.kind'] === 'DEMAND_LETTER'),
+    ).toEqual([]);
+    expect(kinds(open)).toEqual([]);
   });
 });
 

@@ -129,7 +129,8 @@ describe('every function has every variable its code needs', () => {
     await step('opt out of calls', api.post('/customers/customer-upheld/opt-outs', { channel: 'CALL' }));
     const sms = await step('outbox', api.get(`/_local/outbox?caseId=${cases.promise}&channel=SMS`));
     const link = /\/opt-out\?token=[\w-]+/.exec(sms.items[0]?.body ?? '')?.[0] ?? '/opt-out?token=missing';
-    await step('opt-out link', api.get(link));
+    await step('opt-out page', api.get(link));
+    await step('opt-out link', api.post(link));
     await step(
       'disclosure',
       api.post(`/cases/${cases.legal}/public-disclosure/approvals`, { approver: 'a' }),
@@ -239,10 +240,10 @@ describe('every function has every variable its code needs', () => {
 });
 
 describe('the guard notices a missing variable', () => {
-  test('CloseCase without CUSTOMERS_TABLE and GetCase without TIMELINE_TABLE are both reported', async () => {
-    // Prepare: the app as synthesized if `bindTable('customers', …)` were dropped from CloseCase and
-    // `bindTable('timeline', …)` from GetCase
-    const closeCase = model.fn('workflow/close-case');
+  test('SendCaseMessage without CUSTOMERS_TABLE and GetCase without TIMELINE_TABLE are both reported', async () => {
+    // Prepare: the app as synthesized if `bindTable('customers', …)` were dropped from SendCaseMessage
+    // and `bindTable('timeline', …)` from GetCase
+    const closeCase = model.fn('workflow/send-case-message');
     const getCase = model.fn('api/get-case');
     const mutated = mutatedCdkOut((template: CfnTemplate) => {
       const variablesOf = (logicalId: string) =>
@@ -258,7 +259,7 @@ describe('the guard notices a missing variable', () => {
         await api.post('/cases', openCase('mutated', 200_000, '+8613800000009'))
       ).body;
 
-      // Act: a full payment closes the case (a step that sends a receipt); the case is read by the API
+      // Act: a full payment closes the case (then a step sends the receipt); the case is read by the API
       const paid = await api.post(`/cases/${caseId}/payments`, {
         paymentId: 'payment-mutated',
         amount: outstanding,

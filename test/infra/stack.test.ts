@@ -333,11 +333,11 @@ describe('notifications', () => {
       .filter((fn) => deniesTopics(fn.roleId))
       .map((fn) => fn.handler);
 
-    // Assess: StartLegalAction sends email only (bindCustomerMessaging(fn, { sms: false }))
-    expect(senders.sort()).toEqual(['workflow/close-case', 'workflow/send-stage-contact']);
+    // Assess: StartLegalAction sends no message at all (the demand letter is SendCaseMessage's)
+    expect(senders.sort()).toEqual(['workflow/send-case-message', 'workflow/send-stage-contact']);
     expect(denied.sort()).toEqual(senders);
     const legal = model.fn('workflow/start-legal-action');
-    expect(model.grants(legal.roleId, 'ses:SendEmail')).toHaveLength(1);
+    expect(model.grants(legal.roleId, 'ses:SendEmail')).toHaveLength(0);
     expect(model.grants(legal.roleId, 'sns:Publish').flatMap((statement) => statement.resources)).toEqual([
       { Ref: legalTopicId },
     ]);
@@ -373,21 +373,43 @@ describe('notifications', () => {
 });
 
 describe('api', () => {
-  test('every method requires IAM auth except GET /opt-out, the signed link, which has none', () => {
+  test('every method requires IAM auth except GET and POST /opt-out, the signed link, which have none', () => {
+    // Prepare
+    const signedLink = ['GET /opt-out', 'POST /opt-out'];
+
     // Act
     const methods = model.apiMethods();
 
     // Assess
-    expect(methods.length).toBeGreaterThanOrEqual(18);
+    expect(methods.length).toBeGreaterThanOrEqual(19);
     for (const method of methods) {
       expect([method.route, method.authorization]).toEqual([
         method.route,
-        method.route === 'GET /opt-out' ? 'NONE' : 'AWS_IAM',
+        signedLink.includes(method.route) ? 'NONE' : 'AWS_IAM',
       ]);
     }
-    expect(methods.filter((method) => method.authorization === 'NONE').map((method) => method.route)).toEqual(
-      ['GET /opt-out'],
-    );
+    expect(
+      methods
+        .filter((method) => method.authorization === 'NONE')
+        .map((method) => method.route)
+        .sort(),
+    ).toEqual(signedLink);
+  });
+
+  test('the opt-out page (GET) can read the signing secret and nothing else; only the POST touches tables', () => {
+    // Act
+    const page = model.fn('api/opt-out-page');
+    const link = model.fn('api/opt-out-link');
+
+    // Assess
+    expect(Object.keys(page.environment).filter((name) => name.endsWith('_TABLE'))).toEqual([]);
+    expect(page.environment[ENV.signingSecretArn]).toBeDefined();
+    const pageActions = model.statementsOf(page.roleId).flatMap((statement) => statement.actions);
+    expect(pageActions.filter((action) => !/^(secretsmanager|kms|logs|xray):/.test(action))).toEqual([]);
+    expect(link.environment).toMatchObject({
+      [ENV.customersTable]: expect.anything(),
+      [ENV.signingSecretArn]: expect.anything(),
+    });
   });
 
   test('each route of API.md reaches its handler', () => {
@@ -421,7 +443,8 @@ describe('api', () => {
       'POST /work-items/{workItemId}/complete': 'api/complete-work-item',
       'POST /work-items/{workItemId}/release': 'api/release-work-item',
       'POST /customers/{customerId}/opt-outs': 'api/opt-out',
-      'GET /opt-out': 'api/opt-out-link',
+      'GET /opt-out': 'api/opt-out-page',
+      'POST /opt-out': 'api/opt-out-link',
     });
   });
 
@@ -557,6 +580,28 @@ describe('operations', () => {
         .map((fn) => fn.logicalId)
         .sort(),
     );
+  });
+
+  test('messaging misconfigured at the provider raises its own alarm on the messenger’s metric', () => {
+    // Prepare
+    const [opsTopicId] = model.one('AWS::SNS::Topic', 'NotificationsOpsAlerts');
+
+    // Act
+    const alarms = resourcesOf('AWS::CloudWatch::Alarm').filter(
+      ([, alarm]) => alarm.Properties.MetricName === 'MessagingMisconfigured',
+    );
+
+    // Assess
+    expect(alarms.map(([, alarm]) => alarm.Properties)).toEqual([
+      expect.objectContaining({
+        Namespace: 'Collections',
+        Dimensions: [{ Name: 'service', Value: 'collections' }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: opsTopicId }],
+      }),
+    ]);
   });
 
   test('cdk-nag AwsSolutions passed; every acknowledgement carries a reason', () => {

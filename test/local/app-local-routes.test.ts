@@ -7,7 +7,7 @@ import { http, START, startRuntime } from './runtime-support';
 
 /**
  * The local routes of issue 3 on the synthesized app, following one case above the legal threshold
- * for 46 days: opt-out links that reach this runtime, a STOP reply, the credit report the workflow
+ * for 46 days: opt-out links that reach this runtime (page, then form), a STOP reply, the credit report the workflow
  * files with the fake bureau, and the ops reminder the state machine publishes to the ops topic.
  */
 let runtime: LocalRuntime;
@@ -38,7 +38,7 @@ afterAll(async () => {
 
 jest.setTimeout(60_000);
 
-test('opt-out links in the messages point at this runtime’s API, and following one opts the customer out', async () => {
+test('opt-out links in the messages point at this runtime’s API: opening one shows a page, its form opts the customer out', async () => {
   // Prepare
   const outbox = (await api.get(`/_local/outbox?caseId=${caseId}`)).body.items as Array<{
     channel: string;
@@ -49,6 +49,14 @@ test('opt-out links in the messages point at this runtime’s API, and following
 
   // Act
   const page = await fetch(emailLink);
+  const html = await page.text();
+  const optOutsAfterOpening = (await timeline()).filter((entry) => entry.type === 'OPTED_OUT');
+  const token = /name="token" value="([\w-]+)"/.exec(html)?.[1] ?? '';
+  const posted = await fetch(emailLink, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }).toString(),
+  });
 
   // Assess
   expect(links).toHaveLength(2);
@@ -58,6 +66,8 @@ test('opt-out links in the messages point at this runtime’s API, and following
   }
   expect(page.status).toBe(200);
   expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+  expect(optOutsAfterOpening).toEqual([]);
+  expect(posted.status).toBe(200);
   expect(await timeline()).toContainEqual(expect.objectContaining({ type: 'OPTED_OUT', channel: 'EMAIL' }));
 });
 

@@ -17,6 +17,8 @@ export async function startRuntimeProcess(args: {
   start: string;
   seed?: string;
   speed?: number;
+  /** More `npm start` options, e.g. the provider faults (`--ses-unverified-sender`). */
+  options?: string[];
 }): Promise<RuntimeProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -31,6 +33,7 @@ export async function startRuntimeProcess(args: {
       String(args.speed ?? 0),
       '--seed',
       args.seed ?? '1',
+      ...(args.options ?? []),
     ],
     { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );

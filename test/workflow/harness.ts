@@ -43,6 +43,7 @@ export const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
 export const STEP_PLACEHOLDERS = {
   BeginCase: 'BeginCaseFunctionArn',
   SendStageContact: 'SendStageContactFunctionArn',
+  SendCaseMessage: 'SendCaseMessageFunctionArn',
   AwaitResolution: 'AwaitResolutionFunctionArn',
   PrepareWait: 'PrepareWaitFunctionArn',
   CheckCase: 'CheckCaseFunctionArn',
@@ -61,7 +62,7 @@ export const STEP_PLACEHOLDERS = {
 export type StepName = keyof typeof STEP_PLACEHOLDERS;
 export const STEP_NAMES = Object.keys(STEP_PLACEHOLDERS) as StepName[];
 
-/** Every `${…}` placeholder the CDK stack substitutes (lib/workflow.ts): 16 functions, the bus, the ops topic. */
+/** Every `${…}` placeholder the CDK stack substitutes (lib/workflow.ts): 17 functions, the bus, the ops topic. */
 export const PLACEHOLDERS = [...Object.values(STEP_PLACEHOLDERS), 'EventBusName', 'OpsTopicArn'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
@@ -389,6 +390,8 @@ export const DEFAULT_SCRIPTS: Record<StepName, StepScript> = {
     if (at >= writeOffAt) return writeOffDue();
     return sent(Math.min(SOFT_REMINDER_WAIT_SECONDS, secondsUntil(at, writeOffAt)));
   },
+  // The receipt or the demand letter, sent at once (the harness's customer is always in her window).
+  SendCaseMessage: () => ({ return: { outcome: 'SENT', deferUntil: null } }),
   // The real step stores the token on the case and returns nothing.
   AwaitResolution: () => ({ return: null }),
   PrepareWait: ({ payload }, facts) => {

@@ -117,10 +117,13 @@ const FLAG = 'Flag the credit report as disputed';
 const UNFLAG = 'Lift the dispute flag';
 /** What "Close case" and "Cancel case" go through when the step changed nothing it reports. */
 const SOFT_REMINDER_STATES = [SEND.SOFT_REMINDERS, 'Are the soft reminders over?', AWAIT.SOFT_REMINDERS];
+/** The receipt goes out (within the contact window) after the platform is told, before the bureau. */
+const RECEIPT = ['Send receipt', 'Is the receipt deferred?'];
 const CLOSING_TAIL = [
   'Close case',
   'Was the account restriction lifted?',
   'Announce case resolved',
+  ...RECEIPT,
   SETTLE,
   'Was the credit report settled?',
   'Case resolved',
@@ -154,6 +157,27 @@ const once = (first: StepScript, then: StepScript): StepScript => {
     return first(call, facts);
   };
 };
+
+/** The provider refuses the message for our setup: the error the messenger raises (never retried). */
+const MISCONFIGURED: StepBehaviour = {
+  fail: 'MessagingConfigurationError',
+  cause: 'EMAIL is not set up correctly at the provider (MessageRejected)',
+};
+
+/**
+ * `stage`'s first contact refused by the provider for our setup; every other contact as usual. Once per
+ * harness (its fake case), as scenarios are shared by every test that runs them.
+ */
+function misconfiguredOnce(stage: string): StepScript {
+  const refused = new WeakSet<object>();
+  return (call, facts) => {
+    if (call.payload.stage === stage && !refused.has(facts)) {
+      refused.add(facts);
+      return MISCONFIGURED;
+    }
+    return DEFAULT_SCRIPTS.SendStageContact(call, facts);
+  };
+}
 
 /** A prepared wait of `awaiting` that finds the execution too old for it: continue in a new one. */
 function nearAYear(awaiting: string, seconds: number): StepScript {
@@ -250,6 +274,45 @@ const SCENARIOS = {
     steps: { UpdateCreditReport: bureauDown },
     resolve: [on(AWAIT.SOFT_REMINDERS, HOUR, 'DISPUTE'), on(HOLD, 31 * DAY, 'CANCELLED')],
     ends: 'Case cancelled',
+  },
+  /** The provider refuses the notice once (a setup problem): ops alerted, the notice sent 2 h later, paid. */
+  'overdue notice not sent': {
+    steps: { SendStageContact: misconfiguredOnce('OVERDUE_NOTICE') },
+    resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PAID')],
+    ends: 'Case resolved',
+  },
+  'first collection reminder not sent': {
+    steps: { SendStageContact: misconfiguredOnce('FIRST_COLLECTION') },
+    resolve: [on(AWAIT.FIRST_COLLECTION, HOUR, 'PAID')],
+    ends: 'Case resolved',
+  },
+  'second collection reminder not sent': {
+    steps: { SendStageContact: misconfiguredOnce('SECOND_COLLECTION') },
+    resolve: [on(AWAIT.SECOND_COLLECTION, HOUR, 'PAID')],
+    ends: 'Case resolved',
+  },
+  'credit report pre-notice not sent': {
+    steps: { SendStageContact: misconfiguredOnce('CREDIT_PRE_NOTICE') },
+    resolve: [on(AWAIT.CREDIT_PRE_NOTICE, HOUR, 'PAID')],
+    ends: 'Case resolved',
+  },
+  'soft reminder not sent': {
+    steps: { SendStageContact: misconfiguredOnce('SOFT_REMINDERS') },
+    resolve: [on(AWAIT.SOFT_REMINDERS, HOUR, 'PAID')],
+    ends: 'Case resolved',
+  },
+  /** The receipt refused by the provider: ops alerted, the bureau still updated, the case resolved. */
+  'receipt not sent': {
+    steps: { SendCaseMessage: () => MISCONFIGURED },
+    resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PAID')],
+    ends: 'Case resolved',
+  },
+  /** The demand letter refused: ops alerted, legal action goes on (the referral, the outcome wait). */
+  'demand letter not sent': {
+    steps: { SendCaseMessage: () => MISCONFIGURED },
+    legalReview: true,
+    resolve: [on(AWAIT_REVIEW, 20 * DAY, 'LEGAL_APPROVED')],
+    ends: 'Case continues in a new execution',
   },
   /** A promise made when the execution is near a year old: its wait continues in <caseId>-2. */
   'promise near a year': {
@@ -387,14 +450,20 @@ describe('the ladder', () => {
         ...task(T1H, 'Close case'),
         ...choice(T1H, 'Was the account restriction lifted?'),
         ...task(T1H, 'Announce case resolved'),
+        ...task(T1H, 'Send receipt'),
+        ...choice(T1H, 'Is the receipt deferred?'),
         ...task(T1H, SETTLE),
         ...choice(T1H, 'Was the credit report settled?'),
         `${T1H} SucceedStateEntered Case resolved`,
         `${T1H} SucceedStateExited Case resolved`,
         `${T1H} ExecutionSucceeded`,
       ]);
-      const [open, notice, wait, close, settle, ...others] = harness.calls;
+      const [open, notice, wait, close, receipt, settle, ...others] = harness.calls;
       expect(others).toEqual([]);
+      expect(receipt).toMatchObject({
+        step: 'SendCaseMessage',
+        payload: { caseId: CASE_ID, message: 'RECEIPT', at: iso(START + HOUR) },
+      });
       expect(open).toMatchObject({
         step: 'BeginCase',
         state: 'Open case',
@@ -460,6 +529,7 @@ describe('the ladder', () => {
         },
         resolution: { kind: resolution },
         closed: { detail: closedDetail, restrictionLifted: false },
+        message: { outcome: 'SENT', deferUntil: null },
         creditReport: { changed: false, detail: closedDetail },
       });
     },
@@ -627,7 +697,7 @@ const ROUTES: Array<[string, string]> = [
   ['PLAN', 'Prepare the wait for the next instalment'],
   ['DISPUTE', 'Flag the credit report as disputed'],
   ['DISPUTE_REJECTED', 'Lift the dispute flag'],
-  ['LEGAL_APPROVED', 'Start legal action'],
+  ['LEGAL_APPROVED', 'Send demand letter'],
   ['LEGAL_DECLINED', SEND.SOFT_REMINDERS],
   ['NONE', RESUME],
 ];
@@ -785,6 +855,7 @@ describe('What happened to the case?', () => {
         'Was the account restriction lifted?',
         'Announce account restriction lifted',
         'Announce case resolved',
+        ...RECEIPT,
         SETTLE,
         'Was the credit report settled?',
         'Announce credit report settled',
@@ -1376,7 +1447,9 @@ describe('the credit track', () => {
 
     // Assess
     const path = harness.path(arn);
-    expect(path.slice(path.indexOf('Start legal action'))).toEqual([
+    expect(path.slice(path.indexOf('Send demand letter'))).toEqual([
+      'Send demand letter',
+      'Is the demand letter deferred?',
       'Start legal action',
       'Did legal action start?',
       CHECK,
@@ -1801,6 +1874,7 @@ describe('the legal track', () => {
       'Was the account restriction lifted?',
       'Announce account restriction lifted',
       'Announce case resolved',
+      ...RECEIPT,
       SETTLE,
       'Was the credit report settled?',
       'Announce credit report settled',
@@ -1846,6 +1920,7 @@ describe('the legal track', () => {
         'Was the account restriction lifted?',
         'Announce account restriction lifted',
         'Announce case resolved',
+        ...RECEIPT,
         SETTLE,
         'Was the credit report settled?',
         'Announce credit report settled',
@@ -1939,6 +2014,7 @@ describe('closing announcements: only what the steps say they changed', () => {
             ]
           : []),
         paid ? 'Announce case resolved' : 'Announce case cancelled',
+        ...(paid ? RECEIPT : []),
         updateState,
         paid ? 'Was the credit report settled?' : 'Was the credit report deleted?',
         ...(changed ? [paid ? 'Announce credit report settled' : 'Announce credit report deleted'] : []),
@@ -2043,6 +2119,8 @@ const LAMBDA_TASKS: Array<[string, ScenarioName]> = [
   ['Continue the plan in a new execution', 'plan near a year'],
   ['Continue the ladder in a new execution', 'ladder near a year'],
   [SEND.SOFT_REMINDERS, 'written off'],
+  ['Send receipt', 'paid'],
+  ['Send demand letter', 'legal'],
   ['Write off the debt', 'written off'],
   [CHECK, 'refused report'],
   ['Prepare the wait for the promised payment', 'promise broken'],
@@ -2082,6 +2160,13 @@ const SNS_TASKS: Array<[string, ScenarioName]> = [
   ['Alert ops: the credit report could not be restored', 'bureau down, dispute rejected'],
   ['Alert ops: the credit report could not be settled', 'bureau down, dispute rejected'],
   ['Alert ops: the credit report could not be deleted', 'bureau down, dispute upheld'],
+  ['Alert ops: the overdue notice could not be sent', 'overdue notice not sent'],
+  ['Alert ops: the first collection reminder could not be sent', 'first collection reminder not sent'],
+  ['Alert ops: the second collection reminder could not be sent', 'second collection reminder not sent'],
+  ['Alert ops: the credit report pre-notice could not be sent', 'credit report pre-notice not sent'],
+  ['Alert ops: the soft reminder could not be sent', 'soft reminder not sent'],
+  ['Alert ops: the receipt could not be sent', 'receipt not sent'],
+  ['Alert ops: the demand letter could not be sent', 'demand letter not sent'],
 ];
 /**
  * The four "Update the credit report" states: the action each sends, a scenario in which it changes
@@ -2131,6 +2216,35 @@ const CREDIT_UPDATES: Array<
   ],
 ];
 const isCreditUpdate = (state: string) => CREDIT_UPDATES.some(([name]) => name === state);
+/**
+ * The states that send the customer messages, a scenario through each, the alert their Catch goes to,
+ * and their ladder stage (null: the receipt or the demand letter, which go on after the alert).
+ */
+const SENDING: Array<[state: string, scenario: ScenarioName, alert: string, stage: string | null]> = [
+  [SEND.OVERDUE_NOTICE, 'paid', 'Alert ops: the overdue notice could not be sent', 'OVERDUE_NOTICE'],
+  [
+    SEND.FIRST_COLLECTION,
+    'written off',
+    'Alert ops: the first collection reminder could not be sent',
+    'FIRST_COLLECTION',
+  ],
+  [
+    SEND.SECOND_COLLECTION,
+    'written off',
+    'Alert ops: the second collection reminder could not be sent',
+    'SECOND_COLLECTION',
+  ],
+  [
+    SEND.CREDIT_PRE_NOTICE,
+    'written off',
+    'Alert ops: the credit report pre-notice could not be sent',
+    'CREDIT_PRE_NOTICE',
+  ],
+  [SEND.SOFT_REMINDERS, 'written off', 'Alert ops: the soft reminder could not be sent', 'SOFT_REMINDERS'],
+  ['Send receipt', 'paid', 'Alert ops: the receipt could not be sent', null],
+  ['Send demand letter', 'legal', 'Alert ops: the demand letter could not be sent', null],
+];
+const isSending = (state: string) => SENDING.some(([name]) => name === state);
 /** Each announcement and alert, the error its service fails with, and where its Catch keeps it. */
 type Notification = [state: string, scenario: ScenarioName, error: string, field: string];
 const NOTIFICATIONS: Notification[] = [
@@ -2257,7 +2371,11 @@ describe('Retry', () => {
     },
   );
 
-  it.each(LAMBDA_TASKS.filter(([state]) => !isCreditUpdate(state) && state !== 'Report to credit bureau'))(
+  it.each(
+    LAMBDA_TASKS.filter(
+      ([state]) => !isCreditUpdate(state) && state !== 'Report to credit bureau' && !isSending(state),
+    ),
+  )(
     '%s: a plain error (States.TaskFailed) is retried after 5, 15, 45 s, then fails the execution with it',
     async (state, scenario) => {
       // Prepare
@@ -2289,6 +2407,67 @@ describe('Retry', () => {
         error: 'States.TaskFailed',
         cause: 'case store unavailable',
       });
+    },
+  );
+
+  it.each(SENDING.filter(([, , , stage]) => stage !== null))(
+    '%s: the provider throttled for good (MessageDeliveryError 13 times): retried with FULL jitter within 10 s x 2^n (at most 10 min), then ops are alerted and the same contact is tried again 2 h later',
+    async (state, scenario, alert, _stage) => {
+      // Prepare
+      const throttled: StepBehaviour = {
+        fail: 'MessageDeliveryError',
+        cause: 'SMS could not be sent now (Throttled)',
+      };
+
+      // Act
+      const { harness, arn, end } = await runScenario(scenario, {
+        faults: { [state]: Array(13).fill(throttled) },
+      });
+
+      // Assess: the case lives on and ends as its scenario does
+      expect(end.status).toBe('SUCCEEDED');
+      const events = harness.history(arn);
+      const delays = retryDelays(events, state).slice(0, 12);
+      expect(delays).toHaveLength(12);
+      delays.forEach((delay, n) => {
+        expect(delay).toBeGreaterThanOrEqual(0);
+        expect(delay).toBeLessThanOrEqual(Math.min(10 * SECOND * 2 ** n, 600 * SECOND));
+      });
+      const path = harness.path(arn);
+      const at = path.indexOf(alert);
+      expect(path.slice(at, at + 3)).toEqual([
+        alert,
+        alert.replace(/^Alert ops: the (.*) could not be sent$/, 'Wait before sending the $1 again'),
+        state,
+      ]);
+      const published = harness.alerts().filter((p) => p.state === alert);
+      expect(published).toEqual([
+        expect.objectContaining({ subject: 'Messages not sent', topicArn: OPS_TOPIC }),
+      ]);
+      expect(published[0]?.message).toContain('MessageDeliveryError');
+      const entered = harness.enteredTimes(arn, state);
+      expect((entered[1] ?? 0) - (harness.enteredTimes(arn, alert)[0] ?? 0)).toBe(7_200 * SECOND);
+    },
+  );
+
+  it.each(SENDING)(
+    '%s: the provider refuses our setup (MessagingConfigurationError): never retried, ops are alerted at once, and the case goes on',
+    async (state, scenario, alert) => {
+      // Prepare
+      const misconfigured: StepBehaviour = {
+        fail: 'MessagingConfigurationError',
+        cause: 'EMAIL is not set up correctly at the provider (MessageRejected)',
+      };
+
+      // Act
+      const { harness, arn, end } = await runScenario(scenario, { faults: { [state]: [misconfigured] } });
+
+      // Assess
+      expect(end.status).toBe('SUCCEEDED');
+      expect(retryDelays(harness.history(arn), state)).toEqual([]);
+      expect(harness.statesAfter(arn, state)[0]).toBe(alert);
+      expect(harness.alerts().filter((p) => p.state === alert)).toHaveLength(1);
+      expect(harness.path(arn).at(-1)).toBe(SCENARIOS[scenario].ends);
     },
   );
 

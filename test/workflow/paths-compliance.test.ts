@@ -5,7 +5,6 @@
  * a notice the law requires goes by letter when no electronic channel is left.
  */
 import {
-  CLOSE,
   enter,
   FIRST_COLLECTION,
   feeAfter,
@@ -13,6 +12,7 @@ import {
   NOTICE,
   OPENING,
   PRE_NOTICE,
+  type Scenario,
   SECOND_COLLECTION,
   toFirstCollection,
   usePathsRuntime,
@@ -28,7 +28,68 @@ const NOTICE_DEFERRED = [
 ];
 const GB_T_45251 = 'GB/T 45251-2025: no collection contact 22:00-08:00';
 
+/**
+ * When the deferred contact of `stage` (or the receipt, by `kind`) was put off to: the window's opening
+ * plus the contact's own minute of the first 30, so a night's contacts do not all wake together.
+ */
+async function deferredUntil(s: Scenario, match: { stage?: string; kind?: string }): Promise<number> {
+  const entry = (await s.view()).timeline.find(
+    (e: { type: string; detail: { stage?: string; kind?: string } }) =>
+      e.type === 'CONTACT_DEFERRED' &&
+      (match.stage === undefined || e.detail.stage === match.stage) &&
+      (match.kind === undefined || e.detail.kind === match.kind),
+  );
+  if (!entry) throw new Error(`no deferral of ${JSON.stringify(match)}`);
+  return Date.parse(entry.detail.until);
+}
+
 describe('quiet hours', () => {
+  test('paid at 23:00 local: the case closes and is announced at once; the receipt waits for 08:00 and is recorded when it goes out', async () => {
+    // Prepare: the notice went out at 09:00; the workflow waits for the notice's 3 days
+    const s = await world().scenario('quiet-hours-receipt', '09:00');
+    await s.open(129_900);
+    await s.advanceTo(s.at(0, 14));
+
+    // Act: paid at 23:00 local
+    const reply = await s.pay('pay-night');
+    await s.advanceTo(s.at(2));
+
+    // Assess
+    const wake = await deferredUntil(s, { kind: 'RECEIPT' });
+    expect(wake).toBeGreaterThanOrEqual(s.at(0, 23));
+    expect(wake).toBeLessThan(s.at(0, 23, 30));
+    const sent = s.offset(wake);
+    expect(reply.body).toMatchObject({ status: 'RESOLVED', resolution: 'PAID' });
+    expect(await s.states()).toEqual([
+      ...enter('0d 00:00', ...OPENING, ...NOTICE),
+      ...enter(
+        '0d 14:00',
+        WHAT_HAPPENED,
+        'Close case',
+        'Was the account restriction lifted?',
+        'Announce case resolved',
+        'Send receipt',
+        'Is the receipt deferred?',
+        'Wait for the contact window before the receipt',
+      ),
+      ...enter(
+        sent,
+        'Send receipt',
+        'Is the receipt deferred?',
+        'Update the credit report to settled',
+        'Was the credit report settled?',
+        'Case resolved',
+      ),
+    ]);
+    expect((await s.timeline()).filter((line) => line.includes('RECEIPT'))).toEqual([
+      `0d 14:00 CONTACT_DEFERRED stage=CLOSE kind=RECEIPT until=${sent}`,
+      `${sent} MESSAGE_SENT SMS stage=CLOSE kind=RECEIPT`,
+      `${sent} MESSAGE_SENT EMAIL stage=CLOSE kind=RECEIPT`,
+    ]);
+    expect((await s.outbox()).slice(-2)).toEqual([`${sent} SMS RECEIPT`, `${sent} EMAIL RECEIPT`]);
+    expect((await s.events()).at(-1)).toBe('0d 14:00 Case Resolved RESOLVED OVERDUE_NOTICE');
+  });
+
   test('a case opened at 23:00 local: the notice waits in the Wait state until 08:00, and the ladder counts from then', async () => {
     // Prepare
     const s = await world().scenario('quiet-hours-opening', '23:00');
@@ -37,40 +98,42 @@ describe('quiet hours', () => {
     await s.open(129_900);
     await s.advanceTo(s.at(4));
 
-    // Assess
+    // Assess: deferred to 08:00 local (0d 09:00 here) plus its own minute of the first 30
+    const wake = await deferredUntil(s, { stage: 'OVERDUE_NOTICE' });
+    expect(wake).toBeGreaterThanOrEqual(s.at(0, 9));
+    expect(wake).toBeLessThan(s.at(0, 9, 30));
+    const sent = s.offset(wake);
+    // The stage's wait runs from the contact that went out: then + 3 days.
+    const next = s.offset(wake + 3 * 86_400_000);
     expect(await s.states()).toEqual([
       ...enter('0d 00:00', ...OPENING, ...NOTICE_DEFERRED),
-      ...enter('0d 09:00', ...NOTICE),
-      // The stage's wait runs from the contact that went out: 08:00 + 3 days.
-      ...enter('3d 09:00', ...FIRST_COLLECTION),
+      ...enter(sent, ...NOTICE),
+      ...enter(next, ...FIRST_COLLECTION),
     ]);
     const trace = await s.trace();
     expect(trace.filter((line) => line.includes('Wait for the contact window'))).toEqual([
       '0d 00:00 WaitStateEntered Wait for the contact window before the overdue notice',
-      '0d 09:00 WaitStateExited Wait for the contact window before the overdue notice',
+      `${sent} WaitStateExited Wait for the contact window before the overdue notice`,
     ]);
     expect(await s.timeline()).toEqual([
       '0d 00:00 CASE_OPENED',
       '0d 00:00 WORKFLOW_STARTED',
-      '0d 00:00 CONTACT_DEFERRED stage=OVERDUE_NOTICE until=0d 09:00',
-      '0d 09:00 MESSAGE_SENT SMS stage=OVERDUE_NOTICE kind=OVERDUE_NOTICE',
-      '0d 09:00 MESSAGE_SENT EMAIL stage=OVERDUE_NOTICE kind=OVERDUE_NOTICE',
-      '3d 09:00 STAGE_ENTERED stage=FIRST_COLLECTION from=OVERDUE_NOTICE',
-      '3d 09:00 MESSAGE_SENT SMS stage=FIRST_COLLECTION kind=REMINDER',
+      `0d 00:00 CONTACT_DEFERRED stage=OVERDUE_NOTICE until=${sent}`,
+      `${sent} MESSAGE_SENT SMS stage=OVERDUE_NOTICE kind=OVERDUE_NOTICE`,
+      `${sent} MESSAGE_SENT EMAIL stage=OVERDUE_NOTICE kind=OVERDUE_NOTICE`,
+      `${next} STAGE_ENTERED stage=FIRST_COLLECTION from=OVERDUE_NOTICE`,
+      `${next} MESSAGE_SENT SMS stage=FIRST_COLLECTION kind=REMINDER`,
     ]);
     const deferral = (await s.view()).timeline.find(
       (entry: { type: string }) => entry.type === 'CONTACT_DEFERRED',
     );
-    expect(deferral.detail).toEqual({ stage: 'OVERDUE_NOTICE', until: iso(s.at(0, 9)), rule: GB_T_45251 });
+    expect(deferral.detail).toEqual({ stage: 'OVERDUE_NOTICE', until: iso(wake), rule: GB_T_45251 });
     expect(await s.outbox()).toEqual([
-      '0d 09:00 SMS OVERDUE_NOTICE',
-      '0d 09:00 EMAIL OVERDUE_NOTICE',
-      '3d 09:00 SMS REMINDER',
+      `${sent} SMS OVERDUE_NOTICE`,
+      `${sent} EMAIL OVERDUE_NOTICE`,
+      `${next} SMS REMINDER`,
     ]);
-    expect(await s.workItemsCreated()).toEqual([
-      '0d 09:00 CALLS due 0d 09:00',
-      '3d 09:00 CALLS due 3d 09:00',
-    ]);
+    expect(await s.workItemsCreated()).toEqual([`${sent} CALLS due ${sent}`, `${next} CALLS due ${next}`]);
     expect(await s.events()).toEqual(['0d 00:00 Case Opened OPEN OVERDUE_NOTICE']);
   });
 
@@ -89,6 +152,8 @@ describe('quiet hours', () => {
     await s.advanceTo(s.at(10));
 
     // Assess
+    const wake = await deferredUntil(s, { stage: 'FIRST_COLLECTION' });
+    const sent = s.offset(wake);
     expect(await s.states()).toEqual([
       ...enter('0d 00:00', ...OPENING, ...NOTICE),
       ...enter(
@@ -106,27 +171,29 @@ describe('quiet hours', () => {
         'Where does the ladder resume?',
         'Await resolution after notice',
       ),
-      // 2 days were left of the notice's wait: due at 23:00 local, deferred to 08:00 local.
+      // 2 days were left of the notice's wait: due at 23:00 local, deferred to 08:00 local and its minute.
       ...enter(
         '8d 14:00',
         'Send first collection reminder',
         'Is the first collection reminder deferred?',
         'Wait for the contact window before the first collection reminder',
       ),
-      ...enter('8d 23:00', ...FIRST_COLLECTION),
+      ...enter(sent, ...FIRST_COLLECTION),
     ]);
+    expect(wake).toBeGreaterThanOrEqual(s.at(8, 23));
+    expect(wake).toBeLessThan(s.at(8, 23, 30));
     expect((await s.timeline()).slice(4)).toEqual([
       expect.stringMatching(/^1d 00:00 PROMISE_MADE/),
       '6d 14:00 PROMISE_BROKEN resumesAt=OVERDUE_NOTICE',
       '6d 14:00 LADDER_RESUMED stage=OVERDUE_NOTICE remainingSeconds=172800',
-      '8d 14:00 CONTACT_DEFERRED stage=FIRST_COLLECTION until=8d 23:00',
-      '8d 23:00 STAGE_ENTERED stage=FIRST_COLLECTION from=OVERDUE_NOTICE',
-      '8d 23:00 MESSAGE_SENT SMS stage=FIRST_COLLECTION kind=REMINDER',
+      `8d 14:00 CONTACT_DEFERRED stage=FIRST_COLLECTION until=${sent}`,
+      `${sent} STAGE_ENTERED stage=FIRST_COLLECTION from=OVERDUE_NOTICE`,
+      `${sent} MESSAGE_SENT SMS stage=FIRST_COLLECTION kind=REMINDER`,
     ]);
     expect(await s.outbox()).toEqual([
       '0d 00:00 SMS OVERDUE_NOTICE',
       '0d 00:00 EMAIL OVERDUE_NOTICE',
-      '8d 23:00 SMS REMINDER',
+      `${sent} SMS REMINDER`,
     ]);
   });
 
@@ -142,29 +209,27 @@ describe('quiet hours', () => {
 
     // Assess
     expect(reply).toMatchObject({ status: 200, body: { status: 'RESOLVED', resolution: 'PAID' } });
-    // A Wait state takes no task token: the workflow learns of the payment when the wait ends, at 08:00.
-    expect(await s.states()).toEqual([
-      ...enter('0d 00:00', ...OPENING, ...NOTICE_DEFERRED),
-      ...enter('0d 09:00', ...NOTICE, WHAT_HAPPENED, ...CLOSE),
-    ]);
-    expect(await s.execution()).toEqual({ status: 'SUCCEEDED', stopped: '0d 09:00', count: 1 });
-    expect(await s.timeline()).toEqual([
+    // A Wait state takes no task token: the workflow learns of the payment when the wait ends (08:00
+    // local and the notice's minute), and the receipt goes out then, inside the window.
+    const noticeWake = s.offset(await deferredUntil(s, { stage: 'OVERDUE_NOTICE' }));
+    const receipt = noticeWake;
+    expect((await s.execution()).status).toBe('SUCCEEDED');
+    const timeline = await s.timeline();
+    expect(timeline.slice(0, 6)).toEqual([
       '0d 00:00 CASE_OPENED',
       '0d 00:00 WORKFLOW_STARTED',
-      '0d 00:00 CONTACT_DEFERRED stage=OVERDUE_NOTICE until=0d 09:00',
+      `0d 00:00 CONTACT_DEFERRED stage=OVERDUE_NOTICE until=${noticeWake}`,
       `0d 01:00 PAYMENT_RECEIVED amount=${129_900 + feeAfter(129_900, 0)}`,
       '0d 01:00 CASE_RESOLVED resolution=PAID',
-      // The receipt and the close are recorded at the instant the case closed (0d 01:00), though the
-      // workflow sent the receipt when the wait ended (08:00 local, 0d 09:00: see the outbox).
-      '0d 01:00 MESSAGE_SENT SMS stage=CLOSE kind=RECEIPT',
-      '0d 01:00 MESSAGE_SENT EMAIL stage=CLOSE kind=RECEIPT',
       '0d 01:00 CASE_CLOSED resolution=PAID status=RESOLVED',
-      '0d 09:00 CONTACT_SKIPPED stage=OVERDUE_NOTICE reason=CASE_CLOSED',
     ]);
-    expect(await s.outbox()).toEqual(['0d 09:00 SMS RECEIPT', '0d 09:00 EMAIL RECEIPT']);
+    // The receipt is recorded when it really went out, inside the window, never at 00:00.
+    expect(timeline).toContain(`${receipt} MESSAGE_SENT SMS stage=CLOSE kind=RECEIPT`);
+    expect(timeline).toContain(`${receipt} MESSAGE_SENT EMAIL stage=CLOSE kind=RECEIPT`);
+    expect(await s.outbox()).toEqual([`${receipt} SMS RECEIPT`, `${receipt} EMAIL RECEIPT`]);
     expect(await s.events()).toEqual([
       '0d 00:00 Case Opened OPEN OVERDUE_NOTICE',
-      '0d 09:00 Case Resolved RESOLVED OVERDUE_NOTICE',
+      `${noticeWake} Case Resolved RESOLVED OVERDUE_NOTICE`,
     ]);
   });
 });

@@ -740,6 +740,8 @@ describe('credit bureau trouble', () => {
         'Was the account restriction lifted?',
         'Announce account restriction lifted',
         'Announce case resolved',
+        'Send receipt',
+        'Is the receipt deferred?',
         'Update the credit report to settled',
       ),
       ...enter(gaveUp, SETTLE_FAILED, 'Case resolved'),

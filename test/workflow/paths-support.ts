@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { responseNodeOf } from '../../lambdas/adapters/zhima-credit-bureau';
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
-import { LocalRuntime } from '../../local/runtime';
+import { LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime';
+
+type RuntimeFaults = NonNullable<LocalRuntimeOptions['faults']>;
+
 import type { HistoryEvent } from '../../local/stepfunctions/history';
 
 /**
@@ -88,6 +91,8 @@ export const LEGAL_REVIEW = [
   'Await legal review decision',
 ];
 export const LEGAL_ACTION = [
+  'Send demand letter',
+  'Is the demand letter deferred?',
   'Start legal action',
   'Did legal action start?',
   'Announce legal action opened',
@@ -95,6 +100,8 @@ export const LEGAL_ACTION = [
   'Is it time to continue in a new execution?',
   'Await legal outcome',
 ];
+/** The receipt, in the customer's contact window, once the platform is told (before the bureau). */
+export const RECEIPT = ['Send receipt', 'Is the receipt deferred?'];
 /**
  * Close case after a payment or return when no credit report was filed and no restriction requested.
  * The platform hears of the end first; the credit bureau (which may be slow) is updated after.
@@ -103,6 +110,7 @@ export const CLOSE = [
   'Close case',
   'Was the account restriction lifted?',
   'Announce case resolved',
+  ...RECEIPT,
   'Update the credit report to settled',
   'Was the credit report settled?',
   'Case resolved',
@@ -116,6 +124,7 @@ export const CLOSE_AFTER_REPORT = [
   'Was the account restriction lifted?',
   'Announce account restriction lifted',
   'Announce case resolved',
+  ...RECEIPT,
   'Update the credit report to settled',
   'Was the credit report settled?',
   'Announce credit report settled',
@@ -232,10 +241,10 @@ export interface BrokenBureau {
 
 /** One runtime for a test file, and the scenarios its tests run on it. */
 /** One runtime for the calling test file, started before its tests and stopped after them. */
-export function usePathsRuntime(): () => PathsRuntime {
+export function usePathsRuntime(options: { faults?: RuntimeFaults } = {}): () => PathsRuntime {
   let world: PathsRuntime | undefined;
   beforeAll(async () => {
-    world = await PathsRuntime.start();
+    world = await PathsRuntime.start(options);
   }, 60_000);
   afterAll(async () => {
     await world?.stop();
@@ -249,7 +258,7 @@ export function usePathsRuntime(): () => PathsRuntime {
 export class PathsRuntime {
   private constructor(readonly runtime: LocalRuntime) {}
 
-  static async start(): Promise<PathsRuntime> {
+  static async start(options: { faults?: RuntimeFaults } = {}): Promise<PathsRuntime> {
     const runtime = await LocalRuntime.start({
       cdkOut: path.join(ROOT, 'cdk.out'),
       projectRoot: ROOT,
@@ -259,6 +268,7 @@ export class PathsRuntime {
       seed: 1,
       handlers: 'source',
       functionLogLevel: 'ERROR',
+      ...(options.faults ? { faults: options.faults } : {}),
     });
     return new PathsRuntime(runtime);
   }
@@ -364,14 +374,31 @@ export class PathsRuntime {
    * anything an earlier test left running): the clock is moved there first.
    */
   async scenario(name: string, localTime = '09:00'): Promise<Scenario> {
+    const [first] = await this.scenarios([name], localTime);
+    if (!first) throw new Error('no scenario');
+    return first;
+  }
+
+  /** What went to the ops topic (alerts), in order: `subject` lines. */
+  async opsAlerts(): Promise<string[]> {
+    const items: Array<{ topicArn: string; subject: string | null }> = (
+      await this.get('/_local/topics?topic=ops')
+    ).body.items;
+    return items.map((item) => item.subject ?? '');
+  }
+
+  /** Several scenarios that start at the same instant (each its own case and customer). */
+  async scenarios(names: string[], localTime = '09:00'): Promise<Scenario[]> {
     const [hours, minutes] = localTime.split(':').map(Number);
     const now = this.now();
     const localMidnight = Math.floor((now + SHANGHAI) / DAY) * DAY - SHANGHAI;
     let t0 = localMidnight + (hours ?? 0) * HOUR + (minutes ?? 0) * MINUTE;
     while (t0 <= now) t0 += DAY;
     await this.advanceTo(t0);
-    counter += 1;
-    return new Scenario(this, name, t0, counter);
+    return names.map((name) => {
+      counter += 1;
+      return new Scenario(this, name, t0, counter);
+    });
   }
 }
 
@@ -607,6 +634,13 @@ export class Scenario {
       await this.world.get(`/_local/outbox?caseId=${this.caseId}`)
     ).body.items;
     return items.map((item) => `${this.offset(Date.parse(item.at))} ${item.channel} ${item.kind}`);
+  }
+
+  /** When each of the case's messages went out (epoch ms), in order. */
+  async outboxAt(): Promise<number[]> {
+    const items: Array<{ at: string }> = (await this.world.get(`/_local/outbox?caseId=${this.caseId}`)).body
+      .items;
+    return items.map((item) => Date.parse(item.at));
   }
 
   /** The messages of one kind, with their text. */

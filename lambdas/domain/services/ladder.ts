@@ -205,7 +205,12 @@ export async function sendStageContact(
   const customer = await deps.customers.get(record.customerId);
   if (!customer) return skip('NO_CONTACT_DETAILS');
 
-  const window = checkContactWindow(profileForCountry(customer.country), customer.timezone, at);
+  const window = checkContactWindow(
+    profileForCountry(customer.country),
+    customer.timezone,
+    at,
+    `${caseId}:${stage}`,
+  );
   if (!window.allowed) {
     await deps.timeline.append(caseId, [
       {
@@ -215,12 +220,16 @@ export async function sendStageContact(
         detail: { stage, until: window.deferUntil, rule: window.rule },
       },
     ]);
-    // The workflow waits for the window as a callback (not a Wait state), so a payment or promise
-    // during the night wakes it at once.
+    // The workflow waits until then (a Wait state) and comes back to this step, which looks again.
     return outcome('DEFERRED', secondsBetween(at, window.deferUntil), { deferUntil: window.deferUntil });
   }
 
   const waitUntil = toIso(parseIso(at) + waitSeconds * MS_PER_SECOND);
+  // A stage's contact keeps the instant it began through every attempt (a retry, or a try again after
+  // the provider failed for hours): what went out then is not sent again.
+  const sameVisit =
+    record.ladder.stage === stage && record.ladder.contactKey && record.ladder.contactDone === false;
+  const key = sameVisit && record.ladder.contactKey ? record.ladder.contactKey : at;
   // Decided again on the latest record: a payment, promise or dispute may have come in meanwhile.
   const { record: current, result: stillOpen } = await updateCase(deps.cases, caseId, (latest) =>
     latest.status === 'OPEN'
@@ -228,7 +237,7 @@ export async function sendStageContact(
           next: {
             ...latest,
             stage,
-            ladder: { stage, waitUntil, pausedRemainingSeconds: null },
+            ladder: { stage, waitUntil, pausedRemainingSeconds: null, contactKey: key, contactDone: false },
             nextActionAt: waitUntil,
             updatedAt: at,
           },
@@ -239,13 +248,19 @@ export async function sendStageContact(
   if (!stillOpen) return skip(isActive(current) ? 'ARRANGEMENT_HOLD' : 'CASE_CLOSED');
   if (record.stage !== stage) {
     await deps.timeline.append(caseId, [
-      { eventId: `stage:${stage}:${at}`, at, type: 'STAGE_ENTERED', detail: { stage, from: record.stage } },
+      {
+        eventId: `stage:${stage}:${key}`,
+        at: key,
+        type: 'STAGE_ENTERED',
+        detail: { stage, from: record.stage },
+      },
     ]);
   }
   const stagePolicy = policy.stages[stage];
   const sent = await sendMessages(deps, policy, {
     record: current,
     at,
+    key,
     step: stage,
     customer,
     kind: stagePolicy.template,
@@ -270,8 +285,8 @@ export async function sendStageContact(
   if (wantsCalls && !callsAllowed) {
     await deps.timeline.append(caseId, [
       {
-        eventId: `skipped:${stage}:CALL:${at}`,
-        at,
+        eventId: `skipped:${stage}:CALL:${key}`,
+        at: key,
         type: 'CONTACT_SKIPPED',
         channel: 'CALL',
         detail: { stage, reason: 'OPTED_OUT' },
@@ -285,6 +300,11 @@ export async function sendStageContact(
   // A stage's calls are for its own wait: entering the next stage (with calls of its own, or none,
   // as the pre-notice) cancels the earlier stages' calls nobody took (those claimed may be under way).
   await cancelSupersededCalls(deps, caseId, CONTACT_STAGES.slice(0, CONTACT_STAGES.indexOf(stage)), at);
+  await updateCase(deps.cases, caseId, (latest) =>
+    latest.ladder.contactKey === key && latest.ladder.contactDone === false
+      ? { next: { ...latest, ladder: { ...latest.ladder, contactDone: true } }, result: undefined }
+      : { next: null, result: undefined },
+  );
   return outcome('SENT', waitSeconds, { continueAsNew });
 }
 

@@ -13,8 +13,13 @@ export interface MessagingDeps {
 
 export interface SendPlan {
   record: Pick<CaseRecord, 'caseId'>;
-  /** The step's instant: with `step`, the key that makes a retried step send nothing twice. */
+  /** When the messages go out: what the timeline records. */
   at: string;
+  /**
+   * With `step`, what makes a retried or re-entered step send nothing twice: the instant its contact
+   * began (a stage's first attempt, the case's closing), which later attempts share. Default `at`.
+   */
+  key?: string;
   step: string;
   customer: Customer;
   kind: TemplateKind;
@@ -38,21 +43,21 @@ export async function sendMessages(
 ): Promise<Record<MessageChannel, ChannelOutcome | undefined>> {
   const outcomes: Record<MessageChannel, ChannelOutcome | undefined> = { SMS: undefined, EMAIL: undefined };
   const caseId = plan.record.caseId;
+  const key = plan.key ?? plan.at;
+  // An earlier attempt may have sent at another time: what went out is looked up by its key, not its time.
+  const recorded = new Set((await deps.timeline.list(caseId)).map((entry) => entry.eventId));
   for (const [order, channel] of plan.channels.entries()) {
-    const marker = {
-      at: plan.at,
-      type: 'MESSAGE_SENT' as const,
-      eventId: messageEventId(plan.at, plan.step, channel, order),
-    };
-    if (await deps.timeline.has(caseId, marker)) {
+    if (recorded.has(messageEventId(key, plan.step, channel, order))) {
       outcomes[channel] = 'ALREADY_SENT';
       continue;
     }
     const skip = async (reason: string) => {
       outcomes[channel] = 'OPTED_OUT';
+      const eventId = `skipped:${plan.step}:${order}:${channel}:${key}`;
+      if (recorded.has(eventId)) return;
       await deps.timeline.append(caseId, [
         {
-          eventId: `skipped:${plan.step}:${order}:${channel}:${plan.at}`,
+          eventId,
           at: plan.at,
           type: 'CONTACT_SKIPPED',
           channel,
@@ -64,13 +69,11 @@ export async function sendMessages(
       await skip('OPTED_OUT');
       continue;
     }
-    const text = renderMessage(policy, plan.kind, {
-      ...plan.facts,
-      optOutUrl: await deps.links.link(plan.customer.customerId, channel),
-    });
+    const optOutUrl = await deps.links.link(plan.customer.customerId, channel);
+    const text = renderMessage(policy, plan.kind, { ...plan.facts, optOutUrl });
     const result = await deps.messenger.send(
       channel === 'SMS'
-        ? { channel, caseId, kind: plan.kind, to: plan.customer.phone, body: text.sms }
+        ? { channel, caseId, kind: plan.kind, to: plan.customer.phone, body: text.sms, optOutUrl }
         : {
             channel,
             caseId,
@@ -78,6 +81,7 @@ export async function sendMessages(
             to: plan.customer.email,
             subject: text.emailSubject,
             body: text.emailBody,
+            optOutUrl,
           },
     );
     if (result.status === 'OPTED_OUT') {
@@ -100,7 +104,7 @@ export async function sendMessages(
     }
     outcomes[channel] = 'SENT';
     await deps.timeline.append(caseId, [
-      messageSent(plan.at, plan.step, channel, plan.kind, result.messageId, order),
+      { ...messageSent(key, plan.step, channel, plan.kind, result.messageId, order), at: plan.at },
     ]);
   }
   return outcomes;

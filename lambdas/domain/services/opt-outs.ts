@@ -76,7 +76,7 @@ export async function optOut(
   } while (nextToken);
 }
 
-/** GET /opt-out?token=: the signed link in every message; an invalid token changes nothing. */
+/** POST /opt-out: the signed link in every message (its page's form or a one-click); an invalid token changes nothing. */
 export async function optOutByLink(
   deps: OptOutDeps & { links: OptOutLinks },
   token: string,

@@ -11,7 +11,6 @@ import { MS_PER_DAY, parseIso, toIso } from '../time';
 import type { TimelineEntry } from '../timeline';
 import { recordExecution } from './case-command';
 import { type LadderDeps, loadCase } from './ladder';
-import { sendMessages } from './messaging';
 import { policyOf } from './policy-of';
 import { updateCase } from './update-case';
 import { cancelOpenWorkItems, createWorkItems, newWorkItem } from './work-items';
@@ -177,11 +176,12 @@ export async function openLegalReview(
 }
 
 /**
- * "Start legal action" after approval: the formal demand letter by email, the referral with its
- * evidence bundle (contract data, every contact and its outcome, amounts) on the legal topic.
+ * "Start legal action" after approval: the referral with its evidence bundle (contract data, every
+ * contact and its outcome, amounts) on the legal topic. The formal demand letter follows as a step of
+ * its own.
  */
 export async function startLegalAction(
-  deps: Pick<TrackDeps, 'cases' | 'timeline' | 'customers' | 'messenger' | 'links' | 'referrals'>,
+  deps: Pick<TrackDeps, 'cases' | 'timeline' | 'customers' | 'referrals'>,
   input: { caseId: string; at: string },
 ): Promise<TrackResult> {
   const { caseId, at } = input;
@@ -192,22 +192,7 @@ export async function startLegalAction(
   const amount = { amount: Math.max(0, balanceOf(record, at, policy)), currency: record.currency };
   const started = { eventId: 'legal-action-started', at, type: 'LEGAL_ACTION_STARTED' as const, detail: {} };
   if (customer) {
-    await sendMessages(deps, policy, {
-      record,
-      at,
-      step: 'LEGAL_ACTION',
-      customer,
-      kind: 'DEMAND_LETTER',
-      // POLICY.md: the formal demand goes by email (the function has no SMS permission).
-      channels: ['EMAIL'],
-      facts: {
-        record,
-        amount,
-        locale: customer.locale,
-        timeZone: customer.timezone,
-        deadline: toIso(parseIso(at) + 14 * MS_PER_DAY),
-      },
-    });
+    // The demand letter is a step of its own ("Send demand letter"): it waits for the contact window.
     if (!(await deps.timeline.has(caseId, started))) {
       const timeline = await deps.timeline.list(caseId);
       await deps.referrals.refer({
@@ -400,40 +385,22 @@ async function unwind(
   return { record: updated, restrictionLifted };
 }
 
-/** "Close case" after a payment or return: the restriction lifted, a receipt, open work cancelled. */
+/** "Close case" after a payment or return: the restriction lifted, open work cancelled. */
 export async function closeCase(
-  deps: Pick<TrackDeps, 'cases' | 'timeline' | 'workItems' | 'customers' | 'messenger' | 'links'>,
+  deps: Pick<TrackDeps, 'cases' | 'timeline' | 'workItems'>,
   input: { caseId: string; at: string },
 ): Promise<ClosingResult> {
   const record = await loadCase(deps.cases, input.caseId);
   if (isActive(record))
     throw new Error(`case ${input.caseId} is still ${record.status}; it cannot be closed`);
-  const policy = policyOf(record);
   const unwound = await unwind(deps, record, input.at);
-  const customer = await deps.customers.get(record.customerId);
-  if (customer && (record.resolution === 'PAID' || record.resolution === 'RETURNED')) {
-    // Keyed by when the case closed, not by this step's time: a replayed close sends no second receipt.
-    await sendMessages(deps, policy, {
-      record,
-      at: record.closedAt ?? input.at,
-      step: 'CLOSE',
-      customer,
-      kind: record.resolution === 'RETURNED' ? 'RETURN_RECEIPT' : 'RECEIPT',
-      channels: ['SMS', 'EMAIL'],
-      facts: {
-        record,
-        amount: { amount: record.paid, currency: record.currency },
-        locale: customer.locale,
-        timeZone: customer.timezone,
-      },
-    });
-  }
   await note(deps, input.caseId, {
     eventId: 'case-closed',
     at: record.closedAt ?? input.at,
     type: 'CASE_CLOSED',
     detail: { status: record.status, resolution: record.resolution },
   });
+  // The receipt is a step of its own ("Send receipt"): it waits for the customer's contact window.
   return { detail: detail(unwound.record, input.at), restrictionLifted: unwound.restrictionLifted };
 }
 

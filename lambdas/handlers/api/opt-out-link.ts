@@ -1,40 +1,44 @@
 import { z } from 'zod';
 import { wire } from '../../adapters';
+import { InvalidRequestError } from '../../domain/errors';
 import { optOutByLink } from '../../domain/services/opt-outs';
 import { apiRoute } from '../../shared/http';
+import { optedOutPage } from './opt-out-pages';
 
-const query = z.object({ token: z.string().min(1).max(1000) });
-
-const page = (title: string, lines: string[]) =>
-  `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head><body>${lines.map((line) => `<p>${line}</p>`).join('')}</body></html>`;
+const token = z.string().min(1).max(1000);
+// Not strict: the token is all that matters, and a provider's one-click POST
+// (`List-Unsubscribe=One-Click`, RFC 8058) must not fail on a field it adds.
+const form = z.object({ token: token.optional() });
+const query = z.object({ token: token.optional() });
 
 /**
- * GET /opt-out?token=: the signed link in every SMS and email. No auth; the page says nothing about
- * the customer or the debt, in both languages.
+ * POST /opt-out: the opt-out of the signed link, from the confirmation page's form (the token in the
+ * form) or a mail provider's one-click unsubscribe (the token in the link's query). No auth: the
+ * sealed token is the authority. Idempotent by nature (a repeat answers the same and keeps the first
+ * opt-out), so an Idempotency-Key is not stored: nothing is written before the token is checked.
  */
 export const handler = apiRoute({
+  body: form,
+  bodyFormat: 'form',
+  idempotencyKeys: false,
   query,
-  run: async ({ query: { token }, at }) => {
+  run: async ({ body, query, at }) => {
+    const sealed = body.token ?? query.token;
+    if (!sealed) {
+      throw new InvalidRequestError('The opt-out link token is missing.', [
+        { path: 'token', message: 'required, in the form or in the query' },
+      ]);
+    }
     const result = await optOutByLink(
       wire('customers', 'cases', 'timeline', 'workItems', 'links'),
-      token,
+      sealed,
       at,
     );
     if (!result) {
-      return {
-        status: 400,
-        contentType: 'text/html; charset=utf-8',
-        body: page('Link not valid', ['此链接无效。', 'This link is not valid.']),
-      };
+      throw new InvalidRequestError('This is not a genuine opt-out link.', [
+        { path: 'token', message: 'not a valid opt-out link' },
+      ]);
     }
-    const channel = result.channel === 'SMS' ? ['短信', 'text messages'] : ['邮件', 'emails'];
-    return {
-      status: 200,
-      contentType: 'text/html; charset=utf-8',
-      body: page('Unsubscribed', [
-        `您将不会再收到此类催收${channel[0]}。`,
-        `You will not receive these collection ${channel[1]} any more.`,
-      ]),
-    };
+    return optedOutPage(result.channel);
   },
 });

@@ -9,10 +9,7 @@ const input = z.object({ caseId: z.string().min(1), at: stepTime });
 
 /** "Close case": restriction lifted, receipt, open work cancelled (the credit report is the next step). */
 export const handler = workflowStep(input, async (step) => {
-  const result = await closeCase(
-    wire('cases', 'timeline', 'customers', 'messenger', 'links', 'workItems'),
-    step,
-  );
+  const result = await closeCase(wire('cases', 'timeline', 'workItems'), step);
   if (result.detail.status === 'RESOLVED') metrics.addMetric('CaseResolved', MetricUnit.Count, 1);
   return result;
 });

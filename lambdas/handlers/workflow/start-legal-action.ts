@@ -7,5 +7,5 @@ const input = z.object({ caseId: z.string().min(1), at: stepTime });
 
 /** "Start legal action": the demand letter, and the referral with its evidence bundle. */
 export const handler = workflowStep(input, (step) =>
-  startLegalAction(wire('cases', 'timeline', 'customers', 'messenger', 'links', 'referrals'), step),
+  startLegalAction(wire('cases', 'timeline', 'customers', 'referrals'), step),
 );
