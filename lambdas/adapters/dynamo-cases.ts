@@ -10,10 +10,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord } from '../domain/case';
 import type { CasePage, CaseQuery, CaseRepository } from '../domain/ports';
+import { type StoredCaseRecord, upgradeCaseRecord } from '../domain/record-upgrade';
 import { decodePageToken, encodePageToken } from './page-token';
 import { TABLES } from './tables';
 
 type CaseIndex = (typeof TABLES.cases.indexes)[number];
+
+/** Every record read is brought to the current shape: items written by earlier builds stay readable. */
+const fromItem = (item: Record<string, unknown>): CaseRecord =>
+  upgradeCaseRecord(item as unknown as StoredCaseRecord);
 const index = (name: CaseIndex['name']): CaseIndex =>
   TABLES.cases.indexes.find((each) => each.name === name)!;
 
@@ -48,7 +53,7 @@ export class DynamoCaseRepository implements CaseRepository {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { caseId }, ConsistentRead: true }),
     );
-    return Item as CaseRecord | undefined;
+    return Item ? fromItem(Item) : undefined;
   }
 
   /** BatchGetItem takes 100 keys a request and may leave some unprocessed (throttling): those are asked again. */
@@ -67,7 +72,7 @@ export class DynamoCaseRepository implements CaseRepository {
             RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
           }),
         );
-        found.push(...((page.Responses?.[this.tableName] ?? []) as CaseRecord[]));
+        found.push(...(page.Responses?.[this.tableName] ?? []).map(fromItem));
         keys = page.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
       }
     }
@@ -149,6 +154,6 @@ export class DynamoCaseRepository implements CaseRepository {
       ? await this.client.send(new QueryCommand({ ...input, ...common }))
       : await this.client.send(new ScanCommand(common));
     const nextToken = encodePageToken(page.LastEvaluatedKey);
-    return { items: (page.Items ?? []) as CaseRecord[], ...(nextToken ? { nextToken } : {}) };
+    return { items: (page.Items ?? []).map(fromItem), ...(nextToken ? { nextToken } : {}) };
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type FeeState, startAccrual, stopAccrual } from './fees';
-import { amountsOf, paidTowards } from './ledger';
+import { amountsOf, isWholePromise, paidTowards } from './ledger';
 import type { Money } from './money';
 import type { Policy, Stage } from './policy';
 
@@ -54,9 +54,14 @@ export interface AppliedPayment {
   currency?: string;
   /** The payment's own date (never after the request that reported it): fees are priced to it. */
   paidAt: string;
+  /**
+   * The date the request stated, when it was a little ahead of the request and taken as the request's
+   * time instead: a retry of the same payment states it again, whenever the retry comes.
+   */
+  statedPaidAt?: string;
   /** When the platform reported it. Absent on older records. */
   reportedAt?: string;
-  /** How much the case's refund grew when this payment arrived. */
+  /** How much of this payment is due back (what the case's refund grew by, never above the payment). */
   excess: number;
   /** What else it did (kept a promise, honoured a plan, resolved the case), for its timeline entries. */
   effects?: PaymentEffect[];
@@ -67,7 +72,15 @@ export type PaymentEffect =
   | { kind: 'PLAN_HONOURED'; brokenAt: string }
   /** Honoured, but a later instalment's grace had ended unpaid too: broken there instead. */
   | { kind: 'PLAN_BROKEN'; brokenAt: string }
-  | { kind: 'CASE_RESOLVED' };
+  | { kind: 'CASE_RESOLVED' }
+  /** A returned case turned out to have been paid in full before the device came back. */
+  | { kind: 'RESOLUTION_CORRECTED'; from: Resolution; to: Resolution }
+  /** It moved the settlement of a closed case: its fees, or its refund by more than the payment. */
+  | {
+      kind: 'SETTLEMENT_CORRECTED';
+      fees: { before: number; after: number };
+      refundDue: { before: number; after: number };
+    };
 
 /**
  * What a waiting workflow is waiting for: the ladder's next stage, a promised payment, the next
@@ -93,10 +106,11 @@ export interface PromiseToPay {
   /** `promisedAt` plus the policy's grace days: a payment by then keeps the promise. */
   keepBy: string;
   /**
-   * A promise of the whole outstanding: kept, it settles the case for this (the debt when it was
-   * made; the fees since are waived). Null for a promise of a part, which waives nothing.
+   * The debt when it was made (amount due and fees then). A promise is of the whole amount when it is
+   * for this less the payments dated by then (`isWholePromise`, from the payments known now): kept, it
+   * settles the case for this and the fees since are waived. A promise of a part waives nothing.
    */
-  settlesFor: number | null;
+  settlesFor: number;
 }
 
 /** A promise that no longer stands, kept for a payment dated within it that is reported late. */
@@ -234,8 +248,9 @@ export interface CaseRecord extends FeeState {
   pastPromises: EndedPromise[];
   plan: PaymentPlan | null;
   /**
-   * The last plan broken, until the customer agrees anything else (a promise, plan, dispute or legal
-   * action starts a new history a late payment cannot rewrite).
+   * The last plan broken, until a new plan is agreed: a payment dated in time and reported late still
+   * honours it, through any promise, dispute or legal action since (the fees since the break are
+   * taken back; the plan stands again only if the case is OPEN or PROMISED).
    */
   brokenPlan: BrokenPlan | null;
   dispute: DisputeRecord | null;
@@ -331,6 +346,7 @@ export function viewOf(record: CaseRecord, at: string, policy: Pick<Policy, 'lat
   const money = (amount: number): Money => ({ amount, currency: record.currency });
   const amounts = amountsOf(record, at, policy);
   const promise = record.promise;
+  const wholePromise = promise !== null && isWholePromise(record, promise);
   return {
     caseId: record.caseId,
     rentalId: record.rentalId,
@@ -356,8 +372,12 @@ export function viewOf(record: CaseRecord, at: string, policy: Pick<Policy, 'lat
           promisedAt: promise.promisedAt,
           amount: money(promise.amount),
           keepBy: promise.keepBy,
-          wholeAmount: promise.settlesFor !== null,
-          toKeep: money(Math.max(0, promise.amount - paidTowards(record, promise))),
+          wholeAmount: wholePromise,
+          toKeep: money(
+            wholePromise
+              ? Math.max(0, promise.settlesFor - record.paid)
+              : Math.max(0, promise.amount - paidTowards(record, promise)),
+          ),
         }
       : null,
     plan: record.plan
@@ -405,7 +425,8 @@ export function eventDetailOf(
 
 /**
  * Moves a case to an end state: fees stop for good (at `feesAsOf`, when the event that closed it came
- * earlier than its report), no arrangement stands, no callback stays pending.
+ * earlier than its report), no arrangement stands, no callback stays pending. A resolved case keeps
+ * its plan (it may be what settled it); a written-off or cancelled one loses it, and its waiver.
  */
 export function closeRecord(
   record: CaseRecord,
@@ -417,6 +438,7 @@ export function closeRecord(
   return {
     ...endArrangements(record, at),
     feeAccrual: stopAccrual(record, feesAsOf),
+    plan: status === 'RESOLVED' ? record.plan : null,
     status,
     resolution,
     closedAt: at,

@@ -1,4 +1,4 @@
-import type { AppliedPayment, CaseRecord, EndedPromise, PromiseToPay } from './case';
+import type { AppliedPayment, CaseRecord, EndedPromise, PaymentPlan, PromiseToPay } from './case';
 import { lateFeeAt } from './fees';
 import type { Policy } from './policy';
 
@@ -13,7 +13,10 @@ import type { Policy } from './policy';
  *   received (earlier or later) is due back to the customer.
  * - A promise of the whole outstanding settles the case for what was owed when it was made (the fees
  *   since are waived) if the payments dated by the promise's grace end reach that amount, even when
- *   they are reported after the grace check.
+ *   they are reported after the grace check. Whether it is of the whole amount is decided from the
+ *   payments known now, so it does not depend on the order they were reported in.
+ * - An instalment plan settles the case for what was paid before it plus its total once the payments
+ *   reach that (a plan agreed while a promise of the whole amount stood carries the promise's waiver).
  * - A case closed by a return or an upheld dispute owes nothing: everything received is due back.
  */
 
@@ -24,7 +27,7 @@ export interface Settlement {
   amount: number;
   /** The date of the payment that completed it. */
   asOf: string;
-  by: 'PAYMENTS' | 'PROMISE';
+  by: 'PAYMENTS' | 'PROMISE' | 'PLAN';
 }
 
 export interface CaseAmounts {
@@ -38,18 +41,29 @@ export interface CaseAmounts {
 
 export type LedgerRecord = Pick<
   CaseRecord,
-  'amountDue' | 'feeAccrual' | 'payments' | 'paid' | 'status' | 'resolution' | 'promise' | 'pastPromises'
+  | 'amountDue'
+  | 'feeAccrual'
+  | 'payments'
+  | 'paid'
+  | 'status'
+  | 'resolution'
+  | 'promise'
+  | 'pastPromises'
+  | 'plan'
 >;
 
-export const debtAt = (record: LedgerRecord, at: string, policy: PolicyFees): number =>
-  record.amountDue + lateFeeAt(record, at, policy);
+export const debtAt = (
+  record: Pick<CaseRecord, 'amountDue' | 'feeAccrual'>,
+  at: string,
+  policy: PolicyFees,
+) => record.amountDue + lateFeeAt(record, at, policy);
 
-/**
- * What an active case owes with every fee, whatever a promise of the whole amount would settle it for:
- * what a plan must add up to (a plan replaces the promise, and with it the promise's waiver).
- */
-export const owedInFull = (record: LedgerRecord, at: string, policy: PolicyFees): number =>
-  Math.max(0, debtAt(record, at, policy) - record.paid);
+/** What the payments dated by `date` add up to. */
+export function paidBy(payments: readonly AppliedPayment[], date: string): number {
+  return payments
+    .filter((payment) => payment.paidAt <= date)
+    .reduce((sum, payment) => sum + payment.amount, 0);
+}
 
 /** Payments in business order: by their own date, then by id (a stable order for one instant). */
 export function paymentsByDate(payments: readonly AppliedPayment[]): AppliedPayment[] {
@@ -100,32 +114,73 @@ export const promisesOf = (
 ];
 
 /**
- * What settles the case, if anything yet: the payments covering the debt by some date, or a promise
- * of the whole amount kept by its grace end; the cheaper for the customer when both do.
+ * Whether a promise is of the whole amount: for all that was owed when it was made (`settlesFor`, the
+ * debt then) less the payments dated by then, as far as they are known now. A payment dated before the
+ * promise but reported after it can make a promise of a part whole, as it would have been had the
+ * payment been reported first; it never makes a whole promise a part.
  */
-export function settlementOf(record: LedgerRecord, policy: PolicyFees): Settlement | null {
-  const candidates: Settlement[] = [];
-  const byPayments = firstCover(record.payments, (date) => debtAt(record, date, policy));
-  if (byPayments) candidates.push({ amount: byPayments.target, asOf: byPayments.date, by: 'PAYMENTS' });
-  for (const promise of promisesOf(record)) {
-    const settlesFor = promise.settlesFor;
-    if (settlesFor === null) continue;
-    const kept = firstCover(record.payments, () => settlesFor, promiseWindowEnd(promise));
-    if (kept) candidates.push({ amount: settlesFor, asOf: kept.date, by: 'PROMISE' });
-  }
-  candidates.sort((a, b) => a.amount - b.amount || (a.asOf < b.asOf ? -1 : a.asOf > b.asOf ? 1 : 0));
-  return candidates[0] ?? null;
-}
+export const isWholePromise = (
+  record: Pick<CaseRecord, 'payments'>,
+  promise: PromiseToPay | EndedPromise,
+): boolean => promise.amount >= promise.settlesFor - paidBy(record.payments, promise.madeAt);
 
-/** What the payments dated within a promise's window (made … grace end) add up to. */
+/**
+ * What the payments that count towards a promise add up to: those dated after it was made (the ones
+ * dated by then were paid before it) and by the end of its window.
+ */
 export function paidTowards(
   record: Pick<CaseRecord, 'payments'>,
   promise: PromiseToPay | EndedPromise,
 ): number {
   const end = promiseWindowEnd(promise);
   return record.payments
-    .filter((payment) => payment.paidAt >= promise.madeAt && payment.paidAt <= end)
+    .filter((payment) => payment.paidAt > promise.madeAt && payment.paidAt <= end)
     .reduce((sum, payment) => sum + payment.amount, 0);
+}
+
+/**
+ * What an instalment plan settles the case for once its payments reach it: what was paid before it
+ * plus its total (for a plan agreed while a promise of the whole amount stood, the promise's amount,
+ * the waiver with it). Null for an extended return, which settles nothing by payment.
+ */
+export function planSettlesFor(plan: PaymentPlan): number | null {
+  if (plan.type !== 'INSTALLMENTS') return null;
+  return plan.paidBefore + plan.installments.reduce((sum, installment) => sum + installment.amount, 0);
+}
+
+/** What the plan's payments (beyond what was paid when it was agreed) add up to by `date`. */
+export const planPaidBy = (record: Pick<CaseRecord, 'payments'>, plan: PaymentPlan, date: string): number =>
+  paidBy(record.payments, date) - plan.paidBefore;
+
+/**
+ * The plan that may settle the case: the one in force, or the one that settled it. A plan broken,
+ * replaced or ended by a dispute or write-off is gone from the record, and its waiver with it.
+ */
+const settlingPlan = (record: LedgerRecord): PaymentPlan | null =>
+  record.status === 'ON_PLAN' || record.status === 'RESOLVED' ? record.plan : null;
+
+/**
+ * What settles the case, if anything yet: the payments covering the debt by some date, a promise of
+ * the whole amount kept by its grace end, or an instalment plan paid up; the cheapest for the customer
+ * when several do.
+ */
+export function settlementOf(record: LedgerRecord, policy: PolicyFees): Settlement | null {
+  const candidates: Settlement[] = [];
+  const byPayments = firstCover(record.payments, (date) => debtAt(record, date, policy));
+  if (byPayments) candidates.push({ amount: byPayments.target, asOf: byPayments.date, by: 'PAYMENTS' });
+  for (const promise of promisesOf(record)) {
+    if (!isWholePromise(record, promise)) continue;
+    const kept = firstCover(record.payments, () => promise.settlesFor, promiseWindowEnd(promise));
+    if (kept) candidates.push({ amount: promise.settlesFor, asOf: kept.date, by: 'PROMISE' });
+  }
+  const plan = settlingPlan(record);
+  const planAmount = plan ? planSettlesFor(plan) : null;
+  if (planAmount !== null) {
+    const paidUp = firstCover(record.payments, () => planAmount);
+    if (paidUp) candidates.push({ amount: planAmount, asOf: paidUp.date, by: 'PLAN' });
+  }
+  candidates.sort((a, b) => a.amount - b.amount || (a.asOf < b.asOf ? -1 : a.asOf > b.asOf ? 1 : 0));
+  return candidates[0] ?? null;
 }
 
 /** The case's fees, outstanding amount and refund as of `at` (API.md's view and events). */
@@ -147,14 +202,13 @@ export function amountsOf(record: LedgerRecord, at: string, policy: PolicyFees):
       return { fees: fee(at), outstanding: 0, refundDue: record.paid };
     default: {
       const promise = record.status === 'PROMISED' ? record.promise : null;
-      if (promise && promise.settlesFor !== null && at <= promise.keepBy) {
+      if (promise && isWholePromise(record, promise) && at <= promise.keepBy) {
         // While a promise of the whole amount can still be kept, what keeps it is what the case shows.
-        return {
-          fees: promise.settlesFor - record.amountDue,
-          outstanding: Math.max(0, promise.settlesFor - record.paid),
-          refundDue: 0,
-        };
+        return settledFor(record, promise.settlesFor);
       }
+      const planAmount = record.status === 'ON_PLAN' && record.plan ? planSettlesFor(record.plan) : null;
+      // While on an instalment plan, what it settles for is what the case shows.
+      if (planAmount !== null) return settledFor(record, planAmount);
       const debt = debtAt(record, at, policy);
       return {
         fees: fee(at),
@@ -164,3 +218,10 @@ export function amountsOf(record: LedgerRecord, at: string, policy: PolicyFees):
     }
   }
 }
+
+/** The amounts of a case that owes `amount` in all (amount due and fees), whatever the fee runs to. */
+const settledFor = (record: LedgerRecord, amount: number): CaseAmounts => ({
+  fees: amount - record.amountDue,
+  outstanding: Math.max(0, amount - record.paid),
+  refundDue: Math.max(0, record.paid - amount),
+});

@@ -52,8 +52,10 @@ export function resolutionOf(record: CaseRecord, awaiting: Awaiting): WorkflowRe
         return awaiting === 'LEGAL_REVIEW' || awaiting === 'LADDER' ? 'LEGAL_APPROVED' : null;
       case 'OPEN':
         if (awaiting === 'DISPUTE') return 'DISPUTE_REJECTED';
-        // A promise of a part was paid: the ladder resumes where it stood.
-        if (awaiting === 'PROMISE') return 'PROMISE_KEPT';
+        // A promise of a part was paid: the ladder resumes where it stood. A promise the grace check
+        // broke is no news to the wait that checked it.
+        if (awaiting === 'PROMISE')
+          return record.pastPromises.at(-1)?.outcome === 'KEPT' ? 'PROMISE_KEPT' : null;
         if (awaiting === 'LEGAL_REVIEW' && record.legal.decision === 'DECLINE') return 'LEGAL_DECLINED';
         return null;
     }

@@ -15,8 +15,10 @@
  *   Paid by the promised date plus the grace days: a promise of all of it closes the case for what was
  *   owed when the promise was made (the fee since is waived); a promise of a part returns the case to
  *   OPEN with what is left, and nothing is waived. Unpaid by then, the promise is broken: OPEN again.
- * - A plan's instalments add up to what is outstanding when it is agreed; each must be paid by its date
- *   plus the grace days, or the plan is broken and the case is OPEN again.
+ * - A plan's instalments add up to what the case shows as outstanding when it is agreed (while a
+ *   promise of all of it stands, what keeps the promise). Kept, it settles the case for what was paid
+ *   before it plus its total. Each instalment must be paid by its date plus the grace days, or the plan
+ *   is broken and the case is OPEN again, owing the debt with every fee.
  * - An upheld dispute cancels the debt, a returned device settles it: whatever was paid is due back.
  * - A written-off debt is still owed; paid in full later, the case is resolved as paid.
  */
@@ -69,6 +71,8 @@ interface PlanState {
   agreedAt: number;
   installments: Array<{ dueAt: number; amount: number }>;
   paidSince: number;
+  /** What paying it all settles the case for: what was paid before it plus its total. */
+  settlesFor: number;
 }
 
 /** The case as the model sees it after each event; `accrued` is milliseconds of overdue time counted. */
@@ -129,6 +133,7 @@ export class MoneyModel {
     if (this.status === 'RESOLVED' || this.status === 'CANCELLED') return 0;
     if (this.promise?.settlesFor != null && this.clock <= this.promise.keepBy)
       return Math.max(0, this.promise.settlesFor - this.paid);
+    if (this.status === 'ON_PLAN' && this.plan) return Math.max(0, this.plan.settlesFor - this.paid);
     return Math.max(0, this.debt() - this.paid);
   }
 
@@ -137,6 +142,7 @@ export class MoneyModel {
     if (this.settledFor !== null) return this.settledFor - this.amountDue;
     if (this.promise?.settlesFor != null && this.clock <= this.promise.keepBy)
       return this.promise.settlesFor - this.amountDue;
+    if (this.status === 'ON_PLAN' && this.plan) return this.plan.settlesFor - this.amountDue;
     return this.fee();
   }
 
@@ -180,11 +186,16 @@ export class MoneyModel {
       case 'PLAN': {
         if (this.status !== 'OPEN' && this.status !== 'PROMISED') return false;
         const total = event.installments.reduce((sum, installment) => sum + installment.amount, 0);
-        // What is owed for a plan is the debt with every fee, not what a promise would have settled for.
-        if (total !== Math.max(0, this.debt() - this.paid)) return false;
+        // What the case shows: a plan replacing a promise of all of it carries the promise's waiver.
+        if (total !== this.outstanding()) return false;
         this.promise = null;
         this.status = 'ON_PLAN';
-        this.plan = { agreedAt: event.at, installments: event.installments, paidSince: 0 };
+        this.plan = {
+          agreedAt: event.at,
+          installments: event.installments,
+          paidSince: 0,
+          settlesFor: this.paid + total,
+        };
         return true;
       }
       case 'DISPUTE':
@@ -253,6 +264,11 @@ export class MoneyModel {
     const promise = this.status === 'PROMISED' ? this.promise : null;
     if (promise && promise.settlesFor !== null && this.paid >= promise.settlesFor) {
       this.settle(promise.settlesFor, true);
+      return;
+    }
+    const plan = this.status === 'ON_PLAN' ? this.plan : null;
+    if (plan && this.paid >= plan.settlesFor) {
+      this.settle(plan.settlesFor, false);
       return;
     }
     if (this.paid >= this.debt()) {

@@ -44,19 +44,41 @@ type Kind = 'PAY' | 'PROMISE' | 'PLAN' | 'DISPUTE' | 'RULE' | 'RETURN' | 'LEGAL'
 /** One step: how long after the last, which of the actions that fit the case now, and its details. */
 interface Step {
   gapMinutes: number;
+  /** The gap of a slow history (up to 200 days: long enough for the fee to reach its cap). */
+  slowGapMinutes: number;
   choice: number;
   /** Now and then an action that does not fit the case, to check both refuse it. */
   misfit: boolean;
   misfitKind: Kind;
-  pay: { share: number; mode: 'PART' | 'ALL' | 'INSTALMENT' | 'OVER'; delayMinutes: number };
-  promise: { whole: boolean; share: number; daysAhead: number };
-  plan: { count: number; spacingDays: number };
+  pay: {
+    share: number;
+    mode: 'PART' | 'ALL' | 'INSTALMENT' | 'OVER';
+    delayMinutes: number;
+    /** A payment reported at once may state a date up to 5 minutes ahead (clock skew). */
+    aheadMinutes: number;
+    /** A second payment at the same instant, of this share of the first. */
+    twin: number | null;
+    /** The same request again this many minutes after its report (a retry), if any. */
+    retryAfterMinutes: number | null;
+  };
+  promise: { whole: boolean; share: number; daysAhead: number; checkAtGraceEnd: boolean };
+  plan: { count: number; spacingDays: number; checkAtGraceEnd: boolean };
   upheld: boolean;
+}
+
+/** A payment dated between the due date and the case's opening, reported once the case is open. */
+interface EarlyPayment {
+  /** When, as a share of the time from the due date to the opening. */
+  when: number;
+  share: number;
+  delayMinutes: number;
 }
 
 export interface Script {
   amountDue: number;
   openAfterMinutes: number;
+  slow: boolean;
+  early: EarlyPayment[];
   steps: Step[];
 }
 
@@ -123,6 +145,7 @@ const fraction = (min: number, max: number) =>
 
 const step: fc.Arbitrary<Step> = fc.record({
   gapMinutes: fc.oneof(fc.integer({ min: 1, max: 12 * 24 * 60 }), fc.integer({ min: 1, max: 180 })),
+  slowGapMinutes: fc.integer({ min: 1, max: 200 * 24 * 60 }),
   choice: fraction(0, 1),
   misfit: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
   misfitKind: fc.constantFrom(...KINDS),
@@ -138,42 +161,84 @@ const step: fc.Arbitrary<Step> = fc.record({
       { weight: 1, arbitrary: fc.constant('OVER' as const) },
     ),
     delayMinutes: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20 * 24 * 60 })),
+    aheadMinutes: fc.oneof(
+      { weight: 4, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 5 }) },
+    ),
+    twin: fc.oneof({ weight: 7, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fraction(0.1, 1.5) }),
+    retryAfterMinutes: fc.oneof(
+      { weight: 5, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.integer({ min: 0, max: 30 * 24 * 60 }) },
+    ),
   }),
   promise: fc.record({
     whole: fc.boolean(),
     share: fraction(0.1, 1),
     daysAhead: fc.integer({ min: 1, max: 32 }),
+    checkAtGraceEnd: fc.boolean(),
   }),
-  plan: fc.record({ count: fc.integer({ min: 1, max: 6 }), spacingDays: fc.integer({ min: 1, max: 25 }) }),
+  plan: fc.record({
+    count: fc.integer({ min: 1, max: 6 }),
+    spacingDays: fc.integer({ min: 1, max: 25 }),
+    checkAtGraceEnd: fc.boolean(),
+  }),
   upheld: fc.boolean(),
+});
+
+const earlyPayment: fc.Arbitrary<EarlyPayment> = fc.record({
+  when: fraction(0, 1),
+  share: fraction(0.05, 1.2),
+  delayMinutes: fc.integer({ min: 0, max: 3 * 24 * 60 }),
 });
 
 export const script: fc.Arbitrary<Script> = fc.record({
   amountDue: fc.oneof(fc.integer({ min: 100, max: 5_000_000 }), fc.constantFrom(100_000, 129_900, 1)),
   openAfterMinutes: fc.integer({ min: 0, max: 3 * 24 * 60 }),
+  slow: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
+  early: fc.oneof(
+    { weight: 5, arbitrary: fc.constant([] as EarlyPayment[]) },
+    { weight: 1, arbitrary: fc.array(earlyPayment, { minLength: 1, maxLength: 2 }) },
+  ),
   steps: fc.array(step, { minLength: 2, maxLength: 18, size: 'medium' }),
 });
+
+/** One event of a history: when it is reported, whether it must be accepted, how a payment is asked. */
+export interface HistoryEntry {
+  event: ModelEvent;
+  reportAt: number;
+  accepted: boolean;
+  /** The date a payment's request states, when a little ahead of its report (clock skew). */
+  statedAt?: number;
+  /** When the same payment request comes again (a retry: it must change nothing). */
+  retryAt?: number;
+}
 
 /** A concrete history: events in business order, and when each payment is reported. */
 export interface History {
   amountDue: number;
   openedAt: number;
-  events: Array<{ event: ModelEvent; reportAt: number; accepted: boolean }>;
+  events: HistoryEntry[];
   end: number;
 }
 
-/** The grace and instalment checks the workflow makes, due by `until`, in time order. */
+/**
+ * The grace and instalment checks the workflow makes, in time order. A check falls due at its grace
+ * end or a second after it: one exactly at a step's instant comes after the step (a payment dated at
+ * the grace end is in time, whichever the workflow sees first).
+ */
 class Checks {
   private pending: ModelEvent[] = [];
   add(event: ModelEvent) {
     this.pending.push(event);
     this.pending.sort((a, b) => a.at - b.at);
   }
-  dueBy(until: number): ModelEvent[] {
-    const due = this.pending.filter((event) => event.at <= until);
-    this.pending = this.pending.filter((event) => event.at > until);
-    return due;
+  private take(due: (event: ModelEvent) => boolean): ModelEvent[] {
+    const taken = this.pending.filter(due);
+    this.pending = this.pending.filter((event) => !due(event));
+    return taken;
   }
+  dueBefore = (until: number) => this.take((event) => event.at < until);
+  dueBy = (until: number) => this.take((event) => event.at <= until);
 }
 
 /** What the plan in force still needs for its next instalment (0 without a plan). */
@@ -192,16 +257,32 @@ function nextInstalment(model: MoneyModel): number {
 export function historyOf(input: Script): { history: History; model: MoneyModel } {
   const model = new MoneyModel(input.amountDue, DUE_AT, MONEY);
   const openedAt = DUE_AT + input.openAfterMinutes * MINUTE;
-  model.advance(openedAt);
   const checks = new Checks();
   const events: History['events'] = [];
-  let t = openedAt;
   let payments = 0;
-  const record = (event: ModelEvent, reportAt = event.at) =>
-    events.push({ event, reportAt, accepted: model.apply(event) });
+  const record = (event: ModelEvent, reportAt = event.at) => {
+    const entry: HistoryEntry = { event, reportAt, accepted: model.apply(event) };
+    events.push(entry);
+    return entry;
+  };
+  const early = input.early
+    .map((payment) => ({
+      ...payment,
+      at: DUE_AT + Math.floor(payment.when * input.openAfterMinutes) * MINUTE,
+    }))
+    .sort((a, b) => a.at - b.at);
+  for (const payment of early) {
+    const amount = Math.max(1, Math.round(input.amountDue * payment.share));
+    record(
+      { kind: 'PAY', at: payment.at, id: `pay-${++payments}`, amount },
+      openedAt + payment.delayMinutes * MINUTE,
+    );
+  }
+  model.advance(openedAt);
+  let t = openedAt;
   for (const step of input.steps) {
-    t += step.gapMinutes * MINUTE;
-    for (const check of checks.dueBy(t)) record(check);
+    t += (input.slow ? step.slowGapMinutes : step.gapMinutes) * MINUTE;
+    for (const check of checks.dueBefore(t)) record(check);
     model.advance(t);
     const kind = step.misfit ? step.misfitKind : pick(model.status, step.choice);
     switch (kind) {
@@ -216,7 +297,14 @@ export function historyOf(input: Script): { history: History; model: MoneyModel 
               : step.pay.mode === 'OVER'
                 ? owed + 1 + Math.round(input.amountDue * step.pay.share * 0.1)
                 : Math.max(1, Math.round((owed || input.amountDue) * step.pay.share));
-        record({ kind: 'PAY', at: t, id: `pay-${++payments}`, amount }, t + step.pay.delayMinutes * MINUTE);
+        const reportAt = t + step.pay.delayMinutes * MINUTE;
+        const paid = record({ kind: 'PAY', at: t, id: `pay-${++payments}`, amount }, reportAt);
+        if (step.pay.aheadMinutes > 0) paid.statedAt = t + step.pay.aheadMinutes * MINUTE;
+        if (step.pay.retryAfterMinutes !== null) paid.retryAt = step.pay.retryAfterMinutes * MINUTE;
+        if (step.pay.twin !== null) {
+          const twin = Math.max(1, Math.round(amount * step.pay.twin));
+          record({ kind: 'PAY', at: t, id: `pay-${++payments}`, amount: twin }, reportAt);
+        }
         break;
       }
       case 'PROMISE': {
@@ -225,13 +313,18 @@ export function historyOf(input: Script): { history: History; model: MoneyModel 
         const promisedAt = t + step.promise.daysAhead * DAY;
         record({ kind: 'PROMISE', at: t, promisedAt, amount });
         if (events.at(-1)?.accepted) {
-          checks.add({ kind: 'PROMISE_CHECK', at: promisedAt + MONEY.graceDays * DAY + 1_000, madeAt: t });
+          const graceEnd = promisedAt + MONEY.graceDays * DAY;
+          checks.add({
+            kind: 'PROMISE_CHECK',
+            at: step.promise.checkAtGraceEnd ? graceEnd : graceEnd + 1_000,
+            madeAt: t,
+          });
         }
         break;
       }
       case 'PLAN': {
         const { count, spacingDays } = step.plan;
-        const owed = Math.max(0, model.debt() - model.paid);
+        const owed = model.outstanding();
         const each = Math.floor(owed / count);
         const installments = Array.from({ length: count }, (_, index) => ({
           dueAt: t + (index + 1) * spacingDays * DAY,
@@ -242,9 +335,10 @@ export function historyOf(input: Script): { history: History; model: MoneyModel 
         record({ kind: 'PLAN', at: t, installments });
         if (events.at(-1)?.accepted) {
           installments.forEach((installment, index) => {
+            const graceEnd = installment.dueAt + MONEY.graceDays * DAY;
             checks.add({
               kind: 'PLAN_CHECK',
-              at: installment.dueAt + MONEY.graceDays * DAY + 1_000,
+              at: step.plan.checkAtGraceEnd ? graceEnd : graceEnd + 1_000,
               agreedAt: t,
               index,
             });
@@ -258,6 +352,7 @@ export function historyOf(input: Script): { history: History; model: MoneyModel 
       default:
         record({ kind, at: t });
     }
+    for (const check of checks.dueBy(t)) record(check);
   }
   const end = t + 40 * DAY;
   for (const check of checks.dueBy(end)) record(check);
@@ -272,6 +367,10 @@ export function historyOf(input: Script): { history: History; model: MoneyModel 
     const at = entry.event.at;
     const nextUser = userTimes.find((time) => time > at) ?? end;
     entry.reportAt = Math.min(entry.reportAt, nextUser - 1);
+    // A date ahead of the request only for one reported at once: it is taken as the report's time.
+    if (entry.reportAt !== at) delete entry.statedAt;
+    // Until now `retryAt` held how long after the report the retry comes.
+    if (entry.retryAt !== undefined) entry.retryAt += entry.reportAt;
   }
   return { history: { amountDue: input.amountDue, openedAt, events, end }, model };
 }
@@ -304,12 +403,23 @@ export async function runDomain(history: History, lateReports: boolean) {
   });
   const opened = await openCase(ports, body, iso(history.openedAt));
   const caseId = opened.view.caseId;
+  // On time means at its own date, or at the opening for a payment dated before it; a retry comes
+  // after the request it repeats, in either order.
   const arrivals = history.events
-    .map((entry, order) => ({ ...entry, arrival: lateReports ? entry.reportAt : entry.event.at, order }))
+    .flatMap((entry, order) => {
+      const first = {
+        ...entry,
+        arrival: lateReports ? entry.reportAt : Math.max(entry.event.at, history.openedAt),
+        order,
+      };
+      return entry.retryAt === undefined
+        ? [first]
+        : [first, { ...first, arrival: entry.retryAt, order: order + 0.5 }];
+    })
     .sort((a, b) => a.arrival - b.arrival || a.order - b.order);
   const disagreements: string[] = [];
   let disputes = 0;
-  for (const { event, arrival, accepted } of arrivals) {
+  for (const { event, arrival, accepted, statedAt } of arrivals) {
     const at = iso(arrival);
     const record = await ports.cases.get(caseId);
     if (!record) throw new Error('the case vanished');
@@ -319,7 +429,11 @@ export async function runDomain(history: History, lateReports: boolean) {
           await recordPayment(
             ports,
             caseId,
-            { paymentId: event.id, amount: { amount: event.amount, currency: 'CNY' }, paidAt: iso(event.at) },
+            {
+              paymentId: event.id,
+              amount: { amount: event.amount, currency: 'CNY' },
+              paidAt: iso(statedAt ?? event.at),
+            },
             at,
           );
           break;
@@ -389,6 +503,12 @@ export async function runDomain(history: History, lateReports: boolean) {
   }
   const final = await ports.cases.get(caseId);
   if (!final) throw new Error('the case vanished');
+  for (const payment of final.payments) {
+    if (payment.excess < 0 || payment.excess > payment.amount)
+      disagreements.push(
+        `${payment.paymentId}: ${payment.excess} of its ${payment.amount} booked for refund`,
+      );
+  }
   const view = viewOf(final, iso(history.end), policy!);
   const observed: Observed = {
     status: view.status,

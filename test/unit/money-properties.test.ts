@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import {
   describeHistory,
+  type History,
   historyOf,
   MONEY,
   observedOfModel,
   runDomain,
+  type Script,
   script,
 } from '../support/money-histories';
 
@@ -21,13 +23,27 @@ const RUNS = Number(process.env.MONEY_PROPERTY_RUNS ?? 1000);
 const params = { seed: SEED, numRuns: RUNS };
 let histories = 0;
 let lateReported = 0;
+let atFeeCap = 0;
+const shapes = { early: 0, slow: 0, retried: 0, skewed: 0, sameInstant: 0, checkAtGraceEnd: 0 };
 const accepted: Record<string, number> = {};
+
+/** Which of the harder shapes a history has, for the closing note. */
+function countShapes(input: Script, history: History): void {
+  const pays = history.events.filter(({ event }) => event.kind === 'PAY');
+  if (pays.some(({ event }) => event.at < history.openedAt)) shapes.early++;
+  if (input.slow) shapes.slow++;
+  if (pays.some((entry) => entry.retryAt !== undefined)) shapes.retried++;
+  if (pays.some((entry) => entry.statedAt !== undefined)) shapes.skewed++;
+  if (pays.some((entry, index) => pays[index + 1]?.event.at === entry.event.at)) shapes.sameInstant++;
+  const checks = history.events.filter(({ event }) => event.kind.endsWith('_CHECK'));
+  if (checks.some(({ event }) => event.at % 60_000 === 0)) shapes.checkAtGraceEnd++;
+}
 
 describe(`the money rules against the reference model (seed ${SEED}, ${RUNS} histories)`, () => {
   afterAll(() => {
     // How much of the space the runs covered, for the closing note of a change.
     process.stdout.write(
-      `money properties: ${histories} generated histories, ${lateReported} with a payment reported late; events: ${JSON.stringify(accepted)}\n`,
+      `money properties: ${histories} generated histories, ${lateReported} with a payment reported late, ${atFeeCap} ending at the fee cap; histories with ${JSON.stringify(shapes)}; events: ${JSON.stringify(accepted)}\n`,
     );
   });
 
@@ -42,7 +58,10 @@ describe(`the money rules against the reference model (seed ${SEED}, ${RUNS} his
         }
         if (history.events.some(({ event, reportAt }) => event.kind === 'PAY' && reportAt > event.at))
           lateReported++;
+        countShapes(input, history);
         const { observed, disagreements } = await runDomain(history, true);
+        if (observed.fees === Math.floor((history.amountDue * MONEY.capPercent) / 100) && observed.fees > 0)
+          atFeeCap++;
         expect({ disagreements, observed, history: describeHistory(history) }).toEqual({
           disagreements: [],
           observed: observedOfModel(model),

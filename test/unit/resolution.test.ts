@@ -4,6 +4,7 @@ import {
   CASE_STATUSES,
   type CaseRecord,
   type CaseStatus,
+  type EndedPromise,
 } from '../../lambdas/domain/case';
 import { resolutionOf } from '../../lambdas/domain/resolution';
 
@@ -18,8 +19,19 @@ const record = (status: CaseStatus, extra: Partial<CaseRecord> = {}): CaseRecord
     status,
     resolution: null,
     legal: { decision: null },
+    pastPromises: [],
     ...extra,
   }) as unknown as CaseRecord;
+
+const endedPromise = (outcome: EndedPromise['outcome']): EndedPromise => ({
+  promisedAt: '2026-03-05T00:00:00.000Z',
+  amount: 50_000,
+  madeAt: '2026-03-02T00:00:00.000Z',
+  keepBy: '2026-03-07T00:00:00.000Z',
+  settlesFor: 100_100,
+  outcome,
+  endedAt: '2026-03-07T00:00:00.000Z',
+});
 
 type Row = [label: string, record: CaseRecord, expected: Record<Awaiting, string | null>];
 
@@ -85,6 +97,18 @@ const TABLE: Row[] = [
     record('OPEN'),
     {
       LADDER: null,
+      PROMISE: null,
+      PLAN: null,
+      DISPUTE: 'DISPUTE_REJECTED',
+      LEGAL_REVIEW: null,
+      LEGAL_OUTCOME: null,
+    },
+  ],
+  [
+    'OPEN after a promise of a part was kept',
+    record('OPEN', { pastPromises: [endedPromise('BROKEN'), endedPromise('KEPT')] }),
+    {
+      LADDER: null,
       // Back to OPEN while the promise wait runs: a promise of a part was paid.
       PROMISE: 'PROMISE_KEPT',
       PLAN: null,
@@ -94,8 +118,24 @@ const TABLE: Row[] = [
     },
   ],
   [
+    'OPEN after the grace check broke the promise',
+    record('OPEN', { pastPromises: [endedPromise('KEPT'), endedPromise('BROKEN')] }),
+    {
+      LADDER: null,
+      // Not kept: the wait that broke it hears nothing (a retried check answers BROKEN itself).
+      PROMISE: null,
+      PLAN: null,
+      DISPUTE: 'DISPUTE_REJECTED',
+      LEGAL_REVIEW: null,
+      LEGAL_OUTCOME: null,
+    },
+  ],
+  [
     'OPEN after a declined legal review',
-    record('OPEN', { legal: { decision: 'DECLINE' } as CaseRecord['legal'] }),
+    record('OPEN', {
+      legal: { decision: 'DECLINE' } as CaseRecord['legal'],
+      pastPromises: [endedPromise('KEPT')],
+    }),
     {
       LADDER: null,
       PROMISE: 'PROMISE_KEPT',

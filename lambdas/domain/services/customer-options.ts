@@ -10,7 +10,7 @@ import {
   withStatus,
 } from '../case';
 import { CaseStateConflictError, InvalidRequestError, PolicyLimitError } from '../errors';
-import { owedInFull } from '../ledger';
+import { debtAt, isWholePromise } from '../ledger';
 import type {
   DisputeRequest,
   DisputeResolutionRequest,
@@ -103,13 +103,11 @@ export function makePromise(deps: CaseCommandDeps, caseId: string, request: Prom
     caseId,
     at,
     (current) => {
-      if (
-        current.status === 'PROMISED' &&
-        current.promise?.promisedAt === promisedAt &&
-        current.promise.amount === request.amount.amount
-      ) {
-        return null;
-      }
+      const same = (promise: { promisedAt: string; amount: number }) =>
+        promise.promisedAt === promisedAt && promise.amount === request.amount.amount;
+      // The same promise again, standing or already kept: nothing new is promised.
+      if (current.status === 'PROMISED' && current.promise && same(current.promise)) return null;
+      if (current.pastPromises.some((promise) => promise.outcome === 'KEPT' && same(promise))) return null;
       if (current.status !== 'OPEN') {
         throw new CaseStateConflictError(
           `Case ${caseId} is ${current.status}; a promise needs an OPEN case.`,
@@ -146,7 +144,6 @@ export function makePromise(deps: CaseCommandDeps, caseId: string, request: Prom
         ]);
       }
       const keepBy = toIso(parseIso(promisedAt) + policy.promise.graceDays * MS_PER_DAY);
-      const wholeAmount = request.amount.amount === owed;
       return {
         ...withStatus(current, 'PROMISED', at),
         promise: {
@@ -154,9 +151,9 @@ export function makePromise(deps: CaseCommandDeps, caseId: string, request: Prom
           amount: request.amount.amount,
           madeAt: at,
           keepBy,
-          settlesFor: wholeAmount ? owed + current.paid : null,
+          // The debt now: whether the promise is of all of it is decided against this (ledger.ts).
+          settlesFor: debtAt(current, at, policy),
         },
-        brokenPlan: null,
         ladder: pauseLadder(current, at),
       };
     },
@@ -171,7 +168,7 @@ export function makePromise(deps: CaseCommandDeps, caseId: string, request: Prom
                 promisedAt: record.promise.promisedAt,
                 amount: record.promise.amount,
                 keepBy: record.promise.keepBy,
-                wholeAmount: record.promise.settlesFor !== null,
+                wholeAmount: isWholePromise(record, record.promise),
               },
             },
           ]
@@ -179,9 +176,13 @@ export function makePromise(deps: CaseCommandDeps, caseId: string, request: Prom
   );
 }
 
+/**
+ * A plan adds up to what the case shows as outstanding: with every fee, or, while a promise of the
+ * whole amount stands, what keeps the promise (the plan then carries its waiver, lost if it breaks).
+ */
 function validatePlan(current: CaseRecord, request: PlanRequest, at: string): PaymentPlan {
   const policy = policyOf(current);
-  const owed = owedInFull(current, at, policy);
+  const owed = balanceOf(current, at, policy);
   if (request.type === 'EXTENDED_RETURN') {
     const returnBy = iso(request.returnBy);
     const latest = parseIso(at) + policy.plans.maxExtendedReturnDays * MS_PER_DAY;
@@ -234,7 +235,7 @@ function validatePlan(current: CaseRecord, request: PlanRequest, at: string): Pa
     throw new PolicyLimitError('The instalments must add up to the outstanding amount.', [
       {
         path: 'installments',
-        message: `they add up to ${total}; the outstanding amount with every fee is ${owed}`,
+        message: `they add up to ${total}; the outstanding amount is ${owed}`,
       },
     ]);
   }
@@ -333,8 +334,8 @@ export function openDispute(deps: CaseCommandDeps, caseId: string, request: Disp
           outcome: null,
           ruledAt: null,
         },
-        plan: null,
-        brokenPlan: null,
+        // A closed case keeps the plan that may have settled it; an open one's plan ends here.
+        plan: closed ? current.plan : null,
         ladder: pauseLadder(current, at),
       };
     },

@@ -10,6 +10,7 @@ import {
 } from '../case';
 import { checkContactWindow } from '../compliance/contact-window';
 import { profileForCountry } from '../compliance/profiles';
+import { planPaidBy } from '../ledger';
 import type { Policy, Stage } from '../policy';
 import type { CaseRepository, CaseWorkflow, WorkItem, WorkItemRepository } from '../ports';
 import { type ResolutionKind, resolutionOf } from '../resolution';
@@ -369,18 +370,22 @@ export async function checkCase(
   return { kind: resolutionOf(record, input.awaiting)?.kind ?? 'NONE' };
 }
 
-/** The next instalment not yet covered (or the extended return): when it is checked, and what it needs. */
+/**
+ * The next instalment not covered by the payments dated by its grace end (or the extended return):
+ * when it is checked, and what it needs. A payment dated after an instalment's grace end does not
+ * make up for missing it.
+ */
 function nextPlanDue(record: CaseRecord, policy: Policy): { checkAt: string; covers: number } | null {
   const plan = record.plan;
   if (!plan) return null;
   const grace = policy.promise.graceDays * MS_PER_DAY;
   if (plan.type === 'EXTENDED_RETURN')
     return plan.returnBy ? { checkAt: toIso(parseIso(plan.returnBy) + grace), covers: 0 } : null;
-  const paidSince = record.paid - plan.paidBefore;
   let due = 0;
   for (const installment of plan.installments) {
     due += installment.amount;
-    if (paidSince < due) return { checkAt: toIso(parseIso(installment.dueAt) + grace), covers: due };
+    const checkAt = toIso(parseIso(installment.dueAt) + grace);
+    if (planPaidBy(record, plan, checkAt) < due) return { checkAt, covers: due };
   }
   return null;
 }
@@ -449,6 +454,16 @@ export async function checkArrangement(
 ): Promise<{ kind: ResolutionKind | 'BROKEN' | 'KEPT' }> {
   const { at } = input;
   const { record, result } = await updateCase(deps.cases, input.caseId, (current) => {
+    // This very check, retried: the promise it broke stays broken (its timeline entry is rewritten).
+    const lastPromise = current.pastPromises.at(-1);
+    if (
+      input.arrangement === 'PROMISE' &&
+      current.status === 'OPEN' &&
+      lastPromise?.outcome === 'BROKEN' &&
+      lastPromise.endedAt === at
+    ) {
+      return { next: null, result: 'BROKEN' as const };
+    }
     const news = resolutionOf(current, input.arrangement);
     if (news) return { next: null, result: news.kind };
     const expected = input.arrangement === 'PROMISE' ? 'PROMISED' : 'ON_PLAN';

@@ -67,7 +67,7 @@ export async function decideLegalReview(
         decidedAt: at,
       };
       return request.decision === 'APPROVE'
-        ? { ...withStatus(current, 'LEGAL', at), stage: 'LEGAL_ACTION', legal, brokenPlan: null }
+        ? { ...withStatus(current, 'LEGAL', at), stage: 'LEGAL_ACTION', legal }
         : { ...current, stage: 'SOFT_REMINDERS', legal };
     },
     legalEntries,

@@ -55,9 +55,9 @@ const isWrittenOff = (record: CaseRecord): boolean => record.status === 'WRITTEN
 /**
  * Applies a `Payment Received` event. Without a `caseId`, in this order: the case that already holds
  * the payment (a redelivered event, a no-op there), the rental's oldest open case, its oldest
- * written-off case (paid in full, it is resolved), else its latest closed case (the money is
- * recorded there for refund, never lost). A rental with no case at all fails, so the queue retries
- * it: its `Rental Overdue` may still be on the way.
+ * written-off case (paid in full, it is resolved), else its most recent case, closed or cancelled
+ * (the money is recorded there for refund, never lost). A rental with no case at all fails, so the
+ * queue retries it: its `Rental Overdue` may still be on the way.
  */
 export async function applyPaymentReceived(
   deps: RecordPaymentDeps,
@@ -78,13 +78,19 @@ export async function applyPaymentReceived(
   return 'applied';
 }
 
+/** The rental's oldest open case, else its most recent case of any status (by opening, then due date). */
 async function latestCaseOfRental(cases: CaseRepository, rentalId: string): Promise<string | undefined> {
   let latest: CaseRecord | undefined;
-  await findRentalCase(cases, rentalId, (record) => {
-    if (record.status !== 'CANCELLED') latest = record;
+  const open = await findRentalCase(cases, rentalId, (record) => {
+    if (isActive(record)) return true;
+    const later =
+      !latest ||
+      record.openedAt > latest.openedAt ||
+      (record.openedAt === latest.openedAt && record.dueAt > latest.dueAt);
+    if (later) latest = record;
     return false;
   });
-  return latest?.caseId;
+  return open ?? latest?.caseId;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { type AppliedPayment, type CaseRecord, type CaseView, viewOf } from '../case';
+import { type AppliedPayment, type CaseRecord, type CaseView, type Resolution, viewOf } from '../case';
 import { InvalidRequestError } from '../errors';
-import { applyPayment } from '../payments';
+import { ALLOWED_CLOCK_SKEW_MS, applyPayment } from '../payments';
 import type { CaseRepository, CaseWorkflow, TimelineRepository } from '../ports';
 import type { PaymentRequest } from '../requests';
 import { parseIso, toIso } from '../time';
@@ -15,8 +15,36 @@ export interface RecordPaymentDeps {
   workflow: CaseWorkflow;
 }
 
-/** How far ahead of the request a payment time may be (clock skew between systems). */
-const ALLOWED_CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * What a payment changed about how a closed case was settled (a late payment dated earlier than the
+ * settlement, or a return found paid before it), for the platform to hear of: its refund may differ.
+ */
+export interface SettlementCorrection {
+  paymentId: string;
+  fees: { before: number; after: number };
+  refundDue: { before: number; after: number };
+  /** Set when the case is closed otherwise than it was (a return found paid in full before it). */
+  resolution: { from: Resolution; to: Resolution } | null;
+}
+
+export interface PaymentOutcome {
+  view: CaseView;
+  /** Null unless this payment corrected the case's settlement (the same on a retry of it). */
+  correction: SettlementCorrection | null;
+}
+
+function correctionOf(payment: AppliedPayment): SettlementCorrection | null {
+  const effects = payment.effects ?? [];
+  const settlement = effects.find((effect) => effect.kind === 'SETTLEMENT_CORRECTED');
+  if (!settlement) return null;
+  const resolution = effects.find((effect) => effect.kind === 'RESOLUTION_CORRECTED');
+  return {
+    paymentId: payment.paymentId,
+    fees: settlement.fees,
+    refundDue: settlement.refundDue,
+    resolution: resolution ? { from: resolution.from, to: resolution.to } : null,
+  };
+}
 
 /** The timeline facts of one applied payment, derived from what is stored so a retry rewrites them exactly. */
 function paymentEntries(record: CaseRecord, payment: AppliedPayment): TimelineEntry[] {
@@ -64,6 +92,27 @@ function paymentEntries(record: CaseRecord, payment: AppliedPayment): TimelineEn
         type: 'PLAN_BROKEN',
         detail: { paymentId: payment.paymentId, brokenAt: effect.brokenAt, resumesAt: record.ladder.stage },
       });
+    } else if (effect.kind === 'RESOLUTION_CORRECTED') {
+      entries.push({
+        eventId: `resolution-corrected:${payment.paymentId}`,
+        at: reportedAt,
+        type: 'CASE_RESOLUTION_CORRECTED',
+        detail: { paymentId: payment.paymentId, from: effect.from, to: effect.to },
+      });
+    } else if (effect.kind === 'SETTLEMENT_CORRECTED') {
+      entries.push({
+        eventId: `settlement-corrected:${payment.paymentId}`,
+        at: reportedAt,
+        type: 'SETTLEMENT_CORRECTED',
+        detail: {
+          paymentId: payment.paymentId,
+          feesBefore: effect.fees.before,
+          feesAfter: effect.fees.after,
+          refundDueBefore: effect.refundDue.before,
+          refundDueAfter: effect.refundDue.after,
+          currency: record.currency,
+        },
+      });
     } else if (record.closedAt !== null) {
       entries.push({
         eventId: 'case-resolved',
@@ -82,14 +131,14 @@ function paymentEntries(record: CaseRecord, payment: AppliedPayment): TimelineEn
  * ladder where it is (unless it keeps a promise or honours a plan). A WRITTEN_OFF case paid in full is
  * RESOLVED / PAID as well, and its closing runs in a new execution (`<caseId>-recovered`): the credit
  * report must be settled within a business day (POLICY.md). A payment on a closed case is kept and
- * shows as `refundDue`.
+ * shows as `refundDue`; one that moves how the case was settled is answered as a `correction`.
  */
 export async function recordPayment(
   deps: RecordPaymentDeps,
   caseId: string,
   request: PaymentRequest,
   at: string,
-): Promise<CaseView> {
+): Promise<PaymentOutcome> {
   if (parseIso(request.paidAt) > parseIso(at) + ALLOWED_CLOCK_SKEW_MS) {
     throw new InvalidRequestError('The payment is dated in the future.', [
       { path: 'paidAt', message: `must not be after the time of the request (${at})` },
@@ -111,5 +160,5 @@ export async function recordPayment(
   // Only for the payment that resolved it: a later overpayment on the case starts nothing.
   const resolvedIt = payment?.effects?.some((effect) => effect.kind === 'CASE_RESOLVED') ?? false;
   if (resolvedIt) await closeRecoveredCase(deps, record, at);
-  return viewOf(record, at, policyOf(record));
+  return { view: viewOf(record, at, policyOf(record)), correction: payment ? correctionOf(payment) : null };
 }

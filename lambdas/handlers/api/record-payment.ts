@@ -6,13 +6,13 @@ import { apiRoute } from '../../shared/http';
 /** POST /cases/{caseId}/payments: applied once per paymentId; paying in full resolves the case. */
 export const handler = apiRoute({
   body: paymentSchema,
-  run: async ({ body, path, at }) => ({
-    status: 200,
-    body: await recordPayment(
+  run: async ({ body, path, at }) => {
+    const { view } = await recordPayment(
       { cases: adapters.cases(), timeline: adapters.timeline(), workflow: adapters.workflow() },
       path.caseId ?? '',
       body,
       at,
-    ),
-  }),
+    );
+    return { status: 200, body: view };
+  },
 });
