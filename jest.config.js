@@ -35,5 +35,7 @@ module.exports = {
     project('local'),
     project('infra'),
     project('e2e'),
+    project('oracles'),
+    project('scenarios'),
   ],
 };

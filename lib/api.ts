@@ -7,7 +7,7 @@ import type { ProjectFunction } from './project-function';
 export const STAGE = 'v1';
 
 /**
- * API Gateway's own rejections, in the same problem+json shape as the handlers' errors (API.md).
+ * API Gateway's own rejections, in the same problem+json shape as the handlers' errors (docs/api.md).
  * Auth failures, unknown routes, throttling and oversized bodies never reach a handler.
  */
 const GATEWAY_PROBLEMS: Array<[apigw.ResponseType, string, string]> = [
@@ -28,7 +28,7 @@ export interface CollectionsApiProps {
   logRetention: logs.RetentionDays;
 }
 
-/** The REST API of API.md: IAM auth on every route, validation in the handlers, access logs, X-Ray. */
+/** The REST API of docs/api.md: IAM auth on every route, validation in the handlers, access logs, X-Ray. */
 export class CollectionsApi extends Construct {
   readonly api: apigw.RestApi;
 
@@ -39,7 +39,7 @@ export class CollectionsApi extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.api = new apigw.RestApi(this, 'Api', {
-      description: 'Overdue rental collections (API.md v1).',
+      description: 'Overdue rental collections (docs/api.md v1).',
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },

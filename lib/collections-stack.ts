@@ -126,7 +126,7 @@ export class CollectionsStack extends Stack {
     steps.AwaitResolution.allowTaskResponses(stateMachine);
     steps.ContinueCase.allowContinuations(stateMachine);
 
-    // API routes (API.md), each with what it touches.
+    // API routes (docs/api.md), each with what it touches.
     const command = (id: string, handler: string, route: string) =>
       onCase(fn(id, `api/${handler}`, route))
         .bindTable('idempotency', idempotency, 'records')
@@ -156,8 +156,11 @@ export class CollectionsStack extends Stack {
       [
         'POST',
         '/cases/{caseId}/payments',
-        command('RecordPayment', 'record-payment', 'POST /cases/{caseId}/payments').bindCaseExecutions(
-          stateMachine,
+        // Money reaching a closed case is announced (Case Refund Due).
+        events.allowCaseEvents(
+          command('RecordPayment', 'record-payment', 'POST /cases/{caseId}/payments').bindCaseExecutions(
+            stateMachine,
+          ),
         ),
       ],
       [
@@ -279,6 +282,7 @@ export class CollectionsStack extends Stack {
     )
       .allowTaskResponses(stateMachine)
       .bindCaseExecutions(stateMachine);
+    events.allowCaseEvents(applyUpdates);
     events.routeToConsumer('RentalOverdue', ['Rental Overdue'], startCases, 5);
     events.routeToConsumer('PlatformUpdates', ['Payment Received', 'Device Returned'], applyUpdates, 5);
 

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { TABLES, type TableModel, type TableName } from '../lambdas/adapters/tables';
 
 /**
- * The tables of ARCHITECTURE.md: on-demand, point-in-time recovery, encrypted with one customer-managed
+ * The tables: on-demand, point-in-time recovery, encrypted with one customer-managed
  * key, deletion protection. Names are left to CloudFormation; functions get them through env vars.
  */
 export class CollectionsData extends Construct {

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../lambdas/shared/config';
 import type { ProjectFunction } from './project-function';
 
-/** `source` of the platform's events and of ours (API.md). */
+/** `source` of the platform's events and of ours (docs/api.md). */
 export const PLATFORM_SOURCE = 'rental.platform';
 export const COLLECTIONS_SOURCE = 'rental.collections';
 
@@ -25,7 +25,7 @@ export class CollectionsEvents extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.bus = new events.EventBus(this, 'Bus', {
-      // The contract's name (API.md): the platform puts its events on `collections`.
+      // The contract's name (docs/api.md): the platform puts its events on `collections`.
       eventBusName: 'collections',
       description: 'Overdue rental collections: platform events in, case events out.',
     });

@@ -5,7 +5,7 @@ import type { SynthesizedApp } from './template';
 /**
  * The REST API rebuilt from the template's resources and methods: each route invokes its function
  * with the API Gateway proxy event (v1), `requestTimeEpoch` taken from the virtual clock. Locally
- * there is no IAM auth (API.md).
+ * there is no IAM auth (docs/api.md).
  */
 export interface Route {
   method: string;

@@ -73,7 +73,7 @@ export function functionsOf(app: SynthesizedApp, projectRoot: string): LocalFunc
 }
 
 /**
- * Merges every function's variables into one environment. The project's rule (ARCHITECTURE.md) is
+ * Merges every function's variables into one environment. The project's rule is
  * that a variable means the same in every function, which is what lets them share one process.
  */
 export function sharedEnvironment(functions: LocalFunction[]): Record<string, string> {

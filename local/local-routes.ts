@@ -3,7 +3,7 @@ import type { PutEventsEntry } from './eventbridge';
 import type { LocalRuntime } from './runtime';
 
 /**
- * The local-only routes of API.md (`/_local/…`, never deployed): the virtual clock, the outbox of
+ * The local-only routes of docs/api.md (`/_local/…`, never deployed): the virtual clock, the outbox of
  * every SMS and email, the bus, plus queues and executions for looking inside.
  */
 export interface LocalRoutes {

@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   const dueAt = new Date(now.getTime() - 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const lines = [
     'rental-collections is running locally (the synthesized app, nothing deployed).',
-    `  API               ${api}   (API.md routes, no auth locally)`,
+    `  API               ${api}   (docs/api.md routes, no auth locally)`,
     `  virtual clock     ${now.toISOString()}, ${speed === 0 ? 'frozen (moves only by advance)' : `${speed}x real time`}`,
     `  DynamoDB          ${runtime.endpoints.dynamodb}   (dynalite, in memory)`,
     `  Step Functions    ${runtime.endpoints.stepFunctions}   (local engine; aws stepfunctions --endpoint-url works)`,

@@ -18,7 +18,7 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Statuses in which the ladder is still running (the workflow is alive). */
 export const ACTIVE_STATUSES: readonly CaseStatus[] = ['OPEN', 'PROMISED', 'ON_PLAN', 'DISPUTED', 'LEGAL'];
-/** Statuses in which late fees accrue (POLICY.md); frozen in every other one. */
+/** Statuses in which late fees accrue (docs/policy.md); frozen in every other one. */
 export const ACCRUING_STATUSES: readonly CaseStatus[] = ['OPEN', 'PROMISED'];
 
 export const RESOLUTIONS = [
@@ -137,7 +137,7 @@ export interface DisputeRecord {
   /** The customer's words stay on the case (never on the timeline or in logs). */
   reason: string;
   openedAt: string;
-  /** POLICY.md: a dispute must be ruled within 30 days. */
+  /** docs/policy.md: a dispute must be ruled within 30 days. */
   rulingDueAt: string;
   /** The status to return to when the dispute is rejected. */
   statusBefore: 'OPEN' | 'LEGAL' | 'WRITTEN_OFF' | 'RESOLVED';
@@ -271,7 +271,7 @@ export interface CaseRecord extends FeeState {
   version: number;
 }
 
-/** The case as the API shows it (API.md), with amounts as of `at`. */
+/** The case as the API shows it (docs/api.md), with amounts as of `at`. */
 export interface CaseView {
   caseId: string;
   rentalId: string;
@@ -311,7 +311,7 @@ export interface CaseView {
   legal: { decision: LegalRecord['decision']; outcome: LegalRecord['outcome']; judgmentRef: string | null };
 }
 
-/** The detail of every outbound case event (API.md). */
+/** The detail of every outbound case event (docs/api.md). */
 export interface CaseEventDetail {
   caseId: string;
   rentalId: string;
@@ -327,7 +327,7 @@ export const isActive = (record: Pick<CaseRecord, 'status'>): boolean =>
   ACTIVE_STATUSES.includes(record.status);
 
 /**
- * The case id for a rental and due date: the natural key of API.md, so the same overdue rental always
+ * The case id for a rental and due date: the natural key of docs/api.md, so the same overdue rental always
  * maps to the same case, whichever path (API or event) opens it and however often.
  */
 export function caseIdFor(rentalId: string, dueAt: string): string {

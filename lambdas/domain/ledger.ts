@@ -183,7 +183,7 @@ export function settlementOf(record: LedgerRecord, policy: PolicyFees): Settleme
   return candidates[0] ?? null;
 }
 
-/** The case's fees, outstanding amount and refund as of `at` (API.md's view and events). */
+/** The case's fees, outstanding amount and refund as of `at` (docs/api.md's view and events). */
 export function amountsOf(record: LedgerRecord, at: string, policy: PolicyFees): CaseAmounts {
   const fee = (when: string) => lateFeeAt(record, when, policy);
   switch (record.status) {

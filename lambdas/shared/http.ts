@@ -19,9 +19,9 @@ import { ENV, requireEnv } from './config';
 import { parseForm } from './form';
 import { logger, metrics, tracer } from './powertools';
 
-/** API.md: a body over 64 KiB is refused with 413 before it is parsed. */
+/** docs/api.md: a body over 64 KiB is refused with 413 before it is parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
-/** API.md: idempotency keys live at least 24 hours; we keep them 48. */
+/** docs/api.md: idempotency keys live at least 24 hours; we keep them 48. */
 const IDEMPOTENCY_KEY_TTL_SECONDS = 48 * 3600;
 
 export interface RouteRequest<Body, Query> {

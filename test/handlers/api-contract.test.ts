@@ -19,7 +19,7 @@ import { type Harness, startHarness } from './aws-harness';
 import { DAY, iso, openCaseAt, post, readCase, workItemsOf } from './case-helpers';
 
 /**
- * The conventions every new POST route shares (API.md): malformed and oversized bodies, unknown
+ * The conventions every new POST route shares (docs/api.md): malformed and oversized bodies, unknown
  * cases and work items, and the Idempotency-Key (same key and body: the first result, nothing more
  * changes; same key, another body or another case: 409, nothing changes).
  */

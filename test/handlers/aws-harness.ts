@@ -5,6 +5,7 @@ import { TABLES } from '../../lambdas/adapters/tables';
 import { ENV } from '../../lambdas/shared/config';
 import { FakeCreditBureau } from '../../local/credit-bureau';
 import { createTable, createTableInput, localDynamoClient } from '../../local/dynamodb';
+import { LocalEventBridge } from '../../local/eventbridge';
 import { Ids } from '../../local/ids';
 import { LocalSecretsManager } from '../../local/secrets-manager';
 import { SnsEmulator } from '../../local/sns';
@@ -19,6 +20,8 @@ import { type LocalAws, startLocalAws } from '../support/local-aws';
  */
 export interface Harness extends LocalAws {
   secrets: LocalSecretsManager;
+  /** Every event put on the bus by the handlers, in order. */
+  bus: LocalEventBridge;
   bureau: FakeCreditBureau;
   /** The value of the opt-out signing secret, to seal tokens the way the adapter does. */
   signingSecret: string;
@@ -78,6 +81,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const secrets = new LocalSecretsManager(app, new Ids(13), aws.clock);
     stops.push(closing(secrets.server));
 
+    // The bus (no rules): what API commands announce themselves, e.g. Case Refund Due.
+    const bus = new LocalEventBridge(
+      new SynthesizedApp('', {
+        Resources: { Bus: { Type: 'AWS::Events::EventBus', Properties: { Name: BUS_NAME } } },
+      }),
+      aws.clock,
+      new Ids(17),
+      async () => {},
+    );
+    stops.push(closing(bus.server));
+
     secrets.put(SIGNING_SECRET_ARN, SIGNING_SECRET);
 
     // The fake bureau, with fresh keys for both sides; the adapter reads its half from the secret.
@@ -107,6 +121,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_SNS: await listen(sns.server),
       AWS_ENDPOINT_URL_SECRETS_MANAGER: await listen(secrets.server),
+      AWS_ENDPOINT_URL_EVENTBRIDGE: await listen(bus.server),
       [ENV.workItemsTable]: 'WorkItems',
       [ENV.signingSecretArn]: SIGNING_SECRET_ARN,
       [ENV.optOutBaseUrl]: OPT_OUT_BASE_URL,
@@ -120,6 +135,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...aws,
       sns,
       secrets,
+      bus,
       get bureau(): FakeCreditBureau {
         if (!bureau) throw new Error('this harness was started without the credit bureau');
         return bureau;

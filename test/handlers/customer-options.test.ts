@@ -27,7 +27,7 @@ import {
 } from './case-helpers';
 
 /**
- * The customer's options (API.md): return, promise, plan, dispute, and the ruling on a dispute. Each
+ * The customer's options (docs/api.md): return, promise, plan, dispute, and the ruling on a dispute. Each
  * through its real handler against the local services; the waiting workflow is the stand-in one.
  */
 let aws: Harness;
@@ -228,7 +228,7 @@ describe('POST /cases/{caseId}/promises', () => {
     ]);
   });
 
-  test('fees keep accruing while PROMISED (POLICY.md): a broken promise owes them', async () => {
+  test('fees keep accruing while PROMISED (docs/policy.md): a broken promise owes them', async () => {
     const { caseId } = await openCaseAt();
     await promises(caseId, { promisedAt: iso(START + 5 * DAY), amount: cny(OWED) });
 

@@ -197,7 +197,39 @@ describe('money received on a closed case is due back, and the case says so', ()
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ status: 'CANCELLED', paid: cny(10_000), refundDue: cny(10_000) });
   });
+
+  test('money reaching a closed case is announced to the platform (Case Refund Due): the workflow no longer speaks for it', async () => {
+    // Prepare: resolved by a full payment; the platform then reports another transfer
+    const { caseId } = await openCaseAt(THOUSAND);
+    await pay(caseId, { paymentId: 'full', amount: cny(100_100), paidAt: iso(day(2)) }, day(2));
+    const before = refundEvents(caseId).length;
+
+    // Act
+    await pay(caseId, { paymentId: 'twice', amount: cny(100_100), paidAt: iso(day(3)) }, day(3));
+
+    // Assess: announced once, with what to refund; the payment that resolved it announced nothing here
+    expect(before).toBe(0);
+    expect(refundEvents(caseId)).toEqual([
+      expect.objectContaining({
+        source: 'rental.collections',
+        detail: expect.objectContaining({
+          caseId,
+          status: 'RESOLVED',
+          refundDue: cny(100_100),
+          paymentId: 'twice',
+        }),
+      }),
+    ]);
+  });
 });
+
+const refundEvents = (caseId: string) =>
+  aws.bus.events
+    .map((recorded) => recorded.event)
+    .filter(
+      (event) =>
+        event['detail-type'] === 'Case Refund Due' && (event.detail as { caseId?: string }).caseId === caseId,
+    );
 
 describe('a promise may be for a part of the outstanding amount', () => {
   test('500.00 of 1,000.50 by Friday: PROMISED; paid in time, the ladder resumes with the smaller debt and every fee', async () => {

@@ -408,6 +408,19 @@ describe('POST /work-items/{workItemId}/claim', () => {
     expect(allowed.status).toBe(200);
   });
 
+  test('a claim is for a call made within 15 minutes: at 21:40 in Shanghai it answers callBy 21:55; at 21:50 the window would close first (409)', async () => {
+    const first = await caseWithCallTask();
+    const second = await caseWithCallTask();
+
+    const inTime = await claim(first.callItem, Date.parse('2026-03-02T13:40:00Z')); // 21:40 Asia/Shanghai
+    const tooLate = await claim(second.callItem, Date.parse('2026-03-02T13:50:00Z')); // 21:50
+
+    expect(inTime.status).toBe(200);
+    expect(inTime.body.callBy).toBe('2026-03-02T13:55:00.000Z');
+    await expectRuleRefusal(tooLate, second.callItem, 'OUTSIDE_CONTACT_WINDOW');
+    expect(tooLate.body.retryAt).toBe('2026-03-03T00:00:00.000Z');
+  });
+
   test('OUTSIDE_CONTACT_WINDOW for a US customer at 21:00 in New York (Regulation F)', async () => {
     const { callItem } = await caseWithCallTask(
       usCustomer('us-window'),

@@ -412,7 +412,7 @@ describe('api', () => {
     });
   });
 
-  test('each route of API.md reaches its handler', () => {
+  test('each route of docs/api.md reaches its handler', () => {
     // Act
     const routes = Object.fromEntries(
       model

@@ -6,7 +6,7 @@ import { openCaseBody } from '../support/fixtures';
 import { http, rentalOverdue, startRuntime } from './runtime-support';
 
 /**
- * ARCHITECTURE.md: same scenario, same seed → same timeline, byte for byte. Two runtimes, one after
+ * The local runtime promises: same scenario, same seed → same timeline, byte for byte. Two runtimes, one after
  * the other, each from a fresh module registry (the functions' SDK clients bind to the first
  * runtime's endpoints when their modules load).
  *

@@ -2,7 +2,7 @@ import type { LocalRuntime } from '../../local/runtime';
 import { openCaseBody } from '../support/fixtures';
 import { http, rentalOverdue, START, startRuntime } from './runtime-support';
 
-/** The local-only routes of API.md, over HTTP against a whole runtime started from `cdk.out`. */
+/** The local-only routes of docs/api.md, over HTTP against a whole runtime started from `cdk.out`. */
 let runtime: LocalRuntime;
 let api: ReturnType<typeof http>;
 

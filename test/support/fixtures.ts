@@ -2,7 +2,7 @@ import type { OpenCaseRequest } from '../../lambdas/domain/requests';
 
 let rentals = 0;
 
-/** A valid `POST /cases` body (API.md) for a new rental each call, unless `rentalId` is given. */
+/** A valid `POST /cases` body (docs/api.md) for a new rental each call, unless `rentalId` is given. */
 export function openCaseBody(overrides: Partial<OpenCaseRequest> = {}): OpenCaseRequest {
   rentals += 1;
   return {

@@ -2,6 +2,7 @@ import type { CaseRecord } from '../../lambdas/domain/case';
 import type {
   CallReservation,
   CallsChange,
+  CaseEvents,
   CasePage,
   CaseQuery,
   CaseRepository,
@@ -234,8 +235,18 @@ export class RecordingWorkflow implements CaseWorkflow {
   }
 }
 
+/** The bus: what was published, in order. */
+export class RecordingEvents implements CaseEvents {
+  readonly published: Array<{ detailType: string; detail: Record<string, unknown> }> = [];
+
+  async publish(detailType: string, detail: Record<string, unknown>) {
+    this.published.push({ detailType, detail: copy(detail) });
+  }
+}
+
 export function memoryPorts() {
   return {
+    events: new RecordingEvents(),
     cases: new MemoryCases(),
     timeline: new MemoryTimeline(),
     customers: new MemoryCustomers(),

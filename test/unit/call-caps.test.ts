@@ -1,7 +1,7 @@
 import { CAPS, checkCallCaps, localDay } from '../../lambdas/domain/compliance/call-caps';
 import type { CallDay } from '../../lambdas/domain/ports';
 
-/** Call caps per debtor (POLICY.md): CN by connected calls per local day; US by attempts and conversations. */
+/** Call caps per debtor (docs/policy.md): CN by connected calls per local day; US by attempts and conversations. */
 
 const SHANGHAI = 'Asia/Shanghai';
 const NEW_YORK = 'America/New_York';

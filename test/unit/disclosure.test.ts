@@ -4,7 +4,7 @@ import {
   maskPhone,
 } from '../../lambdas/domain/compliance/disclosure';
 
-/** Public disclosure publishes masked personal data only (POLICY.md: name as 张*, phone masked). */
+/** Public disclosure publishes masked personal data only (docs/policy.md: name as 张*, phone masked). */
 describe('maskName', () => {
   test.each([
     ['张伟', '张*'],

@@ -1,5 +1,5 @@
 /**
- * Static rules for the ASL file (STYLE.md, ARCHITECTURE.md): valid ASL, the local engine's subset
+ * Static rules for the ASL file (the project's conventions): valid ASL, the local engine's subset
  * (JSONPath only), Retry and Catch habits, readable state names, no dead states, known placeholders,
  * and no state reading a path that some way into it never set. Each rule is a function returning its
  * findings; each is also shown to find a planted fault, so no rule passes by never looking.
@@ -51,7 +51,7 @@ interface Asl {
 }
 
 const WAIT_FOR_TOKEN = `${LAMBDA_INVOKE}.waitForTaskToken`;
-/** STYLE.md's three, and throttling (Lambda's own advice for its integration). */
+/** The three Lambda errors, and throttling (Lambda's own advice for its integration). */
 const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',

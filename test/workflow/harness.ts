@@ -5,7 +5,7 @@
  * throws), `events:putEvents` and `sns:publish` to recorders. The Lambdas themselves are tested
  * elsewhere; this tests the ASL: paths, Retry, Catch, timeouts, data flow.
  *
- * The default scripts walk the ladder as the real steps would with the default policy (POLICY.md):
+ * The default scripts walk the ladder as the real steps would with the default policy (docs/policy.md):
  * they keep a small fake of the case (where the ladder stands, whether a report was filed, …) that
  * follows what every step returned, scripted or not, so a test overrides only the step it is about.
  */

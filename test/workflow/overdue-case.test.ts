@@ -76,7 +76,7 @@ const DEFER_WAIT: Record<LadderStage, string> = {
   CREDIT_PRE_NOTICE: 'Wait for the contact window before the credit report pre-notice',
   SOFT_REMINDERS: 'Wait for the contact window before the soft reminder',
 };
-/** When each stage starts when nobody answers (POLICY.md's days), and what its timeout leads to. */
+/** When each stage starts when nobody answers (docs/policy.md's days), and what its timeout leads to. */
 const STAGE_STARTS: Record<LadderStage, number> = {
   OVERDUE_NOTICE: START,
   FIRST_COLLECTION: START + 3 * DAY,
@@ -2307,7 +2307,7 @@ describe('Retry', () => {
   it.each([...LAMBDA_TASKS, ...CALLBACK_TASKS])(
     '%s: Lambda service errors 6 times in a row are retried within 2 s x 2^n (FULL jitter), each with the same input; the path goes on',
     async (state, scenario) => {
-      // Prepare: the three errors STYLE.md names, and the throttling one
+      // Prepare: the three Lambda errors, and the throttling one
       const errors = [
         'Lambda.ServiceException',
         'Lambda.TooManyRequestsException',

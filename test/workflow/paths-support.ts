@@ -141,7 +141,7 @@ export const toFirstCollection = (): string[] => [
   ...enter('3d 00:00', ...FIRST_COLLECTION),
 ];
 
-/** Late fee of POLICY.md: 0.05 % of `amountDue` a whole day overdue, rounded down (cases are due at -1d). */
+/** Late fee of docs/policy.md: 0.05 % of `amountDue` a whole day overdue, rounded down (cases are due at -1d). */
 export const feeAfter = (amountDue: number, daysSinceOpening: number): number =>
   Math.floor((amountDue * 5 * (daysSinceOpening + 1)) / 10_000);
 

@@ -1,5 +1,5 @@
 /**
- * Public disclosure of a serious case (POLICY.md): off by default; only with a court judgment
+ * Public disclosure of a serious case (docs/policy.md): off by default; only with a court judgment
  * reference and two distinct approvals, and then with masked personal data.
  */
 

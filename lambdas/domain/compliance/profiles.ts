@@ -1,6 +1,6 @@
 /**
  * Compliance profiles: the law that applies to a contact, chosen by the customer's country
- * (POLICY.md), never by the policy. Every number here cites its source.
+ * (docs/policy.md), never by the policy. Every number here cites its source.
  */
 export type ProfileId = 'CN' | 'US';
 

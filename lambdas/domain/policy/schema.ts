@@ -124,7 +124,7 @@ export const policySchema = z
       minSharePercent: z.number().int().min(1).max(100),
     }),
     disputes: z.strictObject({
-      /** POLICY.md: a dispute must be ruled within 30 days; ops are alerted when it is not. */
+      /** docs/policy.md: a dispute must be ruled within 30 days; ops are alerted when it is not. */
       rulingDays: days,
       /** After a missed ruling deadline, ops are alerted again every this many days. */
       reminderDays: days,

@@ -53,7 +53,7 @@ function planOf(record: CaseRecord, message: CaseMessage, at: string): Plan | nu
     step: 'LEGAL_ACTION',
     key,
     kind: 'DEMAND_LETTER',
-    // POLICY.md: the formal demand goes by email.
+    // docs/policy.md: the formal demand goes by email.
     channels: ['EMAIL'],
     amount: balanceOf(record, at, policyOf(record)),
     deadline: toIso(parseIso(at) + DEMAND_DEADLINE_DAYS * MS_PER_DAY),

@@ -24,7 +24,7 @@ import { type CaseCommandDeps, closeRecoveredCase, recordExecution, runCaseComma
 import { policyOf } from './policy-of';
 
 /**
- * The customer's ways to end or pause the ladder (API.md): return the device, promise a date, agree
+ * The customer's ways to end or pause the ladder (docs/api.md): return the device, promise a date, agree
  * an instalment plan or an extended return, dispute the debt; and the ruling on a dispute. Each is
  * idempotent: the same request again answers the same case and changes nothing.
  */

@@ -171,7 +171,7 @@ function stageWorkItems(
   } else if (stagePolicy.callTask && callsAllowed) {
     items.push(newWorkItem(record, 'CALLS', stage, 0, at, at));
   }
-  // POLICY.md: a notice the law requires goes by any channel still allowed, else by letter.
+  // docs/policy.md: a notice the law requires goes by any channel still allowed, else by letter.
   if (stage === 'CREDIT_PRE_NOTICE' && !electronicNoticeSent) {
     items.push(newWorkItem(record, 'LETTERS', stage, 0, at, at));
   }

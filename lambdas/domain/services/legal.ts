@@ -7,7 +7,7 @@ import type { TimelineEntry } from '../timeline';
 import { type CaseCommandDeps, runCaseCommand } from './case-command';
 import { policyOf } from './policy-of';
 
-/** The people's decisions on the legal track (API.md): the review, the outcome, a public disclosure. */
+/** The people's decisions on the legal track (docs/api.md): the review, the outcome, a public disclosure. */
 
 function legalEntries(record: CaseRecord): TimelineEntry[] {
   const { legal } = record;

@@ -1,7 +1,15 @@
-import { type AppliedPayment, type CaseRecord, type CaseView, type Resolution, viewOf } from '../case';
+import {
+  type AppliedPayment,
+  type CaseRecord,
+  type CaseView,
+  eventDetailOf,
+  isActive,
+  type Resolution,
+  viewOf,
+} from '../case';
 import { InvalidRequestError } from '../errors';
 import { ALLOWED_CLOCK_SKEW_MS, applyPayment } from '../payments';
-import type { CaseRepository, CaseWorkflow, TimelineRepository } from '../ports';
+import type { CaseEvents, CaseRepository, CaseWorkflow, TimelineRepository } from '../ports';
 import type { PaymentRequest } from '../requests';
 import { parseIso, toIso } from '../time';
 import type { TimelineEntry } from '../timeline';
@@ -13,6 +21,8 @@ export interface RecordPaymentDeps {
   cases: CaseRepository;
   timeline: TimelineRepository;
   workflow: CaseWorkflow;
+  /** The bus, to tell the platform of money it must refund on a case the workflow no longer announces. */
+  events: CaseEvents;
 }
 
 /**
@@ -130,7 +140,7 @@ function paymentEntries(record: CaseRecord, payment: AppliedPayment): TimelineEn
  * resolves the case at once and wakes the workflow; a part payment lowers `outstanding` and leaves the
  * ladder where it is (unless it keeps a promise or honours a plan). A WRITTEN_OFF case paid in full is
  * RESOLVED / PAID as well, and its closing runs in a new execution (`<caseId>-recovered`): the credit
- * report must be settled within a business day (POLICY.md). A payment on a closed case is kept and
+ * report must be settled within a business day (docs/policy.md). A payment on a closed case is kept and
  * shows as `refundDue`; one that moves how the case was settled is answered as a `correction`.
  */
 export async function recordPayment(
@@ -160,5 +170,14 @@ export async function recordPayment(
   // Only for the payment that resolved it: a later overpayment on the case starts nothing.
   const resolvedIt = payment?.effects?.some((effect) => effect.kind === 'CASE_RESOLVED') ?? false;
   if (resolvedIt) await closeRecoveredCase(deps, record, at);
-  return { view: viewOf(record, at, policyOf(record)), correction: payment ? correctionOf(payment) : null };
+  const correction = payment ? correctionOf(payment) : null;
+  // The workflow announces the end of a case with its refundDue; money that reaches a case already
+  // closed (or changes how it was settled) is announced here, or the platform would never refund it.
+  if (payment && !resolvedIt && !isActive(record) && (payment.excess > 0 || correction)) {
+    await deps.events.publish('Case Refund Due', {
+      ...eventDetailOf(record, at, policyOf(record)),
+      paymentId: payment.paymentId,
+    });
+  }
+  return { view: viewOf(record, at, policyOf(record)), correction };
 }

@@ -171,16 +171,32 @@ export async function cancelSupersededCalls(
   return cancelled;
 }
 
-export const publicWorkItem = (item: WorkItem, status: ListedWorkItemStatus = item.status) => ({
-  workItemId: item.workItemId,
-  queue: item.queue,
-  caseId: item.caseId,
-  status,
-  dueAt: item.dueAt,
-  stage: item.stage,
-  claimedBy: item.claimedBy,
-  outcome: item.outcome,
-});
+/**
+ * A claimed call or visit is for now: it is made within this many minutes of the claim (`callBy`),
+ * and a claim is refused when the contact window would close before then. Later, the agent releases
+ * the claim and claims again, so the gate looks again.
+ */
+export const CALL_WITHIN_MINUTES = 15;
+
+const callByOf = (item: WorkItem): string | null =>
+  item.status === 'CLAIMED' && item.claimedAt && (item.queue === 'CALLS' || item.queue === 'VISITS')
+    ? toIso(parseIso(item.claimedAt) + CALL_WITHIN_MINUTES * 60_000)
+    : null;
+
+export const publicWorkItem = (item: WorkItem, status: ListedWorkItemStatus = item.status) => {
+  const callBy = callByOf(item);
+  return {
+    workItemId: item.workItemId,
+    queue: item.queue,
+    caseId: item.caseId,
+    status,
+    dueAt: item.dueAt,
+    stage: item.stage,
+    claimedBy: item.claimedBy,
+    outcome: item.outcome,
+    ...(callBy ? { callBy } : {}),
+  };
+};
 
 /**
  * The hold the case's status puts on this kind of work, if any: an open dispute stops every contact
@@ -268,11 +284,14 @@ export function checkContactAllowed(
   }
   const profile = profileForCountry(customer.country);
   const window = checkContactWindow(profile, customer.timezone, at);
-  if (!window.allowed) {
+  // The call is made after the claim, within CALL_WITHIN_MINUTES: the window must still be open then.
+  const callBy = toIso(parseIso(at) + CALL_WITHIN_MINUTES * 60_000);
+  const closing = window.allowed ? checkContactWindow(profile, customer.timezone, callBy) : window;
+  if (!closing.allowed) {
     throw new ContactNotAllowedError(
       'OUTSIDE_CONTACT_WINDOW',
-      `${window.rule}; next opening ${window.deferUntil}`,
-      window.deferUntil,
+      `${closing.rule}${window.allowed ? `; it closes before the call could be made (within ${CALL_WITHIN_MINUTES} minutes)` : ''}; next opening ${closing.deferUntil}`,
+      closing.deferUntil,
     );
   }
   if (queue === 'CALLS') {

@@ -8,7 +8,12 @@ export const handler = apiRoute({
   body: paymentSchema,
   run: async ({ body, path, at }) => {
     const { view } = await recordPayment(
-      { cases: adapters.cases(), timeline: adapters.timeline(), workflow: adapters.workflow() },
+      {
+        cases: adapters.cases(),
+        timeline: adapters.timeline(),
+        workflow: adapters.workflow(),
+        events: adapters.events(),
+      },
       path.caseId ?? '',
       body,
       at,

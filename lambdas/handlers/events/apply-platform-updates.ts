@@ -8,7 +8,12 @@ import { busEventConsumer } from '../../shared/queue';
  * payments and returns. An event whose case is not visible yet fails and is retried by the queue.
  */
 export const handler = busEventConsumer(async (event) => {
-  const deps = { cases: adapters.cases(), timeline: adapters.timeline(), workflow: adapters.workflow() };
+  const deps = {
+    cases: adapters.cases(),
+    timeline: adapters.timeline(),
+    workflow: adapters.workflow(),
+    events: adapters.events(),
+  };
   const at = new Date(event.time).toISOString();
   switch (event['detail-type']) {
     case 'Payment Received':

@@ -835,7 +835,7 @@ const contextCases: ConformanceCase[] = [
       machineId: MACHINE_ARN,
       machineName: CONFORMANCE_MACHINE,
     }),
-    engineOnly: 'aws-local-stepfunctions only fills $$.Execution.Input and StartTime (LOCAL-NOTES.md)',
+    engineOnly: 'aws-local-stepfunctions only fills $$.Execution.Input and StartTime',
   },
   {
     name: '$$.State.EnteredTime is the virtual instant the state was entered',
