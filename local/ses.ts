@@ -84,6 +84,16 @@ export class SesEmulator {
   private readonly sentAt = new Map<string, { messageId: string; at: string; seq: number }>();
   private readonly window: SendWindow;
 
+  /** At most `perSecond` emails a virtual second from now on (undefined: no limit); 0 throttles every email. */
+  throttle(perSecond: number | undefined): void {
+    this.window.setLimit(perSecond);
+  }
+
+  /** From now on the sender is (or is no longer) an unverified identity: every send `MessageRejected`. */
+  rejectSender(rejected: boolean): void {
+    this.faults.unverifiedSender = rejected;
+  }
+
   constructor(
     private readonly clock: Scheduler,
     private readonly sequence: () => number = counter(),

@@ -40,8 +40,13 @@ export class SendWindow {
 
   constructor(
     private readonly clock: Pick<Scheduler, 'now'>,
-    private readonly perSecond: number | undefined,
+    private perSecond: number | undefined,
   ) {}
+
+  /** Changes the limit from now on (undefined: none), to rehearse a provider that throttles for a while. */
+  setLimit(perSecond: number | undefined): void {
+    this.perSecond = perSecond;
+  }
 
   hasRoom(): boolean {
     if (this.perSecond === undefined) return true;
@@ -121,6 +126,11 @@ export class SnsEmulator {
   readonly messages: PublishedMessage[] = [];
   private readonly optedOut = new Set<string>();
   private readonly smsWindow: SendWindow;
+
+  /** At most `perSecond` SMS a virtual second from now on (undefined: no limit); 0 throttles every SMS. */
+  throttleSms(perSecond: number | undefined): void {
+    this.smsWindow.setLimit(perSecond);
+  }
   readonly server: Server;
 
   constructor(

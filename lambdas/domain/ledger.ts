@@ -50,6 +50,7 @@ export type LedgerRecord = Pick<
   | 'promise'
   | 'pastPromises'
   | 'plan'
+  | 'dispute'
 >;
 
 export const debtAt = (
@@ -186,6 +187,10 @@ export function settlementOf(record: LedgerRecord, policy: PolicyFees): Settleme
 /** The case's fees, outstanding amount and refund as of `at` (docs/api.md's view and events). */
 export function amountsOf(record: LedgerRecord, at: string, policy: PolicyFees): CaseAmounts {
   const fee = (when: string) => lateFeeAt(record, when, policy);
+  // Disputed after it was paid or returned: its money stands as it was closed until the ruling.
+  const closedAs = record.status === 'DISPUTED' ? record.dispute?.closedBefore?.resolution : null;
+  if (closedAs === 'PAID' || closedAs === 'RETURNED')
+    return amountsOf({ ...record, status: 'RESOLVED', resolution: closedAs }, at, policy);
   switch (record.status) {
     case 'RESOLVED': {
       if (record.resolution === 'RETURNED') return { fees: fee(at), outstanding: 0, refundDue: record.paid };

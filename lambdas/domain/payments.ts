@@ -184,6 +184,15 @@ function keepSettlingPromise(
   };
 }
 
+/**
+ * A case paid or returned before, disputed since (its credit report was still filed): it is settled
+ * already, so a payment now is only money due back, and the dispute stays open until it is ruled.
+ */
+export const settledBeforeItsDispute = (record: Pick<CaseRecord, 'status' | 'dispute'>): boolean =>
+  record.status === 'DISPUTED' &&
+  (record.dispute?.closedBefore?.resolution === 'PAID' ||
+    record.dispute?.closedBefore?.resolution === 'RETURNED');
+
 /** An active or written-off case the payments now settle is RESOLVED / PAID as of the settlement. */
 function resolveIfSettled(record: CaseRecord, at: string, policy: PolicyFees) {
   const settlement = settlementOf(record, policy);
@@ -260,9 +269,11 @@ export function applyPayment(
     (record: CaseRecord) => honourBrokenPlan(record, payment, at, graceMs),
     (record: CaseRecord) => keepPartPromises(record, at),
     (record: CaseRecord) =>
-      isActive(record) || record.status === 'WRITTEN_OFF'
-        ? resolveIfSettled(record, at, policy)
-        : correctReturnedCase(record, payment, at, policy),
+      settledBeforeItsDispute(record)
+        ? null
+        : isActive(record) || record.status === 'WRITTEN_OFF'
+          ? resolveIfSettled(record, at, policy)
+          : correctReturnedCase(record, payment, at, policy),
   ]) {
     const changed = step(next);
     if (!changed) continue;

@@ -210,6 +210,20 @@ export class MessagingConfigurationError extends Error {
   }
 }
 
+/**
+ * The provider has failed a contact's sends for so long (an hour) that people should look: the
+ * workflow alerts ops and tries the same contact again later instead of a few minutes on.
+ */
+export class MessagingUnavailableError extends Error {
+  override readonly name = 'MessagingUnavailableError';
+  constructor(
+    readonly channel: string,
+    readonly providerError: string,
+  ) {
+    super(`${channel} could not be sent for an hour (${providerError})`);
+  }
+}
+
 export interface Messenger {
   /**
    * Sends one SMS or email. `OPTED_OUT` when the carrier's list says the number replied STOP (the

@@ -1,3 +1,5 @@
+import { adapters } from '../../lambdas/adapters';
+import { updateCase } from '../../lambdas/domain/services/update-case';
 import { handler as agreePlan } from '../../lambdas/handlers/api/agree-plan';
 import { handler as decideLegalReview } from '../../lambdas/handlers/api/decide-legal-review';
 import { handler as makePromise } from '../../lambdas/handlers/api/make-promise';
@@ -625,6 +627,74 @@ describe('POST /cases/{caseId}/disputes', () => {
     const before = await readCase(caseId, AT);
 
     await expectRefused(await disputes(caseId, { reason: 'x' }), 409, caseId, before);
+  });
+
+  describe('on a closed case whose credit report is still filed', () => {
+    /** Files a report on the stored case, as the bureau step would have (this harness has no bureau). */
+    async function fileReport(caseId: string, status: 'REPORTED' | 'SETTLED') {
+      await updateCase(adapters.cases(), caseId, (current) => ({
+        next: {
+          ...current,
+          creditReport: {
+            ...current.creditReport,
+            status,
+            reference: `ref-${caseId}`,
+            reportedAt: iso(START),
+          },
+        },
+        result: undefined,
+      }));
+    }
+    const disputeExecutionsOf = (caseId: string) =>
+      aws.engine
+        .listExecutions({ stateMachineArn: aws.stateMachineArn })
+        .executions.filter((execution) => execution.name.startsWith(`${caseId}-dispute-t`));
+
+    test('written off: DISPUTED, in an execution of its own, started once', async () => {
+      const writtenOffAt = START + 180 * DAY;
+      const { caseId } = await writtenOffCase(writtenOffAt);
+      await fileReport(caseId, 'REPORTED');
+      const at = writtenOffAt + 5 * DAY;
+
+      const reply = await disputes(caseId, { reason: 'never rented' }, at);
+      const again = await disputes(caseId, { reason: 'never rented' }, at + HOUR);
+
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ status: 'DISPUTED' });
+      expect(again.status).toBe(200);
+      expect(disputeExecutionsOf(caseId)).toHaveLength(1);
+      expect((await storedCase(caseId)).workflow).toMatchObject({
+        name: disputeExecutionsOf(caseId)[0]?.name,
+        startedAt: expect.any(String),
+      });
+    });
+
+    test('resolved while its closing still settles the report: a 409 that starts nothing', async () => {
+      const writtenOffAt = START + 180 * DAY;
+      const { caseId } = await writtenOffCase(writtenOffAt);
+      await fileReport(caseId, 'REPORTED');
+      const at = writtenOffAt + 5 * DAY;
+      await returns(caseId, { returnedAt: iso(at - HOUR), condition: 'GOOD' }, at);
+      const before = await readCase(caseId, AT);
+      expect(before.body).toMatchObject({ status: 'RESOLVED', creditReport: { status: 'REPORTED' } });
+
+      await expectRefused(await disputes(caseId, { reason: 'x' }, at + HOUR), 409, caseId, before);
+      expect(disputeExecutionsOf(caseId)).toHaveLength(0);
+    });
+
+    test('resolved and its report settled: DISPUTED (the settled entry can still be wrong)', async () => {
+      const writtenOffAt = START + 180 * DAY;
+      const { caseId } = await writtenOffCase(writtenOffAt);
+      const at = writtenOffAt + 5 * DAY;
+      await returns(caseId, { returnedAt: iso(at - HOUR), condition: 'GOOD' }, at);
+      await fileReport(caseId, 'SETTLED');
+
+      const reply = await disputes(caseId, { reason: 'never rented' }, at + HOUR);
+
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ status: 'DISPUTED' });
+      expect(disputeExecutionsOf(caseId)).toHaveLength(1);
+    });
   });
 
   test.each([

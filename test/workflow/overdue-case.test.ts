@@ -2411,31 +2411,57 @@ describe('Retry', () => {
   );
 
   it.each(SENDING.filter(([, , , stage]) => stage !== null))(
-    '%s: the provider throttled for good (MessageDeliveryError 13 times): retried with FULL jitter within 10 s x 2^n (at most 10 min), then ops are alerted and the same contact is tried again 2 h later',
+    '%s: the provider busy (MessageDeliveryError 4 times): 3 quick tries with FULL jitter within 2 s x 2^n, then the same step again 5 minutes later (entered anew: the window checked again), no alert',
     async (state, scenario, alert, _stage) => {
       // Prepare
-      const throttled: StepBehaviour = {
+      const busy: StepBehaviour = {
         fail: 'MessageDeliveryError',
         cause: 'SMS could not be sent now (Throttled)',
       };
 
       // Act
-      const { harness, arn, end } = await runScenario(scenario, {
-        faults: { [state]: Array(13).fill(throttled) },
-      });
+      const { harness, arn, end } = await runScenario(scenario, { faults: { [state]: Array(4).fill(busy) } });
 
       // Assess: the case lives on and ends as its scenario does
       expect(end.status).toBe('SUCCEEDED');
-      const events = harness.history(arn);
-      const delays = retryDelays(events, state).slice(0, 12);
-      expect(delays).toHaveLength(12);
+      const delays = retryDelays(harness.history(arn), state).slice(0, 3);
+      expect(delays).toHaveLength(3);
       delays.forEach((delay, n) => {
         expect(delay).toBeGreaterThanOrEqual(0);
-        expect(delay).toBeLessThanOrEqual(Math.min(10 * SECOND * 2 ** n, 600 * SECOND));
+        expect(delay).toBeLessThanOrEqual(2 * SECOND * 2 ** n);
       });
+      const soon = alert.replace(
+        /^Alert ops: the (.*) could not be sent$/,
+        'Wait a few minutes before sending the $1 again',
+      );
+      const path = harness.path(arn);
+      const at = path.indexOf(soon);
+      expect(path.slice(at - 1, at + 2)).toEqual([state, soon, state]);
+      const entered = harness.enteredTimes(arn, state);
+      expect((entered[1] ?? 0) - (harness.enteredTimes(arn, soon)[0] ?? 0)).toBe(300 * SECOND);
+      expect(harness.alerts().filter((p) => p.state === alert)).toEqual([]);
+    },
+  );
+
+  it.each(SENDING.filter(([, , , stage]) => stage !== null))(
+    '%s: the provider failing for an hour (MessagingUnavailableError): never retried in place, ops are alerted, and the same contact is tried again 2 h later',
+    async (state, scenario, alert, _stage) => {
+      // Prepare
+      const unavailable: StepBehaviour = {
+        fail: 'MessagingUnavailableError',
+        cause: 'SMS could not be sent for an hour (Throttled)',
+      };
+
+      // Act
+      const { harness, arn, end } = await runScenario(scenario, { faults: { [state]: [unavailable] } });
+
+      // Assess
+      expect(end.status).toBe('SUCCEEDED');
+      expect(retryDelays(harness.history(arn), state)).toEqual([]);
       const path = harness.path(arn);
       const at = path.indexOf(alert);
-      expect(path.slice(at, at + 3)).toEqual([
+      expect(path.slice(at - 1, at + 3)).toEqual([
+        state,
         alert,
         alert.replace(/^Alert ops: the (.*) could not be sent$/, 'Wait before sending the $1 again'),
         state,
@@ -2444,7 +2470,7 @@ describe('Retry', () => {
       expect(published).toEqual([
         expect.objectContaining({ subject: 'Messages not sent', topicArn: OPS_TOPIC }),
       ]);
-      expect(published[0]?.message).toContain('MessageDeliveryError');
+      expect(published[0]?.message).toContain('MessagingUnavailableError');
       const entered = harness.enteredTimes(arn, state);
       expect((entered[1] ?? 0) - (harness.enteredTimes(arn, alert)[0] ?? 0)).toBe(7_200 * SECOND);
     },

@@ -220,6 +220,69 @@ describe('a closed case disputed while its credit report is filed', () => {
   });
 });
 
+describe('a case that closes while the workflow is busy elsewhere', () => {
+  test('paid while the dispute flag is being lifted (the bureau down for hours): the ladder does not resume, the case is closed, the report settled', async () => {
+    // Prepare: reported on day 31, disputed on day 40, rejected on day 41 while the bureau is down
+    const s = await world().scenario('paid-while-unflagging');
+    await s.open(129_900);
+    await s.advanceTo(s.at(40));
+    await s.post(`/cases/${s.caseId}/disputes`, { reason: 'amount wrong' });
+    await s.advanceTo(s.at(41));
+    const broken = world().breakBureau('DOWN');
+    await s.post(`/cases/${s.caseId}/disputes/resolution`, { outcome: 'REJECTED' });
+
+    // Act: paid ten minutes later, while the flag's update is still being retried
+    await s.advanceTo(s.at(41, 0, 10));
+    await s.pay('pay-during-unflag');
+    await s.advanceTo(s.at(41, 12));
+    broken.mend();
+    await s.advanceTo(s.at(44));
+
+    // Assess
+    const states = await s.states();
+    expect(states).not.toContain(expect.stringContaining('Case stays closed after the dispute'));
+    expect(states.filter((line) => line.endsWith(' Close case'))).toHaveLength(1);
+    expect(await s.view()).toMatchObject({
+      status: 'RESOLVED',
+      resolution: 'PAID',
+      accountRestricted: false,
+    });
+    expect((await s.events()).some((line) => line.includes('Case Resolved'))).toBe(true);
+    expect((await s.outbox()).filter((line) => line.endsWith('RECEIPT'))).toHaveLength(2);
+  });
+
+  test('paid, settled, disputed; a payment during the dispute is only money due back: no second receipt, the dispute still ruled', async () => {
+    // Prepare: reported on day 31, paid in full on day 40 (report settled), disputed on day 41
+    const s = await world().scenario('paid-then-disputed-then-paid');
+    await s.open(129_900);
+    await s.advanceTo(s.at(40));
+    await s.pay('full');
+    await s.advanceTo(s.at(41));
+    const disputed = await s.post(`/cases/${s.caseId}/disputes`, { reason: 'I was charged twice' });
+
+    // Act
+    await s.advanceTo(s.at(42));
+    const extra = await s.pay('extra', 1);
+    await s.advanceTo(s.at(43));
+    const ruled = await s.post(`/cases/${s.caseId}/disputes/resolution`, { outcome: 'REJECTED' });
+    await s.advanceTo(s.at(45));
+
+    // Assess
+    expect(disputed.body).toMatchObject({ status: 'DISPUTED' });
+    expect(extra.body).toMatchObject({ status: 'DISPUTED', refundDue: { amount: 1 } });
+    expect(ruled.status).toBe(200);
+    expect(await s.view()).toMatchObject({
+      status: 'RESOLVED',
+      resolution: 'PAID',
+      creditReport: { status: 'SETTLED' },
+      dispute: { outcome: 'REJECTED' },
+      refundDue: { amount: 1 },
+    });
+    expect((await s.outbox()).filter((line) => line.endsWith('RECEIPT'))).toHaveLength(2);
+    expect((await s.events()).filter((line) => line.includes('Case Resolved'))).toHaveLength(1);
+  });
+});
+
 describe('paid in full', () => {
   test('during the overdue notice wait: closed at once, receipt by SMS and email, Case Resolved', async () => {
     // Prepare

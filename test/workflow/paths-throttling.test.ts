@@ -61,3 +61,60 @@ test(`${CASES} cases opened at 23:00 local: their notices wake spread over 08:00
   const executions = await Promise.all(group.map((s) => s.execution()));
   expect(executions.map((execution) => execution.status)).toEqual(group.map(() => 'RUNNING'));
 });
+
+test('a notice the provider throttles across 22:00 never goes out at night: tried again, deferred to the window, and recorded when it goes out', async () => {
+  // Prepare: 21:50 local; from now on SNS and SES refuse every send (throttled)
+  const [s] = await world().scenarios(['across-22'], '21:50');
+  if (!s) throw new Error('no scenario');
+  world().runtime.sns.throttleSms(0);
+  world().runtime.ses.throttle(0);
+  await s.open(129_900);
+
+  // Act: the provider recovers at 22:20 local
+  await s.advanceTo(s.at(0, 0, 30));
+  world().runtime.sns.throttleSms(2);
+  world().runtime.ses.throttle(2);
+  await s.advanceTo(s.at(1));
+
+  // Assess: both messages went out once, between 08:00 and 08:30 local the next morning
+  const sent = await s.outboxAt();
+  expect(sent).toHaveLength(2);
+  for (const at of sent) {
+    expect(at).toBeGreaterThanOrEqual(s.at(0, 10, 10)); // 08:00 local
+    expect(at).toBeLessThan(s.at(0, 10, 40));
+  }
+  // The timeline says when they really went out.
+  const recorded = (await s.view()).timeline
+    .filter((entry: { type: string }) => entry.type === 'MESSAGE_SENT')
+    .map((entry: { at: string }) => Date.parse(entry.at));
+  expect(recorded).toEqual(sent);
+  expect((await s.execution()).status).toBe('RUNNING');
+});
+
+test('email refused for our setup (sender not verified) for days: ops alerted every 2 h in the window, then the email is recorded as not sent and the ladder goes on', async () => {
+  // Prepare
+  const [s] = await world().scenarios(['sender-unverified'], '09:00');
+  if (!s) throw new Error('no scenario');
+  world().runtime.ses.rejectSender(true);
+
+  // Act
+  await s.open(129_900);
+  await s.advanceTo(s.at(6));
+  world().runtime.ses.rejectSender(false);
+
+  // Assess: the SMS went at once; the email was given up after two days of tries, recorded as such
+  const outbox = await s.outbox();
+  expect(outbox[0]).toBe('0d 00:00 SMS OVERDUE_NOTICE');
+  expect(outbox.filter((line) => line.includes('EMAIL OVERDUE_NOTICE'))).toEqual([]);
+  const skipped = (await s.timeline()).filter((line) => line.includes('CONTACT_SKIPPED EMAIL'));
+  expect(skipped).toEqual([
+    expect.stringMatching(/^2d \S+ CONTACT_SKIPPED EMAIL .*reason=PROVIDER_MISCONFIGURED/),
+  ]);
+  // The ladder went on from then: the first reminder 3 days after the notice was given up
+  expect(outbox).toContainEqual(expect.stringMatching(/^5d \S+ SMS REMINDER$/));
+  expect((await s.execution()).status).toBe('RUNNING');
+  // Every 2 hours while the window is open (the nights only defer): bounded, never a flood.
+  const alerts = (await world().opsAlerts()).filter((subject) => subject === 'Messages not sent');
+  expect(alerts.length).toBeGreaterThanOrEqual(10);
+  expect(alerts.length).toBeLessThanOrEqual(24);
+});

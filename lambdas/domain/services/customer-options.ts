@@ -20,7 +20,7 @@ import type {
 } from '../requests';
 import { MS_PER_DAY, parseIso, toIso } from '../time';
 import type { TimelineEntry } from '../timeline';
-import { type CaseCommandDeps, closeRecoveredCase, recordExecution, runCaseCommand } from './case-command';
+import { type CaseCommandDeps, closeRecoveredCase, runCaseCommand, startExecutionOnce } from './case-command';
 import { policyOf } from './policy-of';
 
 /**
@@ -351,16 +351,21 @@ export function openDispute(deps: CaseCommandDeps, caseId: string, request: Disp
  */
 const reportStillFiled = (record: CaseRecord) =>
   record.creditReport.reference !== null &&
-  (record.creditReport.status === 'REPORTED' || record.creditReport.status === 'SETTLED') &&
-  (record.status === 'WRITTEN_OFF' || record.status === 'RESOLVED');
+  // Written off (its execution has ended), or resolved and its report settled (its closing is done:
+  // the receipt and the settlement came first), never while a closing is still under way.
+  ((record.status === 'WRITTEN_OFF' &&
+    (record.creditReport.status === 'REPORTED' || record.creditReport.status === 'SETTLED')) ||
+    (record.status === 'RESOLVED' && record.creditReport.status === 'SETTLED'));
 
 async function disputeAfterClose(deps: CaseCommandDeps, record: CaseRecord, at: string): Promise<void> {
   const dispute = record.dispute;
-  if (record.status !== 'DISPUTED' || !dispute?.closedBefore || dispute.openedAt !== at) return;
+  if (record.status !== 'DISPUTED' || !dispute?.closedBefore) return;
   // A name of its own lineage (letters first, so continuations count on it: `…-dispute-t1a2b3-2`).
   const name = `${record.caseId}-dispute-t${Math.floor(parseIso(dispute.openedAt) / 1000).toString(36)}`;
-  await recordExecution(deps.cases, record.caseId, name, at);
-  await deps.workflow.startNamed(name, { caseId: record.caseId, continueAt: 'DISPUTE_AFTER_CLOSE' });
+  // Started once, and again by a retried request if the start failed.
+  await startExecutionOnce(deps.cases, record, name, at, () =>
+    deps.workflow.startNamed(name, { caseId: record.caseId, continueAt: 'DISPUTE_AFTER_CLOSE' }),
+  );
 }
 
 function disputeEntries(record: CaseRecord): TimelineEntry[] {

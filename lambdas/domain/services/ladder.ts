@@ -12,7 +12,14 @@ import { checkContactWindow } from '../compliance/contact-window';
 import { profileForCountry } from '../compliance/profiles';
 import { planPaidBy } from '../ledger';
 import type { Policy, Stage } from '../policy';
-import type { CaseRepository, CaseWorkflow, WorkItem, WorkItemRepository } from '../ports';
+import {
+  type CaseRepository,
+  type CaseWorkflow,
+  MessageDeliveryError,
+  MessagingUnavailableError,
+  type WorkItem,
+  type WorkItemRepository,
+} from '../ports';
 import { type ResolutionKind, resolutionOf } from '../resolution';
 import { MS_PER_DAY, MS_PER_SECOND, parseIso, toIso } from '../time';
 import type { TimelineEntry } from '../timeline';
@@ -50,7 +57,15 @@ export const CONTACT_STAGES: readonly ContactStage[] = [
  * - WAITING / RESUMED: a prepared wait, or the ladder resumed at `resumeStage`.
  */
 export interface StepOutcome {
-  outcome: 'SENT' | 'DEFERRED' | 'SKIPPED' | 'WRITE_OFF_DUE' | 'WAITING' | 'RESUMED' | 'CLOSED';
+  outcome:
+    | 'SENT'
+    | 'DEFERRED'
+    | 'SKIPPED'
+    | 'WRITE_OFF_DUE'
+    | 'WAITING'
+    | 'RESUMED'
+    | 'CLOSED'
+    | 'CASE_CHANGED';
   waitSeconds: number;
   deferUntil: string | null;
   resumeStage: Stage | null;
@@ -60,6 +75,14 @@ export interface StepOutcome {
    */
   continueAsNew: boolean;
 }
+
+/**
+ * A stage's contact that the provider keeps failing: retried every few minutes for an hour (the
+ * workflow's waits), then with an ops alert every two hours, and after two days given up for the
+ * channels that still fail (recorded as not sent), so a case never stays stuck on a provider.
+ */
+const ALERT_SENDING_AFTER_MS = 60 * 60 * 1000;
+const GIVE_UP_SENDING_AFTER_MS = 2 * MS_PER_DAY;
 
 /** How old an execution may get, wait included, before the case continues in a new one. */
 const CONTINUE_AFTER_DAYS = 330;
@@ -258,11 +281,15 @@ export async function sendStageContact(
     ]);
   }
   const stagePolicy = policy.stages[stage];
+  const tried = parseIso(at) - parseIso(key);
   const sent = await sendMessages(deps, policy, {
     record: current,
     at,
     key,
     step: stage,
+    // Tried for days: the channels that still fail are recorded as not sent and the ladder goes on
+    // (a notice the law requires then goes by letter); until then the step fails and is tried again.
+    onProviderFailure: tried >= GIVE_UP_SENDING_AFTER_MS ? 'SKIP' : 'THROW',
     customer,
     kind: stagePolicy.template,
     channels: stagePolicy.channels,
@@ -274,6 +301,11 @@ export async function sendStageContact(
       deadline: waitUntil,
       reportDate: waitUntil,
     },
+  }).catch((error: unknown) => {
+    // Throttled or down for an hour of tries: now people should look (ops are alerted).
+    if (error instanceof MessageDeliveryError && tried >= ALERT_SENDING_AFTER_MS)
+      throw new MessagingUnavailableError(error.channel, error.providerError);
+    throw error;
   });
   const electronicNoticeSent =
     sent.SMS === 'SENT' ||
@@ -519,8 +551,13 @@ export async function resumeLadder(
   input: { caseId: string; at: string; executionStartedAt?: string | undefined },
 ): Promise<StepOutcome> {
   const { at } = input;
-  // A closed case's dispute was rejected: it stays closed, there is no ladder to resume.
-  if (!isActive(await loadCase(deps.cases, input.caseId))) return outcome('CLOSED', 1);
+  const before = await loadCase(deps.cases, input.caseId);
+  if (!isActive(before)) {
+    // A closed case's dispute was rejected: it stays as it was closed, there is no ladder to resume.
+    // Closed otherwise (paid, returned, upheld, written off since): the workflow asks what happened.
+    const rejectedAfterClose = before.dispute?.closedBefore && before.dispute.outcome === 'REJECTED';
+    return outcome(rejectedAfterClose ? 'CLOSED' : 'CASE_CHANGED', 1);
+  }
   const { record } = await updateCase(deps.cases, input.caseId, (current) => {
     if (current.ladder.pausedRemainingSeconds === null) return { next: null, result: undefined };
     const remaining = current.ladder.pausedRemainingSeconds;

@@ -1,6 +1,14 @@
 import type { CaseRecord } from '../case';
 import type { MessageChannel, Policy, TemplateKind } from '../policy';
-import type { Customer, CustomerRepository, Messenger, OptOutLinks, TimelineRepository } from '../ports';
+import {
+  type Customer,
+  type CustomerRepository,
+  MessageDeliveryError,
+  MessagingConfigurationError,
+  type Messenger,
+  type OptOutLinks,
+  type TimelineRepository,
+} from '../ports';
 import { type MessageFacts, renderMessage } from '../templates';
 import { messageEventId, messageSent } from '../timeline';
 
@@ -21,6 +29,11 @@ export interface SendPlan {
    */
   key?: string;
   step: string;
+  /**
+   * What a provider failure does: `THROW` (the step fails and the workflow tries again) or, once a
+   * contact has been tried long enough, `SKIP` (recorded as not sent, the other channels still go).
+   */
+  onProviderFailure?: 'THROW' | 'SKIP';
   customer: Customer;
   kind: TemplateKind;
   channels: readonly MessageChannel[];
@@ -29,7 +42,7 @@ export interface SendPlan {
 }
 
 /** What happened to each channel of a plan. */
-export type ChannelOutcome = 'SENT' | 'ALREADY_SENT' | 'OPTED_OUT';
+export type ChannelOutcome = 'SENT' | 'ALREADY_SENT' | 'OPTED_OUT' | 'NOT_SENT';
 
 /**
  * Sends a step's messages: each channel once (the timeline is the record of what went out), never
@@ -51,8 +64,8 @@ export async function sendMessages(
       outcomes[channel] = 'ALREADY_SENT';
       continue;
     }
-    const skip = async (reason: string) => {
-      outcomes[channel] = 'OPTED_OUT';
+    const skip = async (reason: string, outcome: ChannelOutcome = 'OPTED_OUT') => {
+      outcomes[channel] = outcome;
       const eventId = `skipped:${plan.step}:${order}:${channel}:${key}`;
       if (recorded.has(eventId)) return;
       await deps.timeline.append(caseId, [
@@ -71,7 +84,7 @@ export async function sendMessages(
     }
     const optOutUrl = await deps.links.link(plan.customer.customerId, channel);
     const text = renderMessage(policy, plan.kind, { ...plan.facts, optOutUrl });
-    const result = await deps.messenger.send(
+    const sending = deps.messenger.send(
       channel === 'SMS'
         ? { channel, caseId, kind: plan.kind, to: plan.customer.phone, body: text.sms, optOutUrl }
         : {
@@ -84,6 +97,18 @@ export async function sendMessages(
             optOutUrl,
           },
     );
+    let result: Awaited<typeof sending>;
+    try {
+      result = await sending;
+    } catch (error) {
+      const provider = error instanceof MessageDeliveryError || error instanceof MessagingConfigurationError;
+      if (!provider || plan.onProviderFailure !== 'SKIP') throw error;
+      await skip(
+        error instanceof MessagingConfigurationError ? 'PROVIDER_MISCONFIGURED' : 'PROVIDER_UNAVAILABLE',
+        'NOT_SENT',
+      );
+      continue;
+    }
     if (result.status === 'OPTED_OUT') {
       await deps.customers.optOut(plan.customer.customerId, 'SMS', plan.at);
       await deps.timeline.append(caseId, [

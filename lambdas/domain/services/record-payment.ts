@@ -8,7 +8,7 @@ import {
   viewOf,
 } from '../case';
 import { InvalidRequestError } from '../errors';
-import { ALLOWED_CLOCK_SKEW_MS, applyPayment } from '../payments';
+import { ALLOWED_CLOCK_SKEW_MS, applyPayment, settledBeforeItsDispute } from '../payments';
 import type { CaseEvents, CaseRepository, CaseWorkflow, TimelineRepository } from '../ports';
 import type { PaymentRequest } from '../requests';
 import { parseIso, toIso } from '../time';
@@ -159,7 +159,7 @@ export async function recordPayment(
     amount: request.amount,
     paidAt: toIso(parseIso(request.paidAt)),
   };
-  const { record } = await updateCase(deps.cases, caseId, (current) => ({
+  const { record, changed } = await updateCase(deps.cases, caseId, (current) => ({
     next: applyPayment(current, input, at, policyOf(current)),
     result: undefined,
   }));
@@ -173,7 +173,9 @@ export async function recordPayment(
   const correction = payment ? correctionOf(payment) : null;
   // The workflow announces the end of a case with its refundDue; money that reaches a case already
   // closed (or changes how it was settled) is announced here, or the platform would never refund it.
-  if (payment && !resolvedIt && !isActive(record) && (payment.excess > 0 || correction)) {
+  const closed = !isActive(record) || settledBeforeItsDispute(record);
+  // Only when this request applied it: a replay announces nothing again.
+  if (changed && payment && !resolvedIt && closed && (payment.excess > 0 || correction)) {
     await deps.events.publish('Case Refund Due', {
       ...eventDetailOf(record, at, policyOf(record)),
       paymentId: payment.paymentId,

@@ -9,7 +9,7 @@ import {
 import { type CreditBureau, CreditBureauRefusedError, type LegalReferrals } from '../ports';
 import { MS_PER_DAY, parseIso, toIso } from '../time';
 import type { TimelineEntry } from '../timeline';
-import { recordExecution } from './case-command';
+import { startExecutionOnce } from './case-command';
 import { type LadderDeps, loadCase } from './ladder';
 import { policyOf } from './policy-of';
 import { updateCase } from './update-case';
@@ -177,8 +177,8 @@ export async function openLegalReview(
 
 /**
  * "Start legal action" after approval: the referral with its evidence bundle (contract data, every
- * contact and its outcome, amounts) on the legal topic. The formal demand letter follows as a step of
- * its own.
+ * contact and its outcome, amounts) on the legal topic. The formal demand letter went out just before,
+ * in a step of its own ("Send demand letter", which waits for the contact window).
  */
 export async function startLegalAction(
   deps: Pick<TrackDeps, 'cases' | 'timeline' | 'customers' | 'referrals'>,
@@ -192,7 +192,6 @@ export async function startLegalAction(
   const amount = { amount: Math.max(0, balanceOf(record, at, policy)), currency: record.currency };
   const started = { eventId: 'legal-action-started', at, type: 'LEGAL_ACTION_STARTED' as const, detail: {} };
   if (customer) {
-    // The demand letter is a step of its own ("Send demand letter"): it waits for the contact window.
     if (!(await deps.timeline.has(caseId, started))) {
       const timeline = await deps.timeline.list(caseId);
       await deps.referrals.refer({
@@ -482,11 +481,12 @@ export async function continueCase(
   },
 ): Promise<{ next: string }> {
   const next = nextExecutionName(input.caseId, input.execution);
-  await recordExecution(deps.cases, input.caseId, next, input.at);
-  await deps.workflow.continueAs(input.stateMachineArn, next, {
-    caseId: input.caseId,
-    continueAt: input.continueAt ?? 'LEGAL_ACTION',
-  });
+  await startExecutionOnce(deps.cases, await loadCase(deps.cases, input.caseId), next, input.at, () =>
+    deps.workflow.continueAs(input.stateMachineArn, next, {
+      caseId: input.caseId,
+      continueAt: input.continueAt ?? 'LEGAL_ACTION',
+    }),
+  );
   await note(deps, input.caseId, {
     eventId: `continued:${next}`,
     at: input.at,

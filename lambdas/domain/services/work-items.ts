@@ -458,6 +458,8 @@ async function recordContactFact(
     outcome: string;
     hardship?: string | null | undefined;
     workItemId?: string;
+    /** Made after the claim's `callBy`: recorded and counted as it happened, flagged for supervisors. */
+    afterCallBy?: boolean;
   },
   at: string,
 ): Promise<void> {
@@ -470,6 +472,7 @@ async function recordContactFact(
       outcome: contact.outcome,
       hardship: contact.hardship ?? null,
       ...(contact.workItemId ? { workItemId: contact.workItemId } : {}),
+      ...(contact.afterCallBy ? { afterCallBy: true } : {}),
     },
   };
   if (contact.channel === 'CALL' && !(await deps.timeline.has(target.caseId, entry))) {
@@ -534,6 +537,7 @@ async function finishCompletion(
         outcome: completion.outcome,
         hardship: completion.hardship,
         workItemId: item.workItemId,
+        afterCallBy: callByOf(item) !== null && completion.occurredAt > (callByOf(item) ?? ''),
       },
       completion.at,
     );
