@@ -17,11 +17,60 @@ import dynalite from 'dynalite';
 import type { TableModel } from '../lambdas/adapters/tables';
 import { localArn } from './template';
 
-/** dynalite in-process, in memory (a restart starts clean); tables are ACTIVE at once. */
-export async function startDynalite(): Promise<{ server: Server; endpoint: string }> {
+/** How long a stop waits for requests dynalite is still working on. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * dynalite in-process, in memory (a restart starts clean); tables are ACTIVE at once.
+ *
+ * `close()` first lets every request dynalite has begun finish: a request goes on inside dynalite
+ * after its caller's socket is gone (a function's worker stopped mid-call), and dynalite closes its
+ * database once no socket is left, so an index write still under way would hit a closed database and
+ * throw out of the process. While closing, new requests are answered 503.
+ */
+export async function startDynalite(): Promise<{ server: Server; endpoint: string; close(): Promise<void> }> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
+  const [handle] = server.listeners('request') as Array<
+    (request: IncomingMessage, response: ServerResponse) => void
+  >;
+  if (!handle) throw new Error('dynalite registered no request handler');
+  server.removeAllListeners('request');
+  let working = 0;
+  let closing = false;
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (closing) {
+      response.writeHead(503).end();
+      return;
+    }
+    working++;
+    // dynalite ends the response when it is done, whether or not the caller is still there.
+    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+    let done = false;
+    response.end = ((...args: unknown[]) => {
+      if (!done) {
+        done = true;
+        working--;
+      }
+      return end(...args);
+    }) as ServerResponse['end'];
+    handle(request, response);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return {
+    server,
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      if (!server.listening) return;
+      closing = true;
+      const since = Date.now();
+      while (working > 0 && Date.now() - since < DRAIN_TIMEOUT_MS)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
 }
 
 /** Who sent a request, and whether they may do an action on a resource (IAM, as on AWS). */

@@ -124,7 +124,7 @@ export class LocalRuntime {
     };
 
     const dynamo = await startDynalite();
-    closers.push(() => new Promise<void>((resolve) => dynamo.server.close(() => resolve())));
+    closers.push(() => dynamo.close());
     const dynamoClient = localDynamoClient(dynamo.endpoint);
     for (const [logicalId, resource] of app.ofType('AWS::DynamoDB::Table')) {
       await createTable(dynamoClient, tableInputFromTemplate(app.physicalName(logicalId), resource));

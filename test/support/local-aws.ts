@@ -68,7 +68,7 @@ async function start(started: Array<() => Promise<void>>): Promise<LocalAws> {
   const clock = new VirtualClock({ start: START, speed: 0 });
   const ids = new Ids(7);
   const dynamo = await startDynalite();
-  started.push(closing(dynamo.server));
+  started.push(() => dynamo.close());
   const client = localDynamoClient(dynamo.endpoint);
   const tableNames = {
     cases: 'Cases',
