@@ -382,7 +382,8 @@ interface LambdaStep {
   payload: Parameters;
   /** The task's ResultSelector and ResultPath (`Slot.keep`). */
   keep: { ResultSelector: Record<string, Path>; ResultPath: Path };
-  retry: readonly Retrier[];
+  /** `RETRY.lambdaStep` unless given. */
+  retry?: readonly Retrier[];
   catch?: TaskState['Catch'];
   next: string;
 }
@@ -390,7 +391,7 @@ interface LambdaStep {
 /** A `lambda:invoke` task of a step function. */
 function invoke(
   step: StepFunction,
-  { comment, payload, keep, retry, catch: catchers, next }: LambdaStep,
+  { comment, payload, keep, retry = RETRY.lambdaStep, catch: catchers, next }: LambdaStep,
 ): TaskState {
   return {
     ...(comment === undefined ? {} : { Comment: comment }),
@@ -434,7 +435,6 @@ const prepareWait = (awaiting: Exclude<Awaiting, 'LADDER'>, comment: string, nex
     comment,
     payload: { ...CASE_ID, awaiting, ...ENTERED_AT, ...EXECUTION_STARTED_AT },
     keep: contact.keep(...EVERY_STEP_OUTCOME_FIELD),
-    retry: RETRY.lambdaStep,
     next,
   });
 
@@ -460,7 +460,6 @@ const continueInNewExecution = (continueAt: ContinueAt | undefined, comment = SA
       ...ENTERED_AT,
     },
     keep: continuation.keep('next'),
-    retry: RETRY.lambdaStep,
     next: STATE.caseContinues,
   });
 
@@ -774,7 +773,6 @@ export const OVERDUE_CASE: StateMachine = {
     [STATE.openCase]: invoke('BeginCase', {
       payload: { ...CASE_ID, ...ENTERED_AT, 'execution.$': '$$.Execution.Name' },
       keep: opened.keepWholeAs('detail'),
-      retry: RETRY.lambdaStep,
       next: STATE.announceCaseOpened,
     }),
     [STATE.announceCaseOpened]: announce(
@@ -832,7 +830,6 @@ export const OVERDUE_CASE: StateMachine = {
       comment: "The platform is asked to restrict the account's functions.",
       payload: { ...CASE_ID, ...ENTERED_AT },
       keep: restriction.keep('outcome', 'detail', 'legalReview'),
-      retry: RETRY.lambdaStep,
       next: STATE.wasAccountRestricted,
     }),
     [STATE.wasAccountRestricted]: {
@@ -861,7 +858,6 @@ export const OVERDUE_CASE: StateMachine = {
       comment: 'A LEGAL_REVIEW work item: people decide through POST /cases/{id}/legal-review.',
       payload: { ...CASE_ID, ...ENTERED_AT },
       keep: review.keep('outcome', 'detail'),
-      retry: RETRY.lambdaStep,
       next: STATE.didLegalReviewOpen,
     }),
     [STATE.didLegalReviewOpen]: didIt(review, STATE.prepareReviewWait),
@@ -902,7 +898,6 @@ export const OVERDUE_CASE: StateMachine = {
       comment: 'Referral with the evidence bundle (the demand letter included) on the legal topic.',
       payload: { ...CASE_ID, ...ENTERED_AT },
       keep: legal.keep('outcome', 'detail'),
-      retry: RETRY.lambdaStep,
       next: STATE.didLegalActionStart,
     }),
     [STATE.didLegalActionStart]: didIt(legal, STATE.announceLegalActionOpened),
@@ -941,7 +936,6 @@ export const OVERDUE_CASE: StateMachine = {
       comment: 'The history and any credit report stay; open work is cancelled.',
       payload: { ...CASE_ID, ...ENTERED_AT },
       keep: closed.keep('detail'),
-      retry: RETRY.lambdaStep,
       next: STATE.wasWrittenOff,
     }),
     [STATE.wasWrittenOff]: {
@@ -991,7 +985,6 @@ export const OVERDUE_CASE: StateMachine = {
       comment: 'A step found the case changed under it (paid, promised, disputed…).',
       payload: { ...CASE_ID, awaiting: 'LADDER' },
       keep: resolution.keep('kind'),
-      retry: RETRY.lambdaStep,
       next: STATE.whatHappened,
     }),
 
@@ -1011,7 +1004,6 @@ export const OVERDUE_CASE: StateMachine = {
     [STATE.wasPromiseKept]: invoke('CheckArrangement', {
       payload: { ...CASE_ID, arrangement: 'PROMISE', ...ENTERED_AT },
       keep: resolution.keep('kind'),
-      retry: RETRY.lambdaStep,
       next: STATE.didPromiseHold,
     }),
     [STATE.didPromiseHold]: {
@@ -1036,7 +1028,6 @@ export const OVERDUE_CASE: StateMachine = {
     [STATE.wasInstalmentPaid]: invoke('CheckArrangement', {
       payload: { ...CASE_ID, arrangement: 'PLAN', ...ENTERED_AT },
       keep: resolution.keep('kind'),
-      retry: RETRY.lambdaStep,
       next: STATE.doesPlanHold,
     }),
     [STATE.doesPlanHold]: {
@@ -1101,7 +1092,6 @@ export const OVERDUE_CASE: StateMachine = {
         "A broken promise or plan, or a rejected dispute: back where the ladder stood, with the rest of that stage's wait.",
       payload: { ...CASE_ID, ...ENTERED_AT, ...EXECUTION_STARTED_AT },
       keep: contact.keep(...EVERY_STEP_OUTCOME_FIELD),
-      retry: RETRY.lambdaStep,
       next: STATE.whereLadderResumes,
     }),
     [STATE.whereLadderResumes]: {
@@ -1125,7 +1115,6 @@ export const OVERDUE_CASE: StateMachine = {
       comment: 'Restriction lifted, open work cancelled; the receipt follows once the bureau is told.',
       payload: { ...CASE_ID, ...ENTERED_AT },
       keep: closed.keep('detail', 'restrictionLifted'),
-      retry: RETRY.lambdaStep,
       next: STATE.wasRestrictionLifted,
     }),
     [STATE.wasRestrictionLifted]: ifRestrictionLifted(
@@ -1169,7 +1158,6 @@ export const OVERDUE_CASE: StateMachine = {
       comment: 'The dispute was upheld: restriction lifted, open work cancelled.',
       payload: { ...CASE_ID, ...ENTERED_AT },
       keep: closed.keep('detail', 'restrictionLifted'),
-      retry: RETRY.lambdaStep,
       next: STATE.wasRestrictionLiftedAfterCancelling,
     }),
     [STATE.wasRestrictionLiftedAfterCancelling]: ifRestrictionLifted(
