@@ -5,6 +5,7 @@
  * findings; each is also shown to find a planted fault, so no rule passes by never looking.
  */
 import aslValidator from 'asl-validator';
+import { STAGE_STATES, STATE } from '../../statemachines/overdue-case';
 import {
   LAMBDA_INVOKE,
   loadDefinition,
@@ -418,17 +419,17 @@ describe('statemachines/overdue-case.asl.json', () => {
     const asl = parse(fileText);
 
     // Act
-    const choice = state(asl, 'Was the credit report filed?');
+    const choice = state(asl, STATE.wasReportFiled);
     const routes = (choice.Choices ?? []).map((rule) => [rule.Variable, rule.StringEquals, rule.Next]);
 
     // Assess
     expect(routes).toEqual([
-      ['$.report.outcome', 'DONE', 'Announce credit report filed'],
-      ['$.report.outcome', 'ALREADY', 'Restrict account'],
-      ['$.report.outcome', 'REFUSED', 'Alert ops: the credit bureau refused the report'],
+      ['$.report.outcome', 'DONE', STATE.announceReportFiled],
+      ['$.report.outcome', 'ALREADY', STATE.restrictAccount],
+      ['$.report.outcome', 'REFUSED', STATE.alertReportRefused],
     ]);
-    expect(choice.Default).toBe('Check what happened to the case');
-    expect(state(asl, 'Report to credit bureau').Next).toBe('Was the credit report filed?');
+    expect(choice.Default).toBe(STATE.checkCase);
+    expect(state(asl, STATE.reportToBureau).Next).toBe(STATE.wasReportFiled);
   });
 
   it('the placeholders are exactly the 19 the stack substitutes, and every target is named by one', () => {
@@ -454,11 +455,11 @@ describe('statemachines/overdue-case.asl.json', () => {
         () =>
           validatorFindings(
             planted((asl) => {
-              state(asl, 'Close case').Next = 'Nowhere';
+              state(asl, STATE.closeCase).Next = 'Nowhere';
             }),
           ),
         [
-          'MISSING_TRANSITION_TARGET: State Was the account restriction lifted? is not reachable',
+          `MISSING_TRANSITION_TARGET: State ${STATE.wasRestrictionLifted} is not reachable`,
           "MISSING_TRANSITION_TARGET: Missing 'StartAt'|'Next'|'Default' target: Nowhere",
         ],
       ],
@@ -467,65 +468,65 @@ describe('statemachines/overdue-case.asl.json', () => {
         () =>
           missingServiceRetries(
             planted((asl) => {
-              delete state(asl, 'Write off the debt').Retry;
+              delete state(asl, STATE.writeOff).Retry;
             }),
           ),
-        [`Write off the debt: no Retry for ${LAMBDA_SERVICE_ERRORS.join(', ')}`],
+        [`${STATE.writeOff}: no Retry for ${LAMBDA_SERVICE_ERRORS.join(', ')}`],
       ],
       [
         'service retries: a callback task retrying only States.TaskFailed',
         () =>
           missingServiceRetries(
             planted((asl) => {
-              state(asl, 'Hold for the dispute ruling').Retry = [{ ErrorEquals: ['States.TaskFailed'] }];
+              state(asl, STATE.holdForRuling).Retry = [{ ErrorEquals: ['States.TaskFailed'] }];
             }),
           ),
-        [`Hold for the dispute ruling: no Retry for ${LAMBDA_SERVICE_ERRORS.join(', ')}`],
+        [`${STATE.holdForRuling}: no Retry for ${LAMBDA_SERVICE_ERRORS.join(', ')}`],
       ],
       [
         'service retries: a putEvents task retrying only States.TaskFailed',
         () =>
           missingServiceRetries(
             planted((asl) => {
-              state(asl, 'Announce case opened').Retry = [{ ErrorEquals: ['States.TaskFailed'] }];
+              state(asl, STATE.announceCaseOpened).Retry = [{ ErrorEquals: ['States.TaskFailed'] }];
             }),
           ),
-        [`Announce case opened: no Retry for ${EVENTBRIDGE_ERRORS.join(', ')}`],
+        [`${STATE.announceCaseOpened}: no Retry for ${EVENTBRIDGE_ERRORS.join(', ')}`],
       ],
       [
         'service retries: an sns:publish task without Retry',
         () =>
           missingServiceRetries(
             planted((asl) => {
-              delete state(asl, 'Remind ops of the pending legal review').Retry;
+              delete state(asl, STATE.remindOpsOfReview).Retry;
             }),
           ),
-        [`Remind ops of the pending legal review: no Retry for ${SNS_ERRORS.join(', ')}`],
+        [`${STATE.remindOpsOfReview}: no Retry for ${SNS_ERRORS.join(', ')}`],
       ],
       [
         'service retries: a resource no rule knows',
         () =>
           missingServiceRetries(
             planted((asl) => {
-              state(asl, 'Close case').Resource = 'arn:aws:states:::dynamodb:updateItem';
+              state(asl, STATE.closeCase).Resource = 'arn:aws:states:::dynamodb:updateItem';
             }),
           ),
-        ['Close case: no rule for the resource arn:aws:states:::dynamodb:updateItem'],
+        [`${STATE.closeCase}: no rule for the resource arn:aws:states:::dynamodb:updateItem`],
       ],
       [
         'notifications: an alert catching only its service errors, an announcement catching elsewhere',
         () =>
           notificationsThatCanStopTheCase(
             planted((asl) => {
-              const alert = state(asl, 'Alert ops: the dispute ruling is overdue');
-              alert.Catch = [{ ErrorEquals: SNS_ERRORS, Next: 'Prepare the wait for the dispute ruling' }];
-              const announcement = state(asl, 'Announce credit report filed');
-              announcement.Catch = [{ ErrorEquals: ['States.ALL'], Next: 'Unknown resolution' }];
+              const alert = state(asl, STATE.alertRulingOverdue);
+              alert.Catch = [{ ErrorEquals: SNS_ERRORS, Next: STATE.prepareDisputeWait }];
+              const announcement = state(asl, STATE.announceReportFiled);
+              announcement.Catch = [{ ErrorEquals: ['States.ALL'], Next: STATE.unknownResolution }];
             }),
           ),
         [
-          'Announce credit report filed: its Catch goes to Unknown resolution, not Restrict account',
-          'Alert ops: the dispute ruling is overdue: does not catch States.ALL',
+          `${STATE.announceReportFiled}: its Catch goes to ${STATE.unknownResolution}, not ${STATE.restrictAccount}`,
+          `${STATE.alertRulingOverdue}: does not catch States.ALL`,
         ],
       ],
       [
@@ -533,22 +534,22 @@ describe('statemachines/overdue-case.asl.json', () => {
         () =>
           catchesLosingInput(
             planted((asl) => {
-              for (const catcher of state(asl, 'Await resolution after notice').Catch ?? [])
+              for (const catcher of state(asl, STAGE_STATES.OVERDUE_NOTICE.await).Catch ?? [])
                 delete catcher.ResultPath;
             }),
           ),
-        ['Await resolution after notice: Catch States.Timeout has no ResultPath'],
+        [`${STAGE_STATES.OVERDUE_NOTICE.await}: Catch States.Timeout has no ResultPath`],
       ],
       [
         'callback timeouts: an await without a timeout, another without its Catch',
         () =>
           awaitsWithoutTimeout(
             planted((asl) => {
-              delete state(asl, 'Await legal outcome').TimeoutSecondsPath;
-              delete state(asl, 'Await the next instalment').Catch;
+              delete state(asl, STATE.awaitLegalOutcome).TimeoutSecondsPath;
+              delete state(asl, STATE.awaitInstalment).Catch;
             }),
           ),
-        ['Await legal outcome: no timeout', 'Await the next instalment: does not catch States.Timeout'],
+        [`${STATE.awaitLegalOutcome}: no timeout`, `${STATE.awaitInstalment}: does not catch States.Timeout`],
       ],
       [
         'sentences: a camelCase name',
@@ -565,16 +566,16 @@ describe('statemachines/overdue-case.asl.json', () => {
         () =>
           jsonataOrVariables(
             planted((asl) => {
-              Object.assign(state(asl, 'Close case'), {
+              Object.assign(state(asl, STATE.closeCase), {
                 QueryLanguage: 'JSONata',
                 Assign: { at: '{% $now() %}' },
               });
             }),
           ),
         [
-          '$.States.Close case: QueryLanguage JSONata',
-          '$.States.Close case: Assign',
-          '$.States.Close case.Assign.at: JSONata expression',
+          `$.States.${STATE.closeCase}: QueryLanguage JSONata`,
+          `$.States.${STATE.closeCase}: Assign`,
+          `$.States.${STATE.closeCase}.Assign.at: JSONata expression`,
         ],
       ],
       [
@@ -594,14 +595,14 @@ describe('statemachines/overdue-case.asl.json', () => {
           const before = new Set(pathsReadButNotAlwaysSet(parse(fileText)));
           const after = pathsReadButNotAlwaysSet(
             planted((asl) => {
-              state(asl, 'Restrict account').Catch = [
+              state(asl, STATE.restrictAccount).Catch = [
                 {
                   ErrorEquals: ['States.ALL'],
                   ResultPath: '$.restrictionFailure',
-                  Next: 'Was the account restricted?',
+                  Next: STATE.wasAccountRestricted,
                 },
               ];
-              const start = state(asl, 'Start legal action').Parameters as {
+              const start = state(asl, STATE.startLegalAction).Parameters as {
                 Payload: Record<string, string>;
               };
               start.Payload['reference.$'] = '$.legal.reference';
@@ -610,10 +611,10 @@ describe('statemachines/overdue-case.asl.json', () => {
           return after.filter((finding) => !before.has(finding));
         },
         [
-          'Was the account restricted?: reads $.restriction.outcome, which not every way into it sets',
-          'Announce account restriction requested: reads $.restriction.detail, which not every way into it sets',
-          'Is the debt above the legal threshold?: reads $.restriction.legalReview, which not every way into it sets',
-          'Start legal action: reads $.legal.reference, which not every way into it sets',
+          `${STATE.wasAccountRestricted}: reads $.restriction.outcome, which not every way into it sets`,
+          `${STATE.announceRestrictionRequested}: reads $.restriction.detail, which not every way into it sets`,
+          `${STATE.isAboveLegalThreshold}: reads $.restriction.legalReview, which not every way into it sets`,
+          `${STATE.startLegalAction}: reads $.legal.reference, which not every way into it sets`,
         ],
       ],
       [
@@ -629,22 +630,22 @@ describe('statemachines/overdue-case.asl.json', () => {
         () =>
           targetsNotSubstituted(
             planted((asl) => {
-              const close = state(asl, 'Close case').Parameters as { FunctionName: string };
+              const close = state(asl, STATE.closeCase).Parameters as { FunctionName: string };
               close.FunctionName = 'arn:aws:lambda:us-east-1:123456789012:function:close';
-              const alert = state(asl, 'Remind ops of the pending legal review').Parameters as {
+              const alert = state(asl, STATE.remindOpsOfReview).Parameters as {
                 TopicArn: string;
               };
               alert.TopicArn = 'arn:aws:sns:us-east-1:123456789012:ops';
-              const announce = state(asl, 'Announce case opened').Parameters as {
+              const announce = state(asl, STATE.announceCaseOpened).Parameters as {
                 Entries: Array<{ EventBusName: string }>;
               };
               for (const entry of announce.Entries) entry.EventBusName = 'default';
             }),
           ),
         [
-          'Announce case opened: targets default',
-          'Remind ops of the pending legal review: targets arn:aws:sns:us-east-1:123456789012:ops',
-          'Close case: targets arn:aws:lambda:us-east-1:123456789012:function:close',
+          `${STATE.announceCaseOpened}: targets default`,
+          `${STATE.remindOpsOfReview}: targets arn:aws:sns:us-east-1:123456789012:ops`,
+          `${STATE.closeCase}: targets arn:aws:lambda:us-east-1:123456789012:function:close`,
         ],
       ],
     ])('%s', (_rule, check, expected) => {

@@ -7,6 +7,7 @@
  */
 import { RESOLUTION_KINDS } from '../../lambdas/domain/resolution';
 import { type HistoryEvent, type JsonValue, TaskTimedOut } from '../../local/stepfunctions';
+import { STAGE_STATES, STATE } from '../../statemachines/overdue-case';
 import {
   CASE_ID,
   type CaseFacts,
@@ -55,27 +56,6 @@ import {
 
 type LadderStage = keyof typeof STAGE_WAIT_SECONDS;
 const LADDER_STAGES = Object.keys(STAGE_WAIT_SECONDS) as LadderStage[];
-const SEND: Record<LadderStage, string> = {
-  OVERDUE_NOTICE: 'Send overdue notice',
-  FIRST_COLLECTION: 'Send first collection reminder',
-  SECOND_COLLECTION: 'Send second collection reminder',
-  CREDIT_PRE_NOTICE: 'Send credit report pre-notice',
-  SOFT_REMINDERS: 'Send soft reminder',
-};
-const AWAIT: Record<LadderStage, string> = {
-  OVERDUE_NOTICE: 'Await resolution after notice',
-  FIRST_COLLECTION: 'Await resolution after first collection',
-  SECOND_COLLECTION: 'Await resolution after second collection',
-  CREDIT_PRE_NOTICE: 'Await resolution before credit report',
-  SOFT_REMINDERS: 'Await resolution during soft reminders',
-};
-const DEFER_WAIT: Record<LadderStage, string> = {
-  OVERDUE_NOTICE: 'Wait for the contact window before the overdue notice',
-  FIRST_COLLECTION: 'Wait for the contact window before the first collection reminder',
-  SECOND_COLLECTION: 'Wait for the contact window before the second collection reminder',
-  CREDIT_PRE_NOTICE: 'Wait for the contact window before the credit report pre-notice',
-  SOFT_REMINDERS: 'Wait for the contact window before the soft reminder',
-};
 /** When each stage starts when nobody answers (docs/policy.md's days), and what its timeout leads to. */
 const STAGE_STARTS: Record<LadderStage, number> = {
   OVERDUE_NOTICE: START,
@@ -85,56 +65,36 @@ const STAGE_STARTS: Record<LadderStage, number> = {
   SOFT_REMINDERS: START + 31 * DAY,
 };
 const AFTER_STAGE: Record<LadderStage, string> = {
-  OVERDUE_NOTICE: SEND.FIRST_COLLECTION,
-  FIRST_COLLECTION: SEND.SECOND_COLLECTION,
-  SECOND_COLLECTION: SEND.CREDIT_PRE_NOTICE,
-  CREDIT_PRE_NOTICE: 'Report to credit bureau',
-  SOFT_REMINDERS: SEND.SOFT_REMINDERS,
+  OVERDUE_NOTICE: STAGE_STATES.FIRST_COLLECTION.send,
+  FIRST_COLLECTION: STAGE_STATES.SECOND_COLLECTION.send,
+  SECOND_COLLECTION: STAGE_STATES.CREDIT_PRE_NOTICE.send,
+  CREDIT_PRE_NOTICE: STATE.reportToBureau,
+  SOFT_REMINDERS: STAGE_STATES.SOFT_REMINDERS.send,
 };
-const AWAIT_REVIEW = 'Await legal review decision';
-const AWAIT_OUTCOME = 'Await legal outcome';
-const AWAIT_PROMISE = 'Await the promised payment';
-const AWAIT_INSTALMENT = 'Await the next instalment';
-const HOLD = 'Hold for the dispute ruling';
-const WHAT = 'What happened to the case?';
-const CHECK = 'Check what happened to the case';
-const RESUME = 'Resume the ladder';
-const WHERE = 'Where does the ladder resume?';
-const PREPARE_REVIEW = 'Prepare the wait for the legal review decision';
-const PREPARE_OUTCOME = 'Prepare the wait for the legal outcome';
-const CONTINUE = 'Continue the case in a new execution';
-const IS_CONTINUING = 'Is this case continuing from an earlier execution?';
-const CONTINUE_REVIEW = 'Continue the legal review in a new execution';
-const CONTINUE_HOLD = 'Continue the dispute hold in a new execution';
-const THRESHOLD = 'Is the debt above the legal threshold?';
-const RESTRICT = 'Restrict account';
-const RESTRICTED = 'Was the account restricted?';
-const REFUSED_ALERT = 'Alert ops: the credit bureau refused the report';
-const NOT_FILED_ALERT = 'Alert ops: the credit report could not be filed';
-const SETTLE = 'Update the credit report to settled';
-const DELETE = 'Delete the credit report';
-const FLAG = 'Flag the credit report as disputed';
-const UNFLAG = 'Lift the dispute flag';
-/** What "Close case" and "Cancel case" go through when the step changed nothing it reports. */
-const SOFT_REMINDER_STATES = [SEND.SOFT_REMINDERS, 'Are the soft reminders over?', AWAIT.SOFT_REMINDERS];
+const SOFT_REMINDER_STATES = [
+  STAGE_STATES.SOFT_REMINDERS.send,
+  STAGE_STATES.SOFT_REMINDERS.afterSend,
+  STAGE_STATES.SOFT_REMINDERS.await,
+];
 /** The receipt goes out (within the contact window) after the platform is told, before the bureau. */
-const RECEIPT = ['Send receipt', 'Is the receipt deferred?'];
+const RECEIPT = [STATE.sendReceipt, STATE.isReceiptDeferred];
+/** What "Close case" and "Cancel case" go through when the step changed nothing it reports. */
 const CLOSING_TAIL = [
-  'Close case',
-  'Was the account restriction lifted?',
-  'Announce case resolved',
+  STATE.closeCase,
+  STATE.wasRestrictionLifted,
+  STATE.announceCaseResolved,
   ...RECEIPT,
-  SETTLE,
-  'Was the credit report settled?',
-  'Case resolved',
+  STATE.settleReport,
+  STATE.wasReportSettled,
+  STATE.caseResolved,
 ];
 const CANCELLING_TAIL = [
-  'Cancel case',
-  'Was the restriction lifted after cancelling?',
-  'Announce case cancelled',
-  DELETE,
-  'Was the credit report deleted?',
-  'Case cancelled',
+  STATE.cancelCase,
+  STATE.wasRestrictionLiftedAfterCancelling,
+  STATE.announceCaseCancelled,
+  STATE.deleteReport,
+  STATE.wasReportDeleted,
+  STATE.caseCancelled,
 ];
 
 /** The ASL file's own transitions, for "goes on where it would have". */
@@ -204,46 +164,55 @@ interface Scenario {
 
 const SCENARIOS = {
   /** Paid an hour into the notice's wait. */
-  paid: { resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PAID')], ends: 'Case resolved' },
+  paid: { resolve: [on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, 'PAID')], ends: STATE.caseResolved },
   /** Nobody answers: the whole ladder, the report, monthly soft reminders, written off at day 180. */
-  'written off': { ends: 'Case written off' },
+  'written off': { ends: STATE.caseWrittenOff },
   /** Above the legal threshold: a review reminder, approval on day 51, the outcome awaited until day 321. */
   legal: {
     legalReview: true,
-    resolve: [on(AWAIT_REVIEW, 20 * DAY, 'LEGAL_APPROVED')],
-    ends: 'Case continues in a new execution',
+    resolve: [on(STATE.awaitReviewDecision, 20 * DAY, 'LEGAL_APPROVED')],
+    ends: STATE.caseContinues,
   },
   /** Above the legal threshold, and nobody decides the review: near a year the case continues in <caseId>-2. */
-  'review undecided': { legalReview: true, ends: 'Case continues in a new execution' },
+  'review undecided': { legalReview: true, ends: STATE.caseContinues },
   /** A dispute during the soft reminders that nobody rules on: near a year the hold continues in <caseId>-2. */
   'dispute unruled': {
-    resolve: [on(AWAIT.SOFT_REMINDERS, HOUR, 'DISPUTE')],
-    ends: 'Case continues in a new execution',
+    resolve: [on(STAGE_STATES.SOFT_REMINDERS.await, HOUR, 'DISPUTE')],
+    ends: STATE.caseContinues,
   },
   /** A promise an hour into the notice, broken; the notice's wait resumes; then paid. */
   'promise broken': {
-    resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PROMISE'), on(AWAIT.OVERDUE_NOTICE, HOUR, 'PAID')],
-    ends: 'Case resolved',
+    resolve: [
+      on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, 'PROMISE'),
+      on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, 'PAID'),
+    ],
+    ends: STATE.caseResolved,
   },
   /** A plan an hour into the notice; the first instalment kept; paid in full during the second. */
   plan: {
     steps: { CheckArrangement: () => kind('KEPT') },
-    resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PLAN'), on(AWAIT_INSTALMENT, 33 * DAY, 'PAID')],
-    ends: 'Case resolved',
+    resolve: [
+      on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, 'PLAN'),
+      on(STATE.awaitInstalment, 33 * DAY, 'PAID'),
+    ],
+    ends: STATE.caseResolved,
   },
   /** Reported and restricted; a dispute during the soft reminders, its ruling overdue once, upheld. */
   'dispute upheld': {
-    resolve: [on(AWAIT.SOFT_REMINDERS, HOUR, 'DISPUTE'), on(HOLD, 31 * DAY, 'CANCELLED')],
-    ends: 'Case cancelled',
+    resolve: [
+      on(STAGE_STATES.SOFT_REMINDERS.await, HOUR, 'DISPUTE'),
+      on(STATE.holdForRuling, 31 * DAY, 'CANCELLED'),
+    ],
+    ends: STATE.caseCancelled,
   },
   /** Reported and restricted; a dispute, rejected; the soft reminders resume; then paid. */
   'dispute rejected': {
     resolve: [
-      on(AWAIT.SOFT_REMINDERS, HOUR, 'DISPUTE'),
-      on(HOLD, 10 * DAY, 'DISPUTE_REJECTED'),
-      on(AWAIT.SOFT_REMINDERS, HOUR, 'PAID'),
+      on(STAGE_STATES.SOFT_REMINDERS.await, HOUR, 'DISPUTE'),
+      on(STATE.holdForRuling, 10 * DAY, 'DISPUTE_REJECTED'),
+      on(STAGE_STATES.SOFT_REMINDERS.await, HOUR, 'PAID'),
     ],
-    ends: 'Case resolved',
+    ends: STATE.caseResolved,
   },
   /** The bureau refuses the report; the restriction finds the case paid meanwhile. */
   'refused report': {
@@ -252,79 +221,82 @@ const SCENARIOS = {
       RestrictAccount: trackSkipped({ legalReview: false }),
       CheckCase: () => kind('PAID'),
     },
-    ends: 'Case resolved',
+    ends: STATE.caseResolved,
   },
   /** The bureau down through every retry of the report: ops are alerted, the ladder goes on without it. */
   'bureau down at report': {
     steps: { ReportToBureau: bureauDown },
-    ends: 'Case written off',
+    ends: STATE.caseWrittenOff,
   },
   /** "dispute rejected" while the bureau takes no update: flag, restore and settle each end in an ops alert. */
   'bureau down, dispute rejected': {
     steps: { UpdateCreditReport: bureauDown },
     resolve: [
-      on(AWAIT.SOFT_REMINDERS, HOUR, 'DISPUTE'),
-      on(HOLD, 10 * DAY, 'DISPUTE_REJECTED'),
-      on(AWAIT.SOFT_REMINDERS, HOUR, 'PAID'),
+      on(STAGE_STATES.SOFT_REMINDERS.await, HOUR, 'DISPUTE'),
+      on(STATE.holdForRuling, 10 * DAY, 'DISPUTE_REJECTED'),
+      on(STAGE_STATES.SOFT_REMINDERS.await, HOUR, 'PAID'),
     ],
-    ends: 'Case resolved',
+    ends: STATE.caseResolved,
   },
   /** "dispute upheld" while the bureau takes no update: flag and delete each end in an ops alert. */
   'bureau down, dispute upheld': {
     steps: { UpdateCreditReport: bureauDown },
-    resolve: [on(AWAIT.SOFT_REMINDERS, HOUR, 'DISPUTE'), on(HOLD, 31 * DAY, 'CANCELLED')],
-    ends: 'Case cancelled',
+    resolve: [
+      on(STAGE_STATES.SOFT_REMINDERS.await, HOUR, 'DISPUTE'),
+      on(STATE.holdForRuling, 31 * DAY, 'CANCELLED'),
+    ],
+    ends: STATE.caseCancelled,
   },
   /** The provider refuses the notice once (a setup problem): ops alerted, the notice sent 2 h later, paid. */
   'overdue notice not sent': {
     steps: { SendStageContact: misconfiguredOnce('OVERDUE_NOTICE') },
-    resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PAID')],
-    ends: 'Case resolved',
+    resolve: [on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, 'PAID')],
+    ends: STATE.caseResolved,
   },
   'first collection reminder not sent': {
     steps: { SendStageContact: misconfiguredOnce('FIRST_COLLECTION') },
-    resolve: [on(AWAIT.FIRST_COLLECTION, HOUR, 'PAID')],
-    ends: 'Case resolved',
+    resolve: [on(STAGE_STATES.FIRST_COLLECTION.await, HOUR, 'PAID')],
+    ends: STATE.caseResolved,
   },
   'second collection reminder not sent': {
     steps: { SendStageContact: misconfiguredOnce('SECOND_COLLECTION') },
-    resolve: [on(AWAIT.SECOND_COLLECTION, HOUR, 'PAID')],
-    ends: 'Case resolved',
+    resolve: [on(STAGE_STATES.SECOND_COLLECTION.await, HOUR, 'PAID')],
+    ends: STATE.caseResolved,
   },
   'credit report pre-notice not sent': {
     steps: { SendStageContact: misconfiguredOnce('CREDIT_PRE_NOTICE') },
-    resolve: [on(AWAIT.CREDIT_PRE_NOTICE, HOUR, 'PAID')],
-    ends: 'Case resolved',
+    resolve: [on(STAGE_STATES.CREDIT_PRE_NOTICE.await, HOUR, 'PAID')],
+    ends: STATE.caseResolved,
   },
   'soft reminder not sent': {
     steps: { SendStageContact: misconfiguredOnce('SOFT_REMINDERS') },
-    resolve: [on(AWAIT.SOFT_REMINDERS, HOUR, 'PAID')],
-    ends: 'Case resolved',
+    resolve: [on(STAGE_STATES.SOFT_REMINDERS.await, HOUR, 'PAID')],
+    ends: STATE.caseResolved,
   },
   /** The receipt refused by the provider: ops alerted, the bureau still updated, the case resolved. */
   'receipt not sent': {
     steps: { SendCaseMessage: () => MISCONFIGURED },
-    resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PAID')],
-    ends: 'Case resolved',
+    resolve: [on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, 'PAID')],
+    ends: STATE.caseResolved,
   },
   /** The demand letter refused: ops alerted, legal action goes on (the referral, the outcome wait). */
   'demand letter not sent': {
     steps: { SendCaseMessage: () => MISCONFIGURED },
     legalReview: true,
-    resolve: [on(AWAIT_REVIEW, 20 * DAY, 'LEGAL_APPROVED')],
-    ends: 'Case continues in a new execution',
+    resolve: [on(STATE.awaitReviewDecision, 20 * DAY, 'LEGAL_APPROVED')],
+    ends: STATE.caseContinues,
   },
   /** A promise made when the execution is near a year old: its wait continues in <caseId>-2. */
   'promise near a year': {
     steps: { PrepareWait: nearAYear('PROMISE', PROMISE_WAIT_SECONDS) },
-    resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PROMISE')],
-    ends: 'Case continues in a new execution',
+    resolve: [on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, 'PROMISE')],
+    ends: STATE.caseContinues,
   },
   /** A plan agreed when the execution is near a year old: its wait continues in <caseId>-2. */
   'plan near a year': {
     steps: { PrepareWait: nearAYear('PLAN', INSTALMENT_WAIT_SECONDS) },
-    resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PLAN')],
-    ends: 'Case continues in a new execution',
+    resolve: [on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, 'PLAN')],
+    ends: STATE.caseContinues,
   },
   /** A stage's wait that would take the execution past its year: the ladder continues in <caseId>-2. */
   'ladder near a year': {
@@ -332,7 +304,7 @@ const SCENARIOS = {
       SendStageContact: ({ payload }) =>
         payload.stage === 'FIRST_COLLECTION' ? sent(7 * 86_400, true) : sent(3 * 86_400),
     },
-    ends: 'Case continues in a new execution',
+    ends: STATE.caseContinues,
   },
 } satisfies Record<string, Scenario>;
 type ScenarioName = keyof typeof SCENARIOS;
@@ -425,7 +397,7 @@ describe('the ladder', () => {
 
       // Act
       const arn = await harness.start();
-      await harness.runUntilAwaiting(arn, AWAIT.OVERDUE_NOTICE);
+      await harness.runUntilAwaiting(arn, STAGE_STATES.OVERDUE_NOTICE.await);
       await harness.advanceTo(START + HOUR);
       await harness.resolve(arn, { kind: resolution });
 
@@ -435,27 +407,27 @@ describe('the ladder', () => {
       expect(execution.stopDate).toEqual(new Date(START + HOUR));
       expect(harness.trace(arn)).toEqual([
         `${T0} ExecutionStarted`,
-        ...choice(T0, IS_CONTINUING),
-        ...task(T0, 'Open case'),
-        ...task(T0, 'Announce case opened'),
-        ...task(T0, SEND.OVERDUE_NOTICE),
-        ...choice(T0, 'Is the overdue notice deferred?'),
-        `${T0} TaskStateEntered ${AWAIT.OVERDUE_NOTICE}`,
-        `${T0} TaskScheduled ${AWAIT.OVERDUE_NOTICE}`,
-        `${T0} TaskStarted ${AWAIT.OVERDUE_NOTICE}`,
-        `${T0} TaskSubmitted ${AWAIT.OVERDUE_NOTICE}`,
-        `${T1H} TaskSucceeded ${AWAIT.OVERDUE_NOTICE}`,
-        `${T1H} TaskStateExited ${AWAIT.OVERDUE_NOTICE}`,
-        ...choice(T1H, WHAT),
-        ...task(T1H, 'Close case'),
-        ...choice(T1H, 'Was the account restriction lifted?'),
-        ...task(T1H, 'Announce case resolved'),
-        ...task(T1H, 'Send receipt'),
-        ...choice(T1H, 'Is the receipt deferred?'),
-        ...task(T1H, SETTLE),
-        ...choice(T1H, 'Was the credit report settled?'),
-        `${T1H} SucceedStateEntered Case resolved`,
-        `${T1H} SucceedStateExited Case resolved`,
+        ...choice(T0, STATE.isContinuing),
+        ...task(T0, STATE.openCase),
+        ...task(T0, STATE.announceCaseOpened),
+        ...task(T0, STAGE_STATES.OVERDUE_NOTICE.send),
+        ...choice(T0, STAGE_STATES.OVERDUE_NOTICE.afterSend),
+        `${T0} TaskStateEntered ${STAGE_STATES.OVERDUE_NOTICE.await}`,
+        `${T0} TaskScheduled ${STAGE_STATES.OVERDUE_NOTICE.await}`,
+        `${T0} TaskStarted ${STAGE_STATES.OVERDUE_NOTICE.await}`,
+        `${T0} TaskSubmitted ${STAGE_STATES.OVERDUE_NOTICE.await}`,
+        `${T1H} TaskSucceeded ${STAGE_STATES.OVERDUE_NOTICE.await}`,
+        `${T1H} TaskStateExited ${STAGE_STATES.OVERDUE_NOTICE.await}`,
+        ...choice(T1H, STATE.whatHappened),
+        ...task(T1H, STATE.closeCase),
+        ...choice(T1H, STATE.wasRestrictionLifted),
+        ...task(T1H, STATE.announceCaseResolved),
+        ...task(T1H, STATE.sendReceipt),
+        ...choice(T1H, STATE.isReceiptDeferred),
+        ...task(T1H, STATE.settleReport),
+        ...choice(T1H, STATE.wasReportSettled),
+        `${T1H} SucceedStateEntered ${STATE.caseResolved}`,
+        `${T1H} SucceedStateExited ${STATE.caseResolved}`,
         `${T1H} ExecutionSucceeded`,
       ]);
       const [open, notice, wait, close, receipt, settle, ...others] = harness.calls;
@@ -466,7 +438,7 @@ describe('the ladder', () => {
       });
       expect(open).toMatchObject({
         step: 'BeginCase',
-        state: 'Open case',
+        state: STATE.openCase,
         payload: { caseId: CASE_ID, at: iso(START), execution: CASE_ID },
       });
       expect(notice).toMatchObject({
@@ -488,7 +460,7 @@ describe('the ladder', () => {
       // Nothing was filed: the settle step is asked, and says it changed nothing.
       expect(settle).toMatchObject({
         step: 'UpdateCreditReport',
-        state: SETTLE,
+        state: STATE.settleReport,
         payload: { caseId: CASE_ID, action: 'SETTLE', at: iso(START + HOUR) },
         returned: { outcome: 'SKIPPED', changed: false },
       });
@@ -504,14 +476,14 @@ describe('the ladder', () => {
           ...common,
           DetailType: 'Case Opened',
           Detail: openedDetail({ caseId: CASE_ID, at: iso(START) }),
-          state: 'Announce case opened',
+          state: STATE.announceCaseOpened,
           publishedAt: START,
         },
         {
           ...common,
           DetailType: 'Case Resolved',
           Detail: closedDetail,
-          state: 'Announce case resolved',
+          state: STATE.announceCaseResolved,
           publishedAt: START + HOUR,
         },
       ]);
@@ -546,15 +518,15 @@ describe('the ladder', () => {
     // Assess
     expect(end).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(START + 180 * DAY) });
     const entries = (state: string) => days(harness.enteredTimes(arn, state));
-    expect(entries(SEND.OVERDUE_NOTICE)).toEqual([0]);
-    expect(entries(SEND.FIRST_COLLECTION)).toEqual([3]);
-    expect(entries(SEND.SECOND_COLLECTION)).toEqual([10]);
-    expect(entries(SEND.CREDIT_PRE_NOTICE)).toEqual([24]);
-    expect(entries('Report to credit bureau')).toEqual([31]);
-    expect(entries('Restrict account')).toEqual([31]);
-    expect(entries(THRESHOLD)).toEqual([31]);
-    expect(entries(SEND.SOFT_REMINDERS)).toEqual([31, 61, 91, 121, 151, 180]);
-    expect(entries('Write off the debt')).toEqual([180]);
+    expect(entries(STAGE_STATES.OVERDUE_NOTICE.send)).toEqual([0]);
+    expect(entries(STAGE_STATES.FIRST_COLLECTION.send)).toEqual([3]);
+    expect(entries(STAGE_STATES.SECOND_COLLECTION.send)).toEqual([10]);
+    expect(entries(STAGE_STATES.CREDIT_PRE_NOTICE.send)).toEqual([24]);
+    expect(entries(STATE.reportToBureau)).toEqual([31]);
+    expect(entries(STATE.restrictAccount)).toEqual([31]);
+    expect(entries(STATE.isAboveLegalThreshold)).toEqual([31]);
+    expect(entries(STAGE_STATES.SOFT_REMINDERS.send)).toEqual([31, 61, 91, 121, 151, 180]);
+    expect(entries(STATE.writeOff)).toEqual([180]);
     const timeouts = harness.history(arn).filter((event) => event.type === 'TaskTimedOut');
     expect(days(timeouts.map((event) => event.timestamp.getTime()))).toEqual([
       3, 10, 24, 31, 61, 91, 121, 151, 180,
@@ -578,12 +550,12 @@ describe('the ladder', () => {
     ]);
     expect(harness.callsOf('AwaitResolution').every((call) => call.payload.awaiting === 'LADDER')).toBe(true);
     expect(harness.path(arn).slice(-6)).toEqual([
-      SEND.SOFT_REMINDERS,
-      'Are the soft reminders over?',
-      'Write off the debt',
-      'Was the debt written off?',
-      'Announce case written off',
-      'Case written off',
+      STAGE_STATES.SOFT_REMINDERS.send,
+      STAGE_STATES.SOFT_REMINDERS.afterSend,
+      STATE.writeOff,
+      STATE.wasWrittenOff,
+      STATE.announceWrittenOff,
+      STATE.caseWrittenOff,
     ]);
     const at31 = iso(START + 31 * DAY);
     expect(
@@ -610,21 +582,21 @@ describe('the ladder', () => {
   it("a retried await counts its timeout from the retry (the step's own `at + timeoutSeconds` is earlier)", async () => {
     // Prepare
     const harness = new WorkflowHarness({
-      faults: { [AWAIT.OVERDUE_NOTICE]: [{ fail: 'Lambda.ServiceException' }] },
+      faults: { [STAGE_STATES.OVERDUE_NOTICE.await]: [{ fail: 'Lambda.ServiceException' }] },
     });
 
     // Act
     const arn = await harness.start();
-    await harness.runUntilAwaiting(arn, AWAIT.OVERDUE_NOTICE);
+    await harness.runUntilAwaiting(arn, STAGE_STATES.OVERDUE_NOTICE.await);
     const retriedAt = harness.clock.now();
     await harness.advanceTo(START + 4 * DAY);
 
     // Assess
-    const [first, retry] = harness.callsIn(AWAIT.OVERDUE_NOTICE);
+    const [first, retry] = harness.callsIn(STAGE_STATES.OVERDUE_NOTICE.await);
     expect(retry?.calledAt).toBe(retriedAt);
     expect(retriedAt).toBeGreaterThan(START);
     expect(retry?.payload.at).toBe(first?.payload.at);
-    expect(harness.enteredTimes(arn, SEND.FIRST_COLLECTION)).toEqual([
+    expect(harness.enteredTimes(arn, STAGE_STATES.FIRST_COLLECTION.send)).toEqual([
       retriedAt + NOTICE_WAIT_SECONDS * SECOND,
     ]);
   });
@@ -632,16 +604,16 @@ describe('the ladder', () => {
 
 /** Every callback task, a scenario that reaches it, and where its timeout leads. */
 const TIMEOUTS: Array<[string, ScenarioName, string]> = [
-  [AWAIT.OVERDUE_NOTICE, 'written off', SEND.FIRST_COLLECTION],
-  [AWAIT.FIRST_COLLECTION, 'written off', SEND.SECOND_COLLECTION],
-  [AWAIT.SECOND_COLLECTION, 'written off', SEND.CREDIT_PRE_NOTICE],
-  [AWAIT.CREDIT_PRE_NOTICE, 'written off', 'Report to credit bureau'],
-  [AWAIT.SOFT_REMINDERS, 'written off', SEND.SOFT_REMINDERS],
-  [AWAIT_REVIEW, 'legal', 'Remind ops of the pending legal review'],
-  [AWAIT_OUTCOME, 'legal', PREPARE_OUTCOME],
-  [AWAIT_PROMISE, 'promise broken', 'Was the promise kept?'],
-  [AWAIT_INSTALMENT, 'plan', 'Was the instalment paid?'],
-  [HOLD, 'dispute upheld', 'Alert ops: the dispute ruling is overdue'],
+  [STAGE_STATES.OVERDUE_NOTICE.await, 'written off', STAGE_STATES.FIRST_COLLECTION.send],
+  [STAGE_STATES.FIRST_COLLECTION.await, 'written off', STAGE_STATES.SECOND_COLLECTION.send],
+  [STAGE_STATES.SECOND_COLLECTION.await, 'written off', STAGE_STATES.CREDIT_PRE_NOTICE.send],
+  [STAGE_STATES.CREDIT_PRE_NOTICE.await, 'written off', STATE.reportToBureau],
+  [STAGE_STATES.SOFT_REMINDERS.await, 'written off', STAGE_STATES.SOFT_REMINDERS.send],
+  [STATE.awaitReviewDecision, 'legal', STATE.remindOpsOfReview],
+  [STATE.awaitLegalOutcome, 'legal', STATE.prepareOutcomeWait],
+  [STATE.awaitPromisedPayment, 'promise broken', STATE.wasPromiseKept],
+  [STATE.awaitInstalment, 'plan', STATE.wasInstalmentPaid],
+  [STATE.holdForRuling, 'dispute upheld', STATE.alertRulingOverdue],
 ];
 const CALLBACK_TASKS = TIMEOUTS.map(([state, scenario]) => [state, scenario] as [string, ScenarioName]);
 
@@ -688,21 +660,21 @@ describe('timeouts', () => {
 
 /** What "What happened to the case?" does with each kind the API (or a check) can send. */
 const ROUTES: Array<[string, string]> = [
-  ['PAID', 'Close case'],
-  ['RETURNED', 'Close case'],
-  ['CANCELLED', 'Cancel case'],
-  ['WRITTEN_OFF', 'Write off the debt'],
-  ['PROMISE', 'Prepare the wait for the promised payment'],
-  ['PROMISE_KEPT', RESUME],
-  ['PLAN', 'Prepare the wait for the next instalment'],
-  ['DISPUTE', 'Flag the credit report as disputed'],
-  ['DISPUTE_REJECTED', 'Lift the dispute flag'],
-  ['LEGAL_APPROVED', 'Send demand letter'],
-  ['LEGAL_DECLINED', SEND.SOFT_REMINDERS],
-  ['NONE', RESUME],
+  ['PAID', STATE.closeCase],
+  ['RETURNED', STATE.closeCase],
+  ['CANCELLED', STATE.cancelCase],
+  ['WRITTEN_OFF', STATE.writeOff],
+  ['PROMISE', STATE.preparePromiseWait],
+  ['PROMISE_KEPT', STATE.resumeLadder],
+  ['PLAN', STATE.preparePlanWait],
+  ['DISPUTE', STATE.flagReport],
+  ['DISPUTE_REJECTED', STATE.liftDisputeFlag],
+  ['LEGAL_APPROVED', STATE.sendDemandLetter],
+  ['LEGAL_DECLINED', STAGE_STATES.SOFT_REMINDERS.send],
+  ['NONE', STATE.resumeLadder],
 ];
 
-describe('What happened to the case?', () => {
+describe(STATE.whatHappened, () => {
   it('the table below routes every resolution kind the domain knows, and NONE (a check that found nothing)', () => {
     // Prepare
     const known = [...RESOLUTION_KINDS, 'NONE'];
@@ -720,14 +692,14 @@ describe('What happened to the case?', () => {
       // Prepare
       const harness = new WorkflowHarness();
       const arn = await harness.start();
-      await harness.runUntilAwaiting(arn, AWAIT.OVERDUE_NOTICE);
+      await harness.runUntilAwaiting(arn, STAGE_STATES.OVERDUE_NOTICE.await);
       await harness.advanceTo(START + HOUR);
 
       // Act
       await harness.resolve(arn, { kind: resolution });
 
       // Assess
-      expect(harness.statesAfter(arn, WHAT)).toEqual([next]);
+      expect(harness.statesAfter(arn, STATE.whatHappened)).toEqual([next]);
       expect(harness.enteredTimes(arn, next)[0]).toBe(START + HOUR);
       expect(harness.inputsOf(arn, next)[0]).toMatchObject({
         caseId: CASE_ID,
@@ -747,7 +719,9 @@ describe('What happened to the case?', () => {
 
       // Act
       const arn = await harness.start();
-      const end = await harness.runToEnd(arn, { resolve: on(AWAIT.OVERDUE_NOTICE, HOUR, resolution) });
+      const end = await harness.runToEnd(arn, {
+        resolve: on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, resolution),
+      });
 
       // Assess
       expect(end).toMatchObject({
@@ -755,7 +729,7 @@ describe('What happened to the case?', () => {
         error: 'UnknownResolution',
         cause: 'The case was resumed with a resolution kind this workflow does not handle.',
       });
-      expect(harness.path(arn).slice(-2)).toEqual([WHAT, 'Unknown resolution']);
+      expect(harness.path(arn).slice(-2)).toEqual([STATE.whatHappened, STATE.unknownResolution]);
       expect(harness.callsOf('CloseCase')).toEqual([]);
     },
   );
@@ -770,7 +744,7 @@ describe('What happened to the case?', () => {
       // Prepare
       const harness = new WorkflowHarness();
       const arn = await harness.start();
-      await harness.runUntilAwaiting(arn, AWAIT.OVERDUE_NOTICE);
+      await harness.runUntilAwaiting(arn, STAGE_STATES.OVERDUE_NOTICE.await);
       await harness.advanceTo(START + HOUR);
 
       // Act
@@ -782,8 +756,8 @@ describe('What happened to the case?', () => {
         error: 'UnknownResolution',
         stopDate: new Date(START + HOUR),
       });
-      expect(harness.path(arn).slice(-2)).toEqual([WHAT, 'Unknown resolution']);
-      expect(harness.inputsOf(arn, 'Unknown resolution')).toEqual([
+      expect(harness.path(arn).slice(-2)).toEqual([STATE.whatHappened, STATE.unknownResolution]);
+      expect(harness.inputsOf(arn, STATE.unknownResolution)).toEqual([
         expect.objectContaining({ caseId: CASE_ID, resolution: output }),
       ]);
       expect(harness.history(arn).at(-1)?.executionFailedEventDetails).toEqual({
@@ -835,12 +809,12 @@ describe('What happened to the case?', () => {
       // Assess
       expect(harness.describe(arn)).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(START) });
       const entered = harness.entered(arn);
-      expect(entered.slice(entered.findIndex(([name]) => name === AWAIT.OVERDUE_NOTICE))).toEqual(
-        [AWAIT.OVERDUE_NOTICE, WHAT, ...tail].map((name) => [name, T0]),
-      );
-      expect(harness.trace(arn).filter((line) => line.endsWith(AWAIT.OVERDUE_NOTICE))).toEqual(
+      expect(
+        entered.slice(entered.findIndex(([name]) => name === STAGE_STATES.OVERDUE_NOTICE.await)),
+      ).toEqual([STAGE_STATES.OVERDUE_NOTICE.await, STATE.whatHappened, ...tail].map((name) => [name, T0]));
+      expect(harness.trace(arn).filter((line) => line.endsWith(STAGE_STATES.OVERDUE_NOTICE.await))).toEqual(
         ['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited'].map(
-          (type) => `${T0} ${type} ${AWAIT.OVERDUE_NOTICE}`,
+          (type) => `${T0} ${type} ${STAGE_STATES.OVERDUE_NOTICE.await}`,
         ),
       );
     },
@@ -851,15 +825,15 @@ describe('What happened to the case?', () => {
       'a payment',
       'RESOLVED',
       [
-        'Close case',
-        'Was the account restriction lifted?',
-        'Announce account restriction lifted',
-        'Announce case resolved',
+        STATE.closeCase,
+        STATE.wasRestrictionLifted,
+        STATE.announceRestrictionLifted,
+        STATE.announceCaseResolved,
         ...RECEIPT,
-        SETTLE,
-        'Was the credit report settled?',
-        'Announce credit report settled',
-        'Case resolved',
+        STATE.settleReport,
+        STATE.wasReportSettled,
+        STATE.announceReportSettled,
+        STATE.caseResolved,
       ],
       ['Account Restriction Lifted', 'Case Resolved', 'Credit Report Updated'],
       'SETTLE',
@@ -868,14 +842,14 @@ describe('What happened to the case?', () => {
       'an upheld dispute',
       'CANCELLED',
       [
-        'Cancel case',
-        'Was the restriction lifted after cancelling?',
-        'Announce account restriction lifted after cancelling',
-        'Announce case cancelled',
-        DELETE,
-        'Was the credit report deleted?',
-        'Announce credit report deleted',
-        'Case cancelled',
+        STATE.cancelCase,
+        STATE.wasRestrictionLiftedAfterCancelling,
+        STATE.announceRestrictionLiftedAfterCancelling,
+        STATE.announceCaseCancelled,
+        STATE.deleteReport,
+        STATE.wasReportDeleted,
+        STATE.announceReportDeleted,
+        STATE.caseCancelled,
       ],
       ['Account Restriction Lifted', 'Case Cancelled', 'Credit Report Deleted'],
       'DELETE',
@@ -893,8 +867,8 @@ describe('What happened to the case?', () => {
       // Assess
       expect(end).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(START + 180 * DAY) });
       expect(harness.path(arn).slice(-(tail.length + 2))).toEqual([
-        'Write off the debt',
-        'Was the debt written off?',
+        STATE.writeOff,
+        STATE.wasWrittenOff,
         ...tail,
       ]);
       expect(harness.publishedTypes()).not.toContain('Case Written Off');
@@ -917,9 +891,9 @@ describe('What happened to the case?', () => {
     // Assess
     expect(end.status).toBe('SUCCEEDED');
     expect(harness.path(arn).slice(-3)).toEqual([
-      'Write off the debt',
-      'Was the debt written off?',
-      'Case closed elsewhere',
+      STATE.writeOff,
+      STATE.wasWrittenOff,
+      STATE.caseClosedElsewhere,
     ]);
     expect(harness.publishedTypes().at(-1)).toBe('Account Restriction Requested');
     expect(harness.callsOf('UpdateCreditReport')).toEqual([]);
@@ -933,7 +907,7 @@ describe('promises', () => {
       // Prepare
       const harness = new WorkflowHarness();
       const arn = await harness.start();
-      await harness.runUntilAwaiting(arn, AWAIT[stage]);
+      await harness.runUntilAwaiting(arn, STAGE_STATES[stage].await);
       const stageStart = STAGE_STARTS[stage];
       const wait = STAGE_WAIT_SECONDS[stage] * SECOND;
       const promisedAt = stageStart + HOUR;
@@ -947,30 +921,32 @@ describe('promises', () => {
 
       // Assess
       const path = harness.path(arn);
-      expect(path.slice(path.lastIndexOf(WHAT), path.lastIndexOf(WHAT) + 10)).toEqual([
-        WHAT,
-        'Prepare the wait for the promised payment',
-        'Is it time to continue the promise wait in a new execution?',
-        AWAIT_PROMISE,
-        'Was the promise kept?',
-        'Did the promise hold?',
-        RESUME,
-        WHERE,
-        AWAIT[stage],
+      expect(
+        path.slice(path.lastIndexOf(STATE.whatHappened), path.lastIndexOf(STATE.whatHappened) + 10),
+      ).toEqual([
+        STATE.whatHappened,
+        STATE.preparePromiseWait,
+        STATE.isTimeToContinuePromise,
+        STATE.awaitPromisedPayment,
+        STATE.wasPromiseKept,
+        STATE.didPromiseHold,
+        STATE.resumeLadder,
+        STATE.whereLadderResumes,
+        STAGE_STATES[stage].await,
         AFTER_STAGE[stage],
       ]);
       const brokenAt = promisedAt + PROMISE_WAIT_SECONDS * SECOND;
-      expect(harness.callsIn(AWAIT_PROMISE).map((call) => call.payload)).toEqual([
+      expect(harness.callsIn(STATE.awaitPromisedPayment).map((call) => call.payload)).toEqual([
         expect.objectContaining({
           awaiting: 'PROMISE',
           at: iso(promisedAt),
           timeoutSeconds: PROMISE_WAIT_SECONDS,
         }),
       ]);
-      expect(harness.callsIn('Was the promise kept?').map((call) => call.payload)).toEqual([
+      expect(harness.callsIn(STATE.wasPromiseKept).map((call) => call.payload)).toEqual([
         { caseId: CASE_ID, arrangement: 'PROMISE', at: iso(brokenAt) },
       ]);
-      expect(harness.callsIn(RESUME).map((call) => [call.payload, call.returned])).toEqual([
+      expect(harness.callsIn(STATE.resumeLadder).map((call) => [call.payload, call.returned])).toEqual([
         [
           { caseId: CASE_ID, at: iso(brokenAt), executionStartedAt: iso(START) },
           expect.objectContaining({
@@ -980,7 +956,9 @@ describe('promises', () => {
           }),
         ],
       ]);
-      const resumedWait = harness.callsIn(AWAIT[stage]).find((call) => call.calledAt === brokenAt);
+      const resumedWait = harness
+        .callsIn(STAGE_STATES[stage].await)
+        .find((call) => call.calledAt === brokenAt);
       expect(resumedWait?.payload).toMatchObject({
         awaiting: 'LADDER',
         at: iso(brokenAt),
@@ -1001,14 +979,17 @@ describe('promises', () => {
 
     // Act
     const end = await harness.runToEnd(arn, {
-      resolve: [on(AWAIT.OVERDUE_NOTICE, HOUR, 'PROMISE'), on(AWAIT_PROMISE, 2 * DAY, 'PAID')],
+      resolve: [
+        on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, 'PROMISE'),
+        on(STATE.awaitPromisedPayment, 2 * DAY, 'PAID'),
+      ],
     });
 
     // Assess
     expect(end).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(START + HOUR + 2 * DAY) });
-    expect(harness.path(arn).slice(harness.path(arn).indexOf(AWAIT_PROMISE))).toEqual([
-      AWAIT_PROMISE,
-      WHAT,
+    expect(harness.path(arn).slice(harness.path(arn).indexOf(STATE.awaitPromisedPayment))).toEqual([
+      STATE.awaitPromisedPayment,
+      STATE.whatHappened,
       ...CLOSING_TAIL,
     ]);
     expect(harness.callsOf('CheckArrangement')).toEqual([]);
@@ -1020,15 +1001,14 @@ describe('promises', () => {
     const arn = await harness.start();
 
     // Act
-    const end = await harness.runToEnd(arn, { resolve: on(AWAIT.OVERDUE_NOTICE, HOUR, 'PROMISE') });
+    const end = await harness.runToEnd(arn, {
+      resolve: on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, 'PROMISE'),
+    });
 
     // Assess
     expect(end.status).toBe('SUCCEEDED');
-    expect(harness.statesAfter(arn, 'Did the promise hold?')).toEqual([WHAT]);
-    expect(harness.statesAfter(arn, WHAT)).toEqual([
-      'Prepare the wait for the promised payment',
-      'Close case',
-    ]);
+    expect(harness.statesAfter(arn, STATE.didPromiseHold)).toEqual([STATE.whatHappened]);
+    expect(harness.statesAfter(arn, STATE.whatHappened)).toEqual([STATE.preparePromiseWait, STATE.closeCase]);
     expect(harness.callsOf('ResumeLadder')).toEqual([]);
   });
 });
@@ -1043,32 +1023,32 @@ describe('plans', () => {
     const wait = INSTALMENT_WAIT_SECONDS * SECOND;
 
     // Act
-    await harness.runUntilAwaiting(arn, AWAIT_INSTALMENT, {
-      resolve: on(AWAIT.OVERDUE_NOTICE, HOUR, 'PLAN'),
+    await harness.runUntilAwaiting(arn, STATE.awaitInstalment, {
+      resolve: on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, 'PLAN'),
     });
     await harness.advanceTo(START + HOUR + 3 * wait + NOTICE_WAIT_SECONDS * SECOND - HOUR);
 
     // Assess
     const checks = [1, 2, 3].map((n) => START + HOUR + n * wait);
-    expect(harness.enteredTimes(arn, 'Was the instalment paid?')).toEqual(checks);
-    expect(harness.callsIn('Was the instalment paid?').map((call) => call.payload)).toEqual(
+    expect(harness.enteredTimes(arn, STATE.wasInstalmentPaid)).toEqual(checks);
+    expect(harness.callsIn(STATE.wasInstalmentPaid).map((call) => call.payload)).toEqual(
       checks.map((at) => ({ caseId: CASE_ID, arrangement: 'PLAN', at: iso(at) })),
     );
-    expect(harness.statesAfter(arn, 'Does the plan hold?')).toEqual([
-      'Prepare the wait for the next instalment',
-      'Prepare the wait for the next instalment',
-      RESUME,
+    expect(harness.statesAfter(arn, STATE.doesPlanHold)).toEqual([
+      STATE.preparePlanWait,
+      STATE.preparePlanWait,
+      STATE.resumeLadder,
     ]);
-    expect(harness.callsIn(AWAIT_INSTALMENT).map((call) => call.payload.awaiting)).toEqual([
+    expect(harness.callsIn(STATE.awaitInstalment).map((call) => call.payload.awaiting)).toEqual([
       'PLAN',
       'PLAN',
       'PLAN',
     ]);
-    expect(harness.statesAfter(arn, WHERE)).toEqual([AWAIT.OVERDUE_NOTICE]);
-    expect(harness.callsIn(AWAIT.OVERDUE_NOTICE).at(-1)?.payload.timeoutSeconds).toBe(
+    expect(harness.statesAfter(arn, STATE.whereLadderResumes)).toEqual([STAGE_STATES.OVERDUE_NOTICE.await]);
+    expect(harness.callsIn(STAGE_STATES.OVERDUE_NOTICE.await).at(-1)?.payload.timeoutSeconds).toBe(
       NOTICE_WAIT_SECONDS - 3600,
     );
-    expect(harness.enteredTimes(arn, SEND.FIRST_COLLECTION)).toEqual([
+    expect(harness.enteredTimes(arn, STAGE_STATES.FIRST_COLLECTION.send)).toEqual([
       START + 3 * wait + NOTICE_WAIT_SECONDS * SECOND,
     ]);
     expect(harness.callsOf('SendStageContact')).toHaveLength(2);
@@ -1080,11 +1060,11 @@ describe('plans', () => {
 
     // Assess
     expect(end).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(START + HOUR + 33 * DAY) });
-    expect(harness.statesAfter(arn, AWAIT_INSTALMENT)).toEqual(['Was the instalment paid?', WHAT]);
-    expect(harness.statesAfter(arn, WHAT)).toEqual([
-      'Prepare the wait for the next instalment',
-      'Close case',
+    expect(harness.statesAfter(arn, STATE.awaitInstalment)).toEqual([
+      STATE.wasInstalmentPaid,
+      STATE.whatHappened,
     ]);
+    expect(harness.statesAfter(arn, STATE.whatHappened)).toEqual([STATE.preparePlanWait, STATE.closeCase]);
   });
 
   it('the instalment check finds news (a dispute): "Does the plan hold?" hands it to "What happened to the case?"', async () => {
@@ -1093,14 +1073,13 @@ describe('plans', () => {
     const arn = await harness.start();
 
     // Act
-    await harness.runUntilAwaiting(arn, HOLD, { resolve: on(AWAIT.OVERDUE_NOTICE, HOUR, 'PLAN') });
+    await harness.runUntilAwaiting(arn, STATE.holdForRuling, {
+      resolve: on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, 'PLAN'),
+    });
 
     // Assess
-    expect(harness.statesAfter(arn, 'Does the plan hold?')).toEqual([WHAT]);
-    expect(harness.statesAfter(arn, WHAT)).toEqual([
-      'Prepare the wait for the next instalment',
-      'Flag the credit report as disputed',
-    ]);
+    expect(harness.statesAfter(arn, STATE.doesPlanHold)).toEqual([STATE.whatHappened]);
+    expect(harness.statesAfter(arn, STATE.whatHappened)).toEqual([STATE.preparePlanWait, STATE.flagReport]);
   });
 });
 
@@ -1109,7 +1088,9 @@ describe('disputes', () => {
     // Prepare
     const harness = new WorkflowHarness();
     const arn = await harness.start();
-    await harness.runUntilAwaiting(arn, HOLD, { resolve: on(AWAIT.OVERDUE_NOTICE, HOUR, 'DISPUTE') });
+    await harness.runUntilAwaiting(arn, STATE.holdForRuling, {
+      resolve: on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, 'DISPUTE'),
+    });
     const contactsBefore = harness.callsOf('SendStageContact').length;
 
     // Act
@@ -1120,22 +1101,22 @@ describe('disputes', () => {
 
     // Assess
     expect(contactsDuringHold).toBe(0);
-    expect(harness.statesAfter(arn, 'Was the credit report flagged?')).toEqual([
-      'Prepare the wait for the dispute ruling',
-    ]);
+    expect(harness.statesAfter(arn, STATE.wasReportFlagged)).toEqual([STATE.prepareDisputeWait]);
     expect(
       harness.callsOf('UpdateCreditReport').map((call) => [call.state, call.payload.action, call.returned]),
     ).toEqual([
-      [FLAG, 'FLAG', expect.objectContaining({ outcome: 'SKIPPED', changed: false })],
-      [UNFLAG, 'UNFLAG', expect.objectContaining({ outcome: 'SKIPPED', changed: false })],
+      [STATE.flagReport, 'FLAG', expect.objectContaining({ outcome: 'SKIPPED', changed: false })],
+      [STATE.liftDisputeFlag, 'UNFLAG', expect.objectContaining({ outcome: 'SKIPPED', changed: false })],
     ]);
-    expect(harness.callsIn(HOLD).map((call) => [call.payload.awaiting, call.payload.timeoutSeconds])).toEqual(
-      [
-        ['DISPUTE', 30 * 86_400],
-        ['DISPUTE', 7 * 86_400],
-        ['DISPUTE', 7 * 86_400],
-      ],
-    );
+    expect(
+      harness
+        .callsIn(STATE.holdForRuling)
+        .map((call) => [call.payload.awaiting, call.payload.timeoutSeconds]),
+    ).toEqual([
+      ['DISPUTE', 30 * 86_400],
+      ['DISPUTE', 7 * 86_400],
+      ['DISPUTE', 7 * 86_400],
+    ]);
     expect(
       harness.alerts().map(({ state, calledAt, topicArn, subject, message }) => ({
         state,
@@ -1146,21 +1127,23 @@ describe('disputes', () => {
       })),
     ).toEqual(
       [30, 37].map((day) => ({
-        state: 'Alert ops: the dispute ruling is overdue',
+        state: STATE.alertRulingOverdue,
         at: `${day}d 01:00:00.000`,
         topicArn: OPS_TOPIC,
         subject: 'Dispute ruling overdue',
         message: `The dispute on case ${CASE_ID} is past its ruling deadline: rule on it (POST disputes/resolution on the case).`,
       })),
     );
-    expect(harness.statesAfter(arn, 'Alert ops: the dispute ruling is overdue')).toEqual([
-      'Prepare the wait for the dispute ruling',
-      'Prepare the wait for the dispute ruling',
+    expect(harness.statesAfter(arn, STATE.alertRulingOverdue)).toEqual([
+      STATE.prepareDisputeWait,
+      STATE.prepareDisputeWait,
     ]);
-    expect(harness.statesAfter(arn, 'Was the dispute flag lifted?')).toEqual([RESUME]);
+    expect(harness.statesAfter(arn, STATE.wasDisputeFlagLifted)).toEqual([STATE.resumeLadder]);
     expect(harness.publishedTypes()).toEqual(['Case Opened']);
     // The notice had 71 h left when the dispute paused it: the first collection runs 71 h after the ruling.
-    expect(harness.enteredTimes(arn, SEND.FIRST_COLLECTION)).toEqual([START + 40 * DAY + HOUR + 71 * HOUR]);
+    expect(harness.enteredTimes(arn, STAGE_STATES.FIRST_COLLECTION.send)).toEqual([
+      START + 40 * DAY + HOUR + 71 * HOUR,
+    ]);
   });
 
   it('with a filed report: flagged and announced; rejected: restored and announced, the soft reminders resume; then paid: settled and lifted, each announced', async () => {
@@ -1176,37 +1159,41 @@ describe('disputes', () => {
         .published()
         .map(({ DetailType, state, publishedAt }) => [DetailType, state, offset(publishedAt)]),
     ).toEqual([
-      ['Case Opened', 'Announce case opened', T0],
-      ['Credit Report Filed', 'Announce credit report filed', '31d 00:00:00.000'],
-      ['Account Restriction Requested', 'Announce account restriction requested', '31d 00:00:00.000'],
-      ['Credit Report Updated', 'Announce credit report disputed', offset(disputedAt)],
-      ['Credit Report Updated', 'Announce credit report restored', offset(rejectedAt)],
-      ['Account Restriction Lifted', 'Announce account restriction lifted', offset(rejectedAt + HOUR)],
-      ['Case Resolved', 'Announce case resolved', offset(rejectedAt + HOUR)],
-      ['Credit Report Updated', 'Announce credit report settled', offset(rejectedAt + HOUR)],
+      ['Case Opened', STATE.announceCaseOpened, T0],
+      ['Credit Report Filed', STATE.announceReportFiled, '31d 00:00:00.000'],
+      ['Account Restriction Requested', STATE.announceRestrictionRequested, '31d 00:00:00.000'],
+      ['Credit Report Updated', STATE.announceReportDisputed, offset(disputedAt)],
+      ['Credit Report Updated', STATE.announceReportRestored, offset(rejectedAt)],
+      ['Account Restriction Lifted', STATE.announceRestrictionLifted, offset(rejectedAt + HOUR)],
+      ['Case Resolved', STATE.announceCaseResolved, offset(rejectedAt + HOUR)],
+      ['Credit Report Updated', STATE.announceReportSettled, offset(rejectedAt + HOUR)],
     ]);
-    const flagged = harness.callsIn(FLAG)[0];
+    const flagged = harness.callsIn(STATE.flagReport)[0];
     expect(flagged?.payload).toEqual({ caseId: CASE_ID, action: 'FLAG', at: iso(disputedAt) });
     expect(harness.published()[3]?.Detail).toEqual(record(flagged?.returned).detail);
-    const restored = harness.callsIn(UNFLAG);
+    const restored = harness.callsIn(STATE.liftDisputeFlag);
     expect(restored.map((call) => call.payload)).toEqual([
       { caseId: CASE_ID, action: 'UNFLAG', at: iso(rejectedAt) },
     ]);
     expect(harness.published()[4]?.Detail).toEqual(record(restored[0]?.returned).detail);
-    const settled = harness.callsIn(SETTLE);
+    const settled = harness.callsIn(STATE.settleReport);
     expect(settled.map((call) => call.payload)).toEqual([
       { caseId: CASE_ID, action: 'SETTLE', at: iso(rejectedAt + HOUR) },
     ]);
     // The settled report is announced with what the update step says, the resolved case with what "Close case" says.
-    expect(harness.published()[6]?.Detail).toEqual(record(harness.callsIn('Close case')[0]?.returned).detail);
+    expect(harness.published()[6]?.Detail).toEqual(
+      record(harness.callsIn(STATE.closeCase)[0]?.returned).detail,
+    );
     expect(harness.published()[7]?.Detail).toEqual(record(settled[0]?.returned).detail);
     expect(harness.facts()).toMatchObject({
       status: 'RESOLVED',
       creditReport: 'SETTLED',
       accountRestricted: false,
     });
-    expect(harness.statesAfter(arn, WHERE)).toEqual([AWAIT.SOFT_REMINDERS]);
-    expect(harness.callsIn(AWAIT.SOFT_REMINDERS).at(-1)?.payload.timeoutSeconds).toBe(30 * 86_400 - 3600);
+    expect(harness.statesAfter(arn, STATE.whereLadderResumes)).toEqual([STAGE_STATES.SOFT_REMINDERS.await]);
+    expect(harness.callsIn(STAGE_STATES.SOFT_REMINDERS.await).at(-1)?.payload.timeoutSeconds).toBe(
+      30 * 86_400 - 3600,
+    );
   });
 
   it('upheld: the case is cancelled, the report deleted and the restriction lifted, each announced', async () => {
@@ -1216,17 +1203,17 @@ describe('disputes', () => {
     // Assess
     const upheldAt = START + 31 * DAY + HOUR + 31 * DAY;
     expect(end).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(upheldAt) });
-    expect(harness.path(arn).slice(harness.path(arn).lastIndexOf(HOLD))).toEqual([
-      HOLD,
-      WHAT,
-      'Cancel case',
-      'Was the restriction lifted after cancelling?',
-      'Announce account restriction lifted after cancelling',
-      'Announce case cancelled',
-      DELETE,
-      'Was the credit report deleted?',
-      'Announce credit report deleted',
-      'Case cancelled',
+    expect(harness.path(arn).slice(harness.path(arn).lastIndexOf(STATE.holdForRuling))).toEqual([
+      STATE.holdForRuling,
+      STATE.whatHappened,
+      STATE.cancelCase,
+      STATE.wasRestrictionLiftedAfterCancelling,
+      STATE.announceRestrictionLiftedAfterCancelling,
+      STATE.announceCaseCancelled,
+      STATE.deleteReport,
+      STATE.wasReportDeleted,
+      STATE.announceReportDeleted,
+      STATE.caseCancelled,
     ]);
     const cancelled = caseDetail({ caseId: CASE_ID, at: iso(upheldAt) }, 'CANCELLED', 'SOFT_REMINDERS');
     expect(
@@ -1242,7 +1229,7 @@ describe('disputes', () => {
     ]);
     expect(harness.alerts().map((alert) => offset(alert.calledAt))).toEqual(['61d 01:00:00.000']);
     expect(harness.callsOf('CloseCase')).toEqual([]);
-    expect(harness.callsIn(DELETE).map((call) => call.payload)).toEqual([
+    expect(harness.callsIn(STATE.deleteReport).map((call) => call.payload)).toEqual([
       { caseId: CASE_ID, action: 'DELETE', at: iso(upheldAt) },
     ]);
     expect(harness.facts()).toMatchObject({
@@ -1255,8 +1242,8 @@ describe('disputes', () => {
 
 describe('where the ladder resumes', () => {
   it.each<[string, string, string, string, PlannedResolution[]]>([
-    ['LEGAL_REVIEW', AWAIT_REVIEW, 'PROMISE', PREPARE_REVIEW, []],
-    ['LEGAL_ACTION', AWAIT_OUTCOME, 'PLAN', PREPARE_OUTCOME, SCENARIOS.legal.resolve],
+    ['LEGAL_REVIEW', STATE.awaitReviewDecision, 'PROMISE', STATE.prepareReviewWait, []],
+    ['LEGAL_ACTION', STATE.awaitLegalOutcome, 'PLAN', STATE.prepareOutcomeWait, SCENARIOS.legal.resolve],
   ])(
     '%s: an arrangement made in "%s" (%s), broken, resumes via "Where does the ladder resume?" at "%s"',
     async (stage, awaiting, arrangement, target, before) => {
@@ -1272,22 +1259,24 @@ describe('where the ladder resumes', () => {
       await harness.runUntilAwaiting(arn, awaiting);
 
       // Assess
-      expect(harness.callsIn(RESUME).map((call) => record(call.returned).resumeStage)).toEqual([stage]);
-      expect(harness.statesAfter(arn, WHERE)).toEqual([target]);
+      expect(harness.callsIn(STATE.resumeLadder).map((call) => record(call.returned).resumeStage)).toEqual([
+        stage,
+      ]);
+      expect(harness.statesAfter(arn, STATE.whereLadderResumes)).toEqual([target]);
       const path = harness.path(arn);
-      expect(path.slice(path.lastIndexOf(WHERE))).toEqual(
+      expect(path.slice(path.lastIndexOf(STATE.whereLadderResumes))).toEqual(
         stage === 'LEGAL_ACTION'
-          ? [WHERE, target, 'Is it time to continue in a new execution?', awaiting]
+          ? [STATE.whereLadderResumes, target, STATE.isTimeToContinueOutcomeWait, awaiting]
           : stage === 'LEGAL_REVIEW'
-            ? [WHERE, target, 'Is it time to continue the legal review in a new execution?', awaiting]
-            : [WHERE, target, awaiting],
+            ? [STATE.whereLadderResumes, target, STATE.isTimeToContinueReview, awaiting]
+            : [STATE.whereLadderResumes, target, awaiting],
       );
     },
   );
 
   it.each<[boolean, string, string]>([
-    [false, AWAIT.SOFT_REMINDERS, SEND.SOFT_REMINDERS],
-    [true, AWAIT_REVIEW, 'Open legal review'],
+    [false, STAGE_STATES.SOFT_REMINDERS.await, STAGE_STATES.SOFT_REMINDERS.send],
+    [true, STATE.awaitReviewDecision, STATE.openLegalReview],
   ])(
     'CREDIT_REPORTED (legal review due: %s): resumed at "Restrict account", which finds the account restricted (ALREADY, not announced again); the threshold decides again',
     async (legalReview, awaiting, next) => {
@@ -1307,19 +1296,19 @@ describe('where the ladder resumes', () => {
 
       // Assess
       const brokenAt = promisedAt + PROMISE_WAIT_SECONDS * SECOND;
-      expect(harness.statesAfter(arn, WHERE)).toEqual([RESTRICT]);
-      expect(harness.callsIn(RESTRICT).map((call) => [call.payload.at, call.returned])).toEqual([
+      expect(harness.statesAfter(arn, STATE.whereLadderResumes)).toEqual([STATE.restrictAccount]);
+      expect(harness.callsIn(STATE.restrictAccount).map((call) => [call.payload.at, call.returned])).toEqual([
         [iso(START + 31 * DAY), expect.objectContaining({ outcome: 'DONE', legalReview })],
         [iso(brokenAt), expect.objectContaining({ outcome: 'ALREADY', legalReview })],
       ]);
-      expect(harness.statesAfter(arn, RESTRICTED)).toEqual([
-        'Announce account restriction requested',
-        THRESHOLD,
+      expect(harness.statesAfter(arn, STATE.wasAccountRestricted)).toEqual([
+        STATE.announceRestrictionRequested,
+        STATE.isAboveLegalThreshold,
       ]);
       expect(
         harness.publishedTypes().filter((type) => type === 'Account Restriction Requested'),
       ).toHaveLength(1);
-      expect(harness.statesAfter(arn, THRESHOLD)).toEqual([next, next]);
+      expect(harness.statesAfter(arn, STATE.isAboveLegalThreshold)).toEqual([next, next]);
       expect(harness.enteredTimes(arn, next).at(-1)).toBe(brokenAt);
       expect(harness.awaiting(arn)).toBe(awaiting);
     },
@@ -1336,24 +1325,24 @@ describe('where the ladder resumes', () => {
     const arn = await harness.start();
 
     // Act
-    await harness.runUntilAwaiting(arn, AWAIT.SOFT_REMINDERS);
+    await harness.runUntilAwaiting(arn, STAGE_STATES.SOFT_REMINDERS.await);
 
     // Assess
     const path = harness.path(arn);
-    expect(path.slice(path.indexOf(RESTRICT))).toEqual([
-      RESTRICT,
-      RESTRICTED,
-      CHECK,
-      WHAT,
-      RESUME,
-      WHERE,
-      RESTRICT,
-      RESTRICTED,
-      'Announce account restriction requested',
-      THRESHOLD,
+    expect(path.slice(path.indexOf(STATE.restrictAccount))).toEqual([
+      STATE.restrictAccount,
+      STATE.wasAccountRestricted,
+      STATE.checkCase,
+      STATE.whatHappened,
+      STATE.resumeLadder,
+      STATE.whereLadderResumes,
+      STATE.restrictAccount,
+      STATE.wasAccountRestricted,
+      STATE.announceRestrictionRequested,
+      STATE.isAboveLegalThreshold,
       ...SOFT_REMINDER_STATES,
     ]);
-    expect(harness.callsIn(RESTRICT).map((call) => call.calledAt)).toEqual([
+    expect(harness.callsIn(STATE.restrictAccount).map((call) => call.calledAt)).toEqual([
       START + 31 * DAY,
       START + 31 * DAY,
     ]);
@@ -1368,17 +1357,17 @@ describe('where the ladder resumes', () => {
 
 describe('the credit track', () => {
   it.each<[StepName, string, HarnessOptions, PlannedResolution[], string[]]>([
-    ['ReportToBureau', 'Report to credit bureau', {}, [], ['Case Opened', 'Case Resolved']],
+    ['ReportToBureau', STATE.reportToBureau, {}, [], ['Case Opened', 'Case Resolved']],
     [
       'RestrictAccount',
-      RESTRICT,
+      STATE.restrictAccount,
       {},
       [],
       ['Case Opened', 'Credit Report Filed', 'Case Resolved', 'Credit Report Updated'],
     ],
     [
       'OpenLegalReview',
-      'Open legal review',
+      STATE.openLegalReview,
       { legalReview: true },
       [],
       [
@@ -1392,9 +1381,9 @@ describe('the credit track', () => {
     ],
     [
       'StartLegalAction',
-      'Start legal action',
+      STATE.startLegalAction,
       { legalReview: true },
-      [on(AWAIT_REVIEW, HOUR, 'LEGAL_APPROVED')],
+      [on(STATE.awaitReviewDecision, HOUR, 'LEGAL_APPROVED')],
       [
         'Case Opened',
         'Credit Report Filed',
@@ -1423,14 +1412,14 @@ describe('the credit track', () => {
       expect(path.slice(path.indexOf(state), path.indexOf(state) + 5)).toEqual([
         state,
         expect.stringMatching(/\?$/),
-        CHECK,
-        WHAT,
-        'Close case',
+        STATE.checkCase,
+        STATE.whatHappened,
+        STATE.closeCase,
       ]);
-      expect(harness.callsIn(CHECK).map((call) => call.payload)).toEqual([
+      expect(harness.callsIn(STATE.checkCase).map((call) => call.payload)).toEqual([
         { caseId: CASE_ID, awaiting: 'LADDER' },
       ]);
-      expect(harness.enteredTimes(arn, 'Close case')).toEqual([harness.callsIn(state)[0]?.calledAt]);
+      expect(harness.enteredTimes(arn, STATE.closeCase)).toEqual([harness.callsIn(state)[0]?.calledAt]);
       expect(harness.publishedTypes()).toEqual(announced);
     },
   );
@@ -1439,7 +1428,7 @@ describe('the credit track', () => {
     // Prepare
     const harness = new WorkflowHarness({ legalReview: true, steps: { StartLegalAction: trackSkipped() } });
     const arn = await harness.start();
-    await harness.runUntilAwaiting(arn, AWAIT_REVIEW);
+    await harness.runUntilAwaiting(arn, STATE.awaitReviewDecision);
     await harness.advanceTo(harness.clock.now() + HOUR);
 
     // Act
@@ -1447,18 +1436,18 @@ describe('the credit track', () => {
 
     // Assess
     const path = harness.path(arn);
-    expect(path.slice(path.indexOf('Send demand letter'))).toEqual([
-      'Send demand letter',
-      'Is the demand letter deferred?',
-      'Start legal action',
-      'Did legal action start?',
-      CHECK,
-      WHAT,
-      RESUME,
-      WHERE,
-      PREPARE_REVIEW,
-      'Is it time to continue the legal review in a new execution?',
-      AWAIT_REVIEW,
+    expect(path.slice(path.indexOf(STATE.sendDemandLetter))).toEqual([
+      STATE.sendDemandLetter,
+      STATE.isDemandLetterDeferred,
+      STATE.startLegalAction,
+      STATE.didLegalActionStart,
+      STATE.checkCase,
+      STATE.whatHappened,
+      STATE.resumeLadder,
+      STATE.whereLadderResumes,
+      STATE.prepareReviewWait,
+      STATE.isTimeToContinueReview,
+      STATE.awaitReviewDecision,
     ]);
   });
 
@@ -1474,17 +1463,17 @@ describe('the credit track', () => {
     const arn = await harness.start();
 
     // Act
-    await harness.runUntilAwaiting(arn, AWAIT.SOFT_REMINDERS);
+    await harness.runUntilAwaiting(arn, STAGE_STATES.SOFT_REMINDERS.await);
 
     // Assess
     const path = harness.path(arn);
-    expect(path.slice(path.indexOf('Report to credit bureau'))).toEqual([
-      'Report to credit bureau',
-      'Was the credit report filed?',
-      RESTRICT,
-      RESTRICTED,
-      'Announce account restriction requested',
-      THRESHOLD,
+    expect(path.slice(path.indexOf(STATE.reportToBureau))).toEqual([
+      STATE.reportToBureau,
+      STATE.wasReportFiled,
+      STATE.restrictAccount,
+      STATE.wasAccountRestricted,
+      STATE.announceRestrictionRequested,
+      STATE.isAboveLegalThreshold,
       ...SOFT_REMINDER_STATES,
     ]);
     expect(harness.publishedTypes()).toEqual(['Case Opened', 'Account Restriction Requested']);
@@ -1501,22 +1490,22 @@ describe('the credit track', () => {
     const arn = await harness.start();
 
     // Act
-    await harness.runUntilAwaiting(arn, AWAIT.SOFT_REMINDERS);
+    await harness.runUntilAwaiting(arn, STAGE_STATES.SOFT_REMINDERS.await);
 
     // Assess
     const path = harness.path(arn);
-    expect(path.slice(path.indexOf(WHERE))).toEqual([
-      WHERE,
-      AWAIT.CREDIT_PRE_NOTICE,
-      'Report to credit bureau',
-      'Was the credit report filed?',
-      RESTRICT,
-      RESTRICTED,
-      'Announce account restriction requested',
-      THRESHOLD,
+    expect(path.slice(path.indexOf(STATE.whereLadderResumes))).toEqual([
+      STATE.whereLadderResumes,
+      STAGE_STATES.CREDIT_PRE_NOTICE.await,
+      STATE.reportToBureau,
+      STATE.wasReportFiled,
+      STATE.restrictAccount,
+      STATE.wasAccountRestricted,
+      STATE.announceRestrictionRequested,
+      STATE.isAboveLegalThreshold,
       ...SOFT_REMINDER_STATES,
     ]);
-    expect(harness.callsIn('Report to credit bureau').map((call) => record(call.returned).outcome)).toEqual([
+    expect(harness.callsIn(STATE.reportToBureau).map((call) => record(call.returned).outcome)).toEqual([
       'DONE',
       'ALREADY',
     ]);
@@ -1534,22 +1523,22 @@ describe('the credit track', () => {
     const arn = await harness.start();
 
     // Act
-    await harness.runUntilAwaiting(arn, AWAIT.SOFT_REMINDERS);
+    await harness.runUntilAwaiting(arn, STAGE_STATES.SOFT_REMINDERS.await);
 
     // Assess
     const reportedAt = START + 31 * DAY;
     const path = harness.path(arn);
-    expect(path.slice(path.indexOf('Report to credit bureau'))).toEqual([
-      'Report to credit bureau',
-      'Was the credit report filed?',
-      REFUSED_ALERT,
-      RESTRICT,
-      RESTRICTED,
-      'Announce account restriction requested',
-      THRESHOLD,
+    expect(path.slice(path.indexOf(STATE.reportToBureau))).toEqual([
+      STATE.reportToBureau,
+      STATE.wasReportFiled,
+      STATE.alertReportRefused,
+      STATE.restrictAccount,
+      STATE.wasAccountRestricted,
+      STATE.announceRestrictionRequested,
+      STATE.isAboveLegalThreshold,
       ...SOFT_REMINDER_STATES,
     ]);
-    expect(harness.callsIn('Report to credit bureau').map((call) => call.calledAt)).toEqual([reportedAt]);
+    expect(harness.callsIn(STATE.reportToBureau).map((call) => call.calledAt)).toEqual([reportedAt]);
     expect(harness.history(arn).filter((event) => event.type === 'TaskFailed')).toEqual([]);
     expect(
       harness.alerts().map(({ state, calledAt, topicArn, subject, message }) => ({
@@ -1561,15 +1550,15 @@ describe('the credit track', () => {
       })),
     ).toEqual([
       {
-        state: REFUSED_ALERT,
+        state: STATE.alertReportRefused,
         calledAt: reportedAt,
         topicArn: OPS_TOPIC,
         subject: 'Credit report refused',
         message: `The credit bureau refused the report for case ${CASE_ID}; the ladder goes on without it. Check the bureau integration.`,
       },
     ]);
-    const next = enteredAfterFirst(harness, arn, REFUSED_ALERT);
-    expect(next?.name).toBe(RESTRICT);
+    const next = enteredAfterFirst(harness, arn, STATE.alertReportRefused);
+    expect(next?.name).toBe(STATE.restrictAccount);
     expect(next?.input.report).toEqual({
       outcome: 'REFUSED',
       detail: caseDetail({ caseId: CASE_ID, at: iso(reportedAt) }, 'OPEN', 'CREDIT_PRE_NOTICE'),
@@ -1583,8 +1572,8 @@ describe('the credit track', () => {
   });
 
   it.each<[boolean, string]>([
-    [false, SEND.SOFT_REMINDERS],
-    [true, 'Open legal review'],
+    [false, STAGE_STATES.SOFT_REMINDERS.send],
+    [true, STATE.openLegalReview],
   ])(
     'after a refused report the ladder goes on (legal review due: %s): the restriction says whether the threshold leads to %s',
     async (legalReview, next) => {
@@ -1593,14 +1582,17 @@ describe('the credit track', () => {
       const arn = await harness.start();
 
       // Act
-      await harness.runUntilAwaiting(arn, legalReview ? AWAIT_REVIEW : AWAIT.SOFT_REMINDERS);
+      await harness.runUntilAwaiting(
+        arn,
+        legalReview ? STATE.awaitReviewDecision : STAGE_STATES.SOFT_REMINDERS.await,
+      );
 
       // Assess
-      expect(harness.statesAfter(arn, REFUSED_ALERT)).toEqual([RESTRICT]);
-      expect(harness.inputsOf(arn, THRESHOLD)).toEqual([
+      expect(harness.statesAfter(arn, STATE.alertReportRefused)).toEqual([STATE.restrictAccount]);
+      expect(harness.inputsOf(arn, STATE.isAboveLegalThreshold)).toEqual([
         expect.objectContaining({ restriction: expect.objectContaining({ outcome: 'DONE', legalReview }) }),
       ]);
-      expect(harness.statesAfter(arn, THRESHOLD)).toEqual([next]);
+      expect(harness.statesAfter(arn, STATE.isAboveLegalThreshold)).toEqual([next]);
       expect(harness.describe(arn).status).toBe('RUNNING');
     },
   );
@@ -1620,13 +1612,13 @@ describe('the credit track', () => {
       cause: undefined,
     });
     expect(end.stopDate).toEqual(new Date(START + 180 * DAY));
-    expect(harness.path(arn).at(-1)).toBe('Case written off');
+    expect(harness.path(arn).at(-1)).toBe(STATE.caseWrittenOff);
     expect(harness.publishedTypes()).not.toContain('Credit Report Filed');
   });
 
   it.each<[string, boolean]>([
-    [SEND.SOFT_REMINDERS, false],
-    ['Open legal review', true],
+    [STAGE_STATES.SOFT_REMINDERS.send, false],
+    [STATE.openLegalReview, true],
   ])(
     'an account already restricted (ALREADY): nothing announced, straight to the threshold, which goes to "%s" (legal review due: %s)',
     async (next, legalReview) => {
@@ -1637,13 +1629,16 @@ describe('the credit track', () => {
       const arn = await harness.start();
 
       // Act
-      await harness.runUntilAwaiting(arn, legalReview ? AWAIT_REVIEW : AWAIT.SOFT_REMINDERS);
+      await harness.runUntilAwaiting(
+        arn,
+        legalReview ? STATE.awaitReviewDecision : STAGE_STATES.SOFT_REMINDERS.await,
+      );
 
       // Assess
-      expect(harness.statesAfter(arn, RESTRICTED)).toEqual([THRESHOLD]);
-      expect(harness.statesAfter(arn, THRESHOLD)).toEqual([next]);
+      expect(harness.statesAfter(arn, STATE.wasAccountRestricted)).toEqual([STATE.isAboveLegalThreshold]);
+      expect(harness.statesAfter(arn, STATE.isAboveLegalThreshold)).toEqual([next]);
       expect(harness.enteredTimes(arn, next)).toEqual([START + 31 * DAY]);
-      expect(harness.inputsOf(arn, THRESHOLD)[0]).toMatchObject({
+      expect(harness.inputsOf(arn, STATE.isAboveLegalThreshold)[0]).toMatchObject({
         restriction: { outcome: 'ALREADY', legalReview },
       });
       expect(harness.publishedTypes()).toEqual(['Case Opened', 'Credit Report Filed']);
@@ -1664,15 +1659,17 @@ describe('the credit track', () => {
     const arn = await harness.start();
 
     // Act
-    await harness.runUntilAwaiting(arn, AWAIT.SOFT_REMINDERS);
+    await harness.runUntilAwaiting(arn, STAGE_STATES.SOFT_REMINDERS.await);
 
     // Assess: the ResultSelector keeps only outcome and detail, and the restriction says no review
-    expect(harness.inputsOf(arn, THRESHOLD)[0]).toMatchObject({
+    expect(harness.inputsOf(arn, STATE.isAboveLegalThreshold)[0]).toMatchObject({
       report: { outcome: 'DONE' },
       restriction: { outcome: 'DONE', legalReview: false },
     });
-    expect(record(record(harness.inputsOf(arn, THRESHOLD)[0]).report)).not.toHaveProperty('legalReview');
-    expect(harness.statesAfter(arn, THRESHOLD)).toEqual([SEND.SOFT_REMINDERS]);
+    expect(record(record(harness.inputsOf(arn, STATE.isAboveLegalThreshold)[0]).report)).not.toHaveProperty(
+      'legalReview',
+    );
+    expect(harness.statesAfter(arn, STATE.isAboveLegalThreshold)).toEqual([STAGE_STATES.SOFT_REMINDERS.send]);
     expect(harness.callsOf('OpenLegalReview')).toEqual([]);
   });
 });
@@ -1682,21 +1679,23 @@ describe('the legal track', () => {
     // Prepare
     const harness = new WorkflowHarness({ legalReview: true });
     const arn = await harness.start();
-    await harness.runUntilAwaiting(arn, AWAIT_REVIEW);
+    await harness.runUntilAwaiting(arn, STATE.awaitReviewDecision);
 
     // Act
     await harness.advanceTo(START + 31 * DAY + 28 * DAY);
 
     // Assess
-    expect(harness.statesAfter(arn, THRESHOLD)).toEqual(['Open legal review']);
-    expect(days(harness.enteredTimes(arn, PREPARE_REVIEW))).toEqual([31, 45, 59]);
-    expect(harness.callsIn(PREPARE_REVIEW).map((call) => call.payload.awaiting)).toEqual([
+    expect(harness.statesAfter(arn, STATE.isAboveLegalThreshold)).toEqual([STATE.openLegalReview]);
+    expect(days(harness.enteredTimes(arn, STATE.prepareReviewWait))).toEqual([31, 45, 59]);
+    expect(harness.callsIn(STATE.prepareReviewWait).map((call) => call.payload.awaiting)).toEqual([
       'LEGAL_REVIEW',
       'LEGAL_REVIEW',
       'LEGAL_REVIEW',
     ]);
     expect(
-      harness.callsIn(AWAIT_REVIEW).map((call) => [call.payload.awaiting, call.payload.timeoutSeconds]),
+      harness
+        .callsIn(STATE.awaitReviewDecision)
+        .map((call) => [call.payload.awaiting, call.payload.timeoutSeconds]),
     ).toEqual(Array(3).fill(['LEGAL_REVIEW', LEGAL_REVIEW_REMINDER_SECONDS]));
     expect(
       harness
@@ -1710,7 +1709,7 @@ describe('the legal track', () => {
         `Case ${CASE_ID} waits for a legal review decision: approve or decline it (POST legal-review on the case).`,
       ]),
     );
-    expect(harness.awaiting(arn)).toBe(AWAIT_REVIEW);
+    expect(harness.awaiting(arn)).toBe(STATE.awaitReviewDecision);
     expect(
       harness.callsOf('SendStageContact').filter((call) => call.payload.stage === 'SOFT_REMINDERS'),
     ).toEqual([]);
@@ -1722,29 +1721,31 @@ describe('the legal track', () => {
 
     // Assess
     expect(end).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(START + 321 * DAY) });
-    expect(days(harness.enteredTimes(arn, 'Start legal action'))).toEqual([51]);
+    expect(days(harness.enteredTimes(arn, STATE.startLegalAction))).toEqual([51]);
     expect(harness.published().filter((event) => event.DetailType === 'Legal Action Opened')).toEqual([
       expect.objectContaining({
-        state: 'Announce legal action opened',
+        state: STATE.announceLegalActionOpened,
         Detail: caseDetail({ caseId: CASE_ID, at: iso(START + 51 * DAY) }, 'LEGAL', 'LEGAL_ACTION'),
       }),
     ]);
-    expect(days(harness.enteredTimes(arn, PREPARE_OUTCOME))).toEqual([51, 141, 231, 321]);
+    expect(days(harness.enteredTimes(arn, STATE.prepareOutcomeWait))).toEqual([51, 141, 231, 321]);
     expect(
       harness
-        .callsIn(PREPARE_OUTCOME, arn)
+        .callsIn(STATE.prepareOutcomeWait, arn)
         .map((call) => [call.payload.awaiting, call.payload.executionStartedAt]),
     ).toEqual(Array(4).fill(['LEGAL_OUTCOME', iso(START)]));
     expect(
-      harness.callsIn(AWAIT_OUTCOME, arn).map((call) => [call.payload.awaiting, call.payload.timeoutSeconds]),
+      harness
+        .callsIn(STATE.awaitLegalOutcome, arn)
+        .map((call) => [call.payload.awaiting, call.payload.timeoutSeconds]),
     ).toEqual(Array(3).fill(['LEGAL_OUTCOME', LEGAL_OUTCOME_CHECK_SECONDS]));
-    expect(harness.statesAfter(arn, 'Is it time to continue in a new execution?')).toEqual([
-      AWAIT_OUTCOME,
-      AWAIT_OUTCOME,
-      AWAIT_OUTCOME,
-      CONTINUE,
+    expect(harness.statesAfter(arn, STATE.isTimeToContinueOutcomeWait)).toEqual([
+      STATE.awaitLegalOutcome,
+      STATE.awaitLegalOutcome,
+      STATE.awaitLegalOutcome,
+      STATE.continueCase,
     ]);
-    expect(harness.callsIn(CONTINUE).map((call) => call.payload)).toEqual([
+    expect(harness.callsIn(STATE.continueCase).map((call) => call.payload)).toEqual([
       {
         caseId: CASE_ID,
         execution: CASE_ID,
@@ -1752,7 +1753,7 @@ describe('the legal track', () => {
         at: iso(START + 321 * DAY),
       },
     ]);
-    expect(harness.path(arn).at(-1)).toBe('Case continues in a new execution');
+    expect(harness.path(arn).at(-1)).toBe(STATE.caseContinues);
     expect(JSON.parse(end.output ?? 'null').continuation).toEqual({ next: `${CASE_ID}-2` });
     // The next execution, as the step started it:
     const second = executionArnOf(`${CASE_ID}-2`);
@@ -1762,19 +1763,28 @@ describe('the legal track', () => {
       input: JSON.stringify({ caseId: CASE_ID, continueAt: 'LEGAL_ACTION' }),
     });
     expect(harness.entered(second)).toEqual(
-      [IS_CONTINUING, PREPARE_OUTCOME, 'Is it time to continue in a new execution?', AWAIT_OUTCOME].map(
-        (name) => [name, '321d 00:00:00.000'],
-      ),
+      [
+        STATE.isContinuing,
+        STATE.prepareOutcomeWait,
+        STATE.isTimeToContinueOutcomeWait,
+        STATE.awaitLegalOutcome,
+      ].map((name) => [name, '321d 00:00:00.000']),
     );
     expect(harness.callsOf('BeginCase', second)).toEqual([]);
-    expect(harness.callsIn(PREPARE_OUTCOME, second)[0]?.payload.executionStartedAt).toBe(
+    expect(harness.callsIn(STATE.prepareOutcomeWait, second)[0]?.payload.executionStartedAt).toBe(
       iso(START + 321 * DAY),
     );
   });
 
   it.each([
-    ['review undecided', CONTINUE_REVIEW, 'LEGAL_REVIEW', PREPARE_REVIEW, AWAIT_REVIEW],
-    ['dispute unruled', CONTINUE_HOLD, 'DISPUTE', 'Prepare the wait for the dispute ruling', HOLD],
+    [
+      'review undecided',
+      STATE.continueReview,
+      'LEGAL_REVIEW',
+      STATE.prepareReviewWait,
+      STATE.awaitReviewDecision,
+    ],
+    ['dispute unruled', STATE.continueDispute, 'DISPUTE', STATE.prepareDisputeWait, STATE.holdForRuling],
   ] as Array<[ScenarioName, string, string, string, string]>)(
     '%s: near a year "%s" starts <caseId>-2 with continueAt %s, which goes straight back to that wait',
     async (scenario, continueState, continueAt, prepare, wait) => {
@@ -1787,7 +1797,7 @@ describe('the legal track', () => {
       expect(harness.callsIn(continueState, arn).map((call) => call.payload.continueAt)).toEqual([
         continueAt,
       ]);
-      expect(harness.path(arn).slice(-2)).toEqual([continueState, 'Case continues in a new execution']);
+      expect(harness.path(arn).slice(-2)).toEqual([continueState, STATE.caseContinues]);
       // every earlier look at the wait stayed in this execution
       const prepared = harness.callsIn(prepare, arn);
       expect(prepared.length).toBeGreaterThan(1);
@@ -1800,7 +1810,7 @@ describe('the legal track', () => {
       });
       expect(harness.awaiting(second)).toBe(wait);
       expect(harness.entered(second).map(([name]) => name)).toEqual([
-        IS_CONTINUING,
+        STATE.isContinuing,
         prepare,
         expect.stringMatching(/^Is it time to continue the /),
         wait,
@@ -1819,7 +1829,9 @@ describe('the legal track', () => {
 
     // Assess
     expect(end).toMatchObject({ status: 'SUCCEEDED', stopDate: new Date(START + (321 + 270) * DAY) });
-    expect(harness.callsIn(CONTINUE, second).map((call) => call.payload.execution)).toEqual([`${CASE_ID}-2`]);
+    expect(harness.callsIn(STATE.continueCase, second).map((call) => call.payload.execution)).toEqual([
+      `${CASE_ID}-2`,
+    ]);
     expect(JSON.parse(end.output ?? 'null').continuation).toEqual({ next: `${CASE_ID}-3` });
     expect(harness.describe(executionArnOf(`${CASE_ID}-3`)).status).toBe('RUNNING');
   });
@@ -1831,21 +1843,21 @@ describe('the legal track', () => {
     // Act
     const arn = await harness.start({ caseId: CASE_ID, continueAt: 'LEGAL_ACTION' }, `${CASE_ID}-2`);
     const waitingFor = harness.awaiting(arn);
-    const end = await harness.runToEnd(arn, { resolve: on(AWAIT_OUTCOME, 10 * DAY, 'PAID') });
+    const end = await harness.runToEnd(arn, { resolve: on(STATE.awaitLegalOutcome, 10 * DAY, 'PAID') });
 
     // Assess
-    expect(waitingFor).toBe(AWAIT_OUTCOME);
+    expect(waitingFor).toBe(STATE.awaitLegalOutcome);
     expect(end.status).toBe('SUCCEEDED');
     expect(harness.path(arn)).toEqual([
-      IS_CONTINUING,
-      PREPARE_OUTCOME,
-      'Is it time to continue in a new execution?',
-      AWAIT_OUTCOME,
-      WHAT,
+      STATE.isContinuing,
+      STATE.prepareOutcomeWait,
+      STATE.isTimeToContinueOutcomeWait,
+      STATE.awaitLegalOutcome,
+      STATE.whatHappened,
       ...CLOSING_TAIL,
     ]);
     expect(harness.callsOf('BeginCase')).toEqual([]);
-    expect(harness.callsIn(PREPARE_OUTCOME)[0]?.payload).toEqual({
+    expect(harness.callsIn(STATE.prepareOutcomeWait)[0]?.payload).toEqual({
       caseId: CASE_ID,
       awaiting: 'LEGAL_OUTCOME',
       at: iso(START),
@@ -1869,22 +1881,22 @@ describe('the legal track', () => {
     // Assess
     expect(end.status).toBe('SUCCEEDED');
     expect(harness.path(arn)).toEqual([
-      IS_CONTINUING,
-      'Close case',
-      'Was the account restriction lifted?',
-      'Announce account restriction lifted',
-      'Announce case resolved',
+      STATE.isContinuing,
+      STATE.closeCase,
+      STATE.wasRestrictionLifted,
+      STATE.announceRestrictionLifted,
+      STATE.announceCaseResolved,
       ...RECEIPT,
-      SETTLE,
-      'Was the credit report settled?',
-      'Announce credit report settled',
-      'Case resolved',
+      STATE.settleReport,
+      STATE.wasReportSettled,
+      STATE.announceReportSettled,
+      STATE.caseResolved,
     ]);
     expect(harness.callsOf('BeginCase')).toEqual([]);
-    expect(harness.callsIn('Close case').map((call) => call.payload)).toEqual([
+    expect(harness.callsIn(STATE.closeCase).map((call) => call.payload)).toEqual([
       { caseId: CASE_ID, at: iso(START) },
     ]);
-    expect(harness.callsIn(SETTLE).map((call) => call.payload)).toEqual([
+    expect(harness.callsIn(STATE.settleReport).map((call) => call.payload)).toEqual([
       { caseId: CASE_ID, action: 'SETTLE', at: iso(START) },
     ]);
     expect(harness.publishedTypes()).toEqual([
@@ -1900,13 +1912,13 @@ describe('the legal track', () => {
     const arn = await harness.start();
 
     // Act
-    await harness.runUntilAwaiting(arn, AWAIT.SOFT_REMINDERS, {
-      resolve: on(AWAIT_REVIEW, 3 * DAY, 'LEGAL_DECLINED'),
+    await harness.runUntilAwaiting(arn, STAGE_STATES.SOFT_REMINDERS.await, {
+      resolve: on(STATE.awaitReviewDecision, 3 * DAY, 'LEGAL_DECLINED'),
     });
 
     // Assess
-    expect(harness.statesAfter(arn, WHAT)).toEqual([SEND.SOFT_REMINDERS]);
-    expect(harness.callsIn(SEND.SOFT_REMINDERS).map((call) => call.payload.at)).toEqual([
+    expect(harness.statesAfter(arn, STATE.whatHappened)).toEqual([STAGE_STATES.SOFT_REMINDERS.send]);
+    expect(harness.callsIn(STAGE_STATES.SOFT_REMINDERS.send).map((call) => call.payload.at)).toEqual([
       iso(START + 34 * DAY),
     ]);
     expect(harness.callsOf('StartLegalAction')).toEqual([]);
@@ -1916,21 +1928,21 @@ describe('the legal track', () => {
     [
       'PAID',
       [
-        'Close case',
-        'Was the account restriction lifted?',
-        'Announce account restriction lifted',
-        'Announce case resolved',
+        STATE.closeCase,
+        STATE.wasRestrictionLifted,
+        STATE.announceRestrictionLifted,
+        STATE.announceCaseResolved,
         ...RECEIPT,
-        SETTLE,
-        'Was the credit report settled?',
-        'Announce credit report settled',
-        'Case resolved',
+        STATE.settleReport,
+        STATE.wasReportSettled,
+        STATE.announceReportSettled,
+        STATE.caseResolved,
       ],
       ['Account Restriction Lifted', 'Case Resolved', 'Credit Report Updated'],
     ],
     [
       'WRITTEN_OFF',
-      ['Write off the debt', 'Was the debt written off?', 'Announce case written off', 'Case written off'],
+      [STATE.writeOff, STATE.wasWrittenOff, STATE.announceWrittenOff, STATE.caseWrittenOff],
       ['Case Written Off'],
     ],
   ])(
@@ -1942,7 +1954,10 @@ describe('the legal track', () => {
 
       // Act
       const end = await harness.runToEnd(arn, {
-        resolve: [on(AWAIT_REVIEW, HOUR, 'LEGAL_APPROVED'), on(AWAIT_OUTCOME, 100 * DAY, resolution)],
+        resolve: [
+          on(STATE.awaitReviewDecision, HOUR, 'LEGAL_APPROVED'),
+          on(STATE.awaitLegalOutcome, 100 * DAY, resolution),
+        ],
       });
 
       // Assess
@@ -1950,7 +1965,9 @@ describe('the legal track', () => {
         status: 'SUCCEEDED',
         stopDate: new Date(START + 31 * DAY + HOUR + 100 * DAY),
       });
-      expect(harness.path(arn).slice(harness.path(arn).lastIndexOf(AWAIT_OUTCOME) + 2)).toEqual(tail);
+      expect(harness.path(arn).slice(harness.path(arn).lastIndexOf(STATE.awaitLegalOutcome) + 2)).toEqual(
+        tail,
+      );
       expect(harness.publishedTypes().slice(4)).toEqual(announced);
     },
   );
@@ -1960,26 +1977,47 @@ describe('closing announcements: only what the steps say they changed', () => {
   it.each<[string, string, string, boolean, boolean, string[]]>([
     [
       'PAID',
-      'Close case',
-      SETTLE,
+      STATE.closeCase,
+      STATE.settleReport,
       true,
       true,
       ['Account Restriction Lifted', 'Case Resolved', 'Credit Report Updated'],
     ],
-    ['PAID', 'Close case', SETTLE, true, false, ['Case Resolved', 'Credit Report Updated']],
-    ['PAID', 'Close case', SETTLE, false, true, ['Account Restriction Lifted', 'Case Resolved']],
-    ['PAID', 'Close case', SETTLE, false, false, ['Case Resolved']],
+    ['PAID', STATE.closeCase, STATE.settleReport, true, false, ['Case Resolved', 'Credit Report Updated']],
+    [
+      'PAID',
+      STATE.closeCase,
+      STATE.settleReport,
+      false,
+      true,
+      ['Account Restriction Lifted', 'Case Resolved'],
+    ],
+    ['PAID', STATE.closeCase, STATE.settleReport, false, false, ['Case Resolved']],
     [
       'CANCELLED',
-      'Cancel case',
-      DELETE,
+      STATE.cancelCase,
+      STATE.deleteReport,
       true,
       true,
       ['Account Restriction Lifted', 'Case Cancelled', 'Credit Report Deleted'],
     ],
-    ['CANCELLED', 'Cancel case', DELETE, true, false, ['Case Cancelled', 'Credit Report Deleted']],
-    ['CANCELLED', 'Cancel case', DELETE, false, true, ['Account Restriction Lifted', 'Case Cancelled']],
-    ['CANCELLED', 'Cancel case', DELETE, false, false, ['Case Cancelled']],
+    [
+      'CANCELLED',
+      STATE.cancelCase,
+      STATE.deleteReport,
+      true,
+      false,
+      ['Case Cancelled', 'Credit Report Deleted'],
+    ],
+    [
+      'CANCELLED',
+      STATE.cancelCase,
+      STATE.deleteReport,
+      false,
+      true,
+      ['Account Restriction Lifted', 'Case Cancelled'],
+    ],
+    ['CANCELLED', STATE.cancelCase, STATE.deleteReport, false, false, ['Case Cancelled']],
   ])(
     '%s -> %s, then %s changed %s, restriction lifted %s: announces %j',
     async (resolution, closeState, updateState, changed, restrictionLifted, announced) => {
@@ -1997,7 +2035,9 @@ describe('closing announcements: only what the steps say they changed', () => {
       const arn = await harness.start();
 
       // Act
-      const end = await harness.runToEnd(arn, { resolve: on(AWAIT.OVERDUE_NOTICE, HOUR, resolution) });
+      const end = await harness.runToEnd(arn, {
+        resolve: on(STAGE_STATES.OVERDUE_NOTICE.await, HOUR, resolution),
+      });
 
       // Assess: the platform hears of the end first, the bureau is updated after
       expect(end.status).toBe('SUCCEEDED');
@@ -2005,20 +2045,16 @@ describe('closing announcements: only what the steps say they changed', () => {
       const path = harness.path(arn);
       expect(path.slice(path.indexOf(closeState))).toEqual([
         closeState,
-        paid ? 'Was the account restriction lifted?' : 'Was the restriction lifted after cancelling?',
+        paid ? STATE.wasRestrictionLifted : STATE.wasRestrictionLiftedAfterCancelling,
         ...(restrictionLifted
-          ? [
-              paid
-                ? 'Announce account restriction lifted'
-                : 'Announce account restriction lifted after cancelling',
-            ]
+          ? [paid ? STATE.announceRestrictionLifted : STATE.announceRestrictionLiftedAfterCancelling]
           : []),
-        paid ? 'Announce case resolved' : 'Announce case cancelled',
+        paid ? STATE.announceCaseResolved : STATE.announceCaseCancelled,
         ...(paid ? RECEIPT : []),
         updateState,
-        paid ? 'Was the credit report settled?' : 'Was the credit report deleted?',
-        ...(changed ? [paid ? 'Announce credit report settled' : 'Announce credit report deleted'] : []),
-        paid ? 'Case resolved' : 'Case cancelled',
+        paid ? STATE.wasReportSettled : STATE.wasReportDeleted,
+        ...(changed ? [paid ? STATE.announceReportSettled : STATE.announceReportDeleted] : []),
+        paid ? STATE.caseResolved : STATE.caseCancelled,
       ]);
       const [updated, ...more] = harness.callsOf('UpdateCreditReport');
       expect(more).toEqual([]);
@@ -2065,20 +2101,20 @@ describe('deferred contacts', () => {
 
       // Act
       await harness.advanceTo(deferUntil - 1);
-      const before = harness.callsIn(SEND[stage]).length;
+      const before = harness.callsIn(STAGE_STATES[stage].send).length;
       await harness.advanceTo(deferUntil);
       const awaitingThen = harness.awaiting(arn);
       await harness.advanceTo(deferUntil + STAGE_WAIT_SECONDS[stage] * SECOND);
 
       // Assess
       expect(before).toBe(1);
-      expect(awaitingThen).toBe(AWAIT[stage]);
-      expect(harness.enteredTimes(arn, DEFER_WAIT[stage])).toEqual([stageStart]);
+      expect(awaitingThen).toBe(STAGE_STATES[stage].await);
+      expect(harness.enteredTimes(arn, STAGE_STATES[stage].waitForWindow)).toEqual([stageStart]);
       const wait = harness.history(arn).find((event) => event.type === 'WaitStateExited');
       expect(wait?.timestamp).toEqual(new Date(deferUntil));
       expect(
         harness
-          .callsIn(SEND[stage])
+          .callsIn(STAGE_STATES[stage].send)
           .slice(0, 2)
           .map(({ calledAt, payload }) => ({ calledAt, payload })),
       ).toEqual([
@@ -2101,72 +2137,72 @@ describe('deferred contacts', () => {
 // ---- Every Task state, and a scenario that runs through it ----
 
 const LAMBDA_TASKS: Array<[string, ScenarioName]> = [
-  ['Open case', 'paid'],
-  [SEND.OVERDUE_NOTICE, 'paid'],
-  [SEND.FIRST_COLLECTION, 'written off'],
-  [SEND.SECOND_COLLECTION, 'written off'],
-  [SEND.CREDIT_PRE_NOTICE, 'written off'],
-  ['Report to credit bureau', 'written off'],
-  ['Restrict account', 'written off'],
-  ['Open legal review', 'legal'],
-  [PREPARE_REVIEW, 'legal'],
-  ['Start legal action', 'legal'],
-  [PREPARE_OUTCOME, 'legal'],
-  [CONTINUE, 'legal'],
-  [CONTINUE_REVIEW, 'review undecided'],
-  [CONTINUE_HOLD, 'dispute unruled'],
-  ['Continue the promise wait in a new execution', 'promise near a year'],
-  ['Continue the plan in a new execution', 'plan near a year'],
-  ['Continue the ladder in a new execution', 'ladder near a year'],
-  [SEND.SOFT_REMINDERS, 'written off'],
-  ['Send receipt', 'paid'],
-  ['Send demand letter', 'legal'],
-  ['Write off the debt', 'written off'],
-  [CHECK, 'refused report'],
-  ['Prepare the wait for the promised payment', 'promise broken'],
-  ['Was the promise kept?', 'promise broken'],
-  ['Prepare the wait for the next instalment', 'plan'],
-  ['Was the instalment paid?', 'plan'],
-  [FLAG, 'dispute upheld'],
-  ['Prepare the wait for the dispute ruling', 'dispute upheld'],
-  [UNFLAG, 'dispute rejected'],
-  [RESUME, 'promise broken'],
-  ['Close case', 'paid'],
-  [SETTLE, 'paid'],
-  ['Cancel case', 'dispute upheld'],
-  [DELETE, 'dispute upheld'],
+  [STATE.openCase, 'paid'],
+  [STAGE_STATES.OVERDUE_NOTICE.send, 'paid'],
+  [STAGE_STATES.FIRST_COLLECTION.send, 'written off'],
+  [STAGE_STATES.SECOND_COLLECTION.send, 'written off'],
+  [STAGE_STATES.CREDIT_PRE_NOTICE.send, 'written off'],
+  [STATE.reportToBureau, 'written off'],
+  [STATE.restrictAccount, 'written off'],
+  [STATE.openLegalReview, 'legal'],
+  [STATE.prepareReviewWait, 'legal'],
+  [STATE.startLegalAction, 'legal'],
+  [STATE.prepareOutcomeWait, 'legal'],
+  [STATE.continueCase, 'legal'],
+  [STATE.continueReview, 'review undecided'],
+  [STATE.continueDispute, 'dispute unruled'],
+  [STATE.continuePromise, 'promise near a year'],
+  [STATE.continuePlan, 'plan near a year'],
+  [STATE.continueLadder, 'ladder near a year'],
+  [STAGE_STATES.SOFT_REMINDERS.send, 'written off'],
+  [STATE.sendReceipt, 'paid'],
+  [STATE.sendDemandLetter, 'legal'],
+  [STATE.writeOff, 'written off'],
+  [STATE.checkCase, 'refused report'],
+  [STATE.preparePromiseWait, 'promise broken'],
+  [STATE.wasPromiseKept, 'promise broken'],
+  [STATE.preparePlanWait, 'plan'],
+  [STATE.wasInstalmentPaid, 'plan'],
+  [STATE.flagReport, 'dispute upheld'],
+  [STATE.prepareDisputeWait, 'dispute upheld'],
+  [STATE.liftDisputeFlag, 'dispute rejected'],
+  [STATE.resumeLadder, 'promise broken'],
+  [STATE.closeCase, 'paid'],
+  [STATE.settleReport, 'paid'],
+  [STATE.cancelCase, 'dispute upheld'],
+  [STATE.deleteReport, 'dispute upheld'],
 ];
 const PUT_EVENTS_TASKS: Array<[string, ScenarioName]> = [
-  ['Announce case opened', 'paid'],
-  ['Announce case resolved', 'paid'],
-  ['Announce credit report filed', 'written off'],
-  ['Announce account restriction requested', 'written off'],
-  ['Announce case written off', 'written off'],
-  ['Announce legal action opened', 'legal'],
-  ['Announce credit report disputed', 'dispute upheld'],
-  ['Announce credit report deleted', 'dispute upheld'],
-  ['Announce account restriction lifted after cancelling', 'dispute upheld'],
-  ['Announce case cancelled', 'dispute upheld'],
-  ['Announce credit report restored', 'dispute rejected'],
-  ['Announce credit report settled', 'dispute rejected'],
-  ['Announce account restriction lifted', 'dispute rejected'],
+  [STATE.announceCaseOpened, 'paid'],
+  [STATE.announceCaseResolved, 'paid'],
+  [STATE.announceReportFiled, 'written off'],
+  [STATE.announceRestrictionRequested, 'written off'],
+  [STATE.announceWrittenOff, 'written off'],
+  [STATE.announceLegalActionOpened, 'legal'],
+  [STATE.announceReportDisputed, 'dispute upheld'],
+  [STATE.announceReportDeleted, 'dispute upheld'],
+  [STATE.announceRestrictionLiftedAfterCancelling, 'dispute upheld'],
+  [STATE.announceCaseCancelled, 'dispute upheld'],
+  [STATE.announceReportRestored, 'dispute rejected'],
+  [STATE.announceReportSettled, 'dispute rejected'],
+  [STATE.announceRestrictionLifted, 'dispute rejected'],
 ];
 const SNS_TASKS: Array<[string, ScenarioName]> = [
-  [REFUSED_ALERT, 'refused report'],
-  [NOT_FILED_ALERT, 'bureau down at report'],
-  ['Remind ops of the pending legal review', 'legal'],
-  ['Alert ops: the dispute ruling is overdue', 'dispute upheld'],
-  ['Alert ops: the credit report could not be flagged', 'bureau down, dispute upheld'],
-  ['Alert ops: the credit report could not be restored', 'bureau down, dispute rejected'],
-  ['Alert ops: the credit report could not be settled', 'bureau down, dispute rejected'],
-  ['Alert ops: the credit report could not be deleted', 'bureau down, dispute upheld'],
-  ['Alert ops: the overdue notice could not be sent', 'overdue notice not sent'],
-  ['Alert ops: the first collection reminder could not be sent', 'first collection reminder not sent'],
-  ['Alert ops: the second collection reminder could not be sent', 'second collection reminder not sent'],
-  ['Alert ops: the credit report pre-notice could not be sent', 'credit report pre-notice not sent'],
-  ['Alert ops: the soft reminder could not be sent', 'soft reminder not sent'],
-  ['Alert ops: the receipt could not be sent', 'receipt not sent'],
-  ['Alert ops: the demand letter could not be sent', 'demand letter not sent'],
+  [STATE.alertReportRefused, 'refused report'],
+  [STATE.alertReportNotFiled, 'bureau down at report'],
+  [STATE.remindOpsOfReview, 'legal'],
+  [STATE.alertRulingOverdue, 'dispute upheld'],
+  [STATE.alertReportNotFlagged, 'bureau down, dispute upheld'],
+  [STATE.alertReportNotRestored, 'bureau down, dispute rejected'],
+  [STATE.alertReportNotSettled, 'bureau down, dispute rejected'],
+  [STATE.alertReportNotDeleted, 'bureau down, dispute upheld'],
+  [STAGE_STATES.OVERDUE_NOTICE.alertOps, 'overdue notice not sent'],
+  [STAGE_STATES.FIRST_COLLECTION.alertOps, 'first collection reminder not sent'],
+  [STAGE_STATES.SECOND_COLLECTION.alertOps, 'second collection reminder not sent'],
+  [STAGE_STATES.CREDIT_PRE_NOTICE.alertOps, 'credit report pre-notice not sent'],
+  [STAGE_STATES.SOFT_REMINDERS.alertOps, 'soft reminder not sent'],
+  [STATE.alertReceiptNotSent, 'receipt not sent'],
+  [STATE.alertDemandLetterNotSent, 'demand letter not sent'],
 ];
 /**
  * The four "Update the credit report" states: the action each sends, a scenario in which it changes
@@ -2183,36 +2219,36 @@ const CREDIT_UPDATES: Array<
   ]
 > = [
   [
-    FLAG,
+    STATE.flagReport,
     'FLAG',
     'dispute upheld',
-    'Alert ops: the credit report could not be flagged',
-    'Prepare the wait for the dispute ruling',
-    'Announce credit report disputed',
+    STATE.alertReportNotFlagged,
+    STATE.prepareDisputeWait,
+    STATE.announceReportDisputed,
   ],
   [
-    UNFLAG,
+    STATE.liftDisputeFlag,
     'UNFLAG',
     'dispute rejected',
-    'Alert ops: the credit report could not be restored',
-    RESUME,
-    'Announce credit report restored',
+    STATE.alertReportNotRestored,
+    STATE.resumeLadder,
+    STATE.announceReportRestored,
   ],
   [
-    SETTLE,
+    STATE.settleReport,
     'SETTLE',
     'dispute rejected',
-    'Alert ops: the credit report could not be settled',
-    'Case resolved',
-    'Announce credit report settled',
+    STATE.alertReportNotSettled,
+    STATE.caseResolved,
+    STATE.announceReportSettled,
   ],
   [
-    DELETE,
+    STATE.deleteReport,
     'DELETE',
     'dispute upheld',
-    'Alert ops: the credit report could not be deleted',
-    'Case cancelled',
-    'Announce credit report deleted',
+    STATE.alertReportNotDeleted,
+    STATE.caseCancelled,
+    STATE.announceReportDeleted,
   ],
 ];
 const isCreditUpdate = (state: string) => CREDIT_UPDATES.some(([name]) => name === state);
@@ -2221,28 +2257,28 @@ const isCreditUpdate = (state: string) => CREDIT_UPDATES.some(([name]) => name =
  * and their ladder stage (null: the receipt or the demand letter, which go on after the alert).
  */
 const SENDING: Array<[state: string, scenario: ScenarioName, alert: string, stage: string | null]> = [
-  [SEND.OVERDUE_NOTICE, 'paid', 'Alert ops: the overdue notice could not be sent', 'OVERDUE_NOTICE'],
+  [STAGE_STATES.OVERDUE_NOTICE.send, 'paid', STAGE_STATES.OVERDUE_NOTICE.alertOps, 'OVERDUE_NOTICE'],
   [
-    SEND.FIRST_COLLECTION,
+    STAGE_STATES.FIRST_COLLECTION.send,
     'written off',
-    'Alert ops: the first collection reminder could not be sent',
+    STAGE_STATES.FIRST_COLLECTION.alertOps,
     'FIRST_COLLECTION',
   ],
   [
-    SEND.SECOND_COLLECTION,
+    STAGE_STATES.SECOND_COLLECTION.send,
     'written off',
-    'Alert ops: the second collection reminder could not be sent',
+    STAGE_STATES.SECOND_COLLECTION.alertOps,
     'SECOND_COLLECTION',
   ],
   [
-    SEND.CREDIT_PRE_NOTICE,
+    STAGE_STATES.CREDIT_PRE_NOTICE.send,
     'written off',
-    'Alert ops: the credit report pre-notice could not be sent',
+    STAGE_STATES.CREDIT_PRE_NOTICE.alertOps,
     'CREDIT_PRE_NOTICE',
   ],
-  [SEND.SOFT_REMINDERS, 'written off', 'Alert ops: the soft reminder could not be sent', 'SOFT_REMINDERS'],
-  ['Send receipt', 'paid', 'Alert ops: the receipt could not be sent', null],
-  ['Send demand letter', 'legal', 'Alert ops: the demand letter could not be sent', null],
+  [STAGE_STATES.SOFT_REMINDERS.send, 'written off', STAGE_STATES.SOFT_REMINDERS.alertOps, 'SOFT_REMINDERS'],
+  [STATE.sendReceipt, 'paid', STATE.alertReceiptNotSent, null],
+  [STATE.sendDemandLetter, 'legal', STATE.alertDemandLetterNotSent, null],
 ];
 const isSending = (state: string) => SENDING.some(([name]) => name === state);
 /** Each announcement and alert, the error its service fails with, and where its Catch keeps it. */
@@ -2358,22 +2394,22 @@ describe('Retry', () => {
       const faults: StepBehaviour[] = Array(failures).fill({ fail: 'Lambda.TooManyRequestsException' });
 
       // Act
-      const { harness, arn, end } = await runScenario('paid', { faults: { 'Open case': faults } });
+      const { harness, arn, end } = await runScenario('paid', { faults: { [STATE.openCase]: faults } });
 
       // Assess
       expect(end.status).toBe(status);
-      expectFullJitter(retryDelays(harness.history(arn), 'Open case'), 2 * SECOND, 6);
-      expect(harness.callsIn('Open case')).toHaveLength(Math.min(failures + 1, 7));
+      expectFullJitter(retryDelays(harness.history(arn), STATE.openCase), 2 * SECOND, 6);
+      expect(harness.callsIn(STATE.openCase)).toHaveLength(Math.min(failures + 1, 7));
       if (status === 'FAILED') {
         expect(end.error).toBe('Lambda.TooManyRequestsException');
-        expect(harness.path(arn)).toEqual([IS_CONTINUING, 'Open case']);
+        expect(harness.path(arn)).toEqual([STATE.isContinuing, STATE.openCase]);
       }
     },
   );
 
   it.each(
     LAMBDA_TASKS.filter(
-      ([state]) => !isCreditUpdate(state) && state !== 'Report to credit bureau' && !isSending(state),
+      ([state]) => !isCreditUpdate(state) && state !== STATE.reportToBureau && !isSending(state),
     ),
   )(
     '%s: a plain error (States.TaskFailed) is retried after 5, 15, 45 s, then fails the execution with it',
@@ -2506,13 +2542,13 @@ describe('Retry', () => {
 
     // Act
     const { harness, arn, end } = await runScenario('paid', {
-      faults: { 'Close case': [functionError, functionError] },
+      faults: { [STATE.closeCase]: [functionError, functionError] },
     });
 
     // Assess
     expect(end.status).toBe('SUCCEEDED');
-    expect(retryDelays(harness.history(arn), 'Close case')).toEqual([5 * SECOND, 15 * SECOND]);
-    expect(harness.callsIn('Close case')).toHaveLength(3);
+    expect(retryDelays(harness.history(arn), STATE.closeCase)).toEqual([5 * SECOND, 15 * SECOND]);
+    expect(harness.callsIn(STATE.closeCase)).toHaveLength(3);
     expect(harness.publishedTypes()).toEqual(['Case Opened', 'Case Resolved']);
   });
 
@@ -2522,24 +2558,22 @@ describe('Retry', () => {
 
     // Act
     const { harness, arn, end } = await runScenario('written off', {
-      faults: { 'Report to credit bureau': faults },
+      faults: { [STATE.reportToBureau]: faults },
     });
 
     // Assess
     expect(end.status).toBe('SUCCEEDED');
-    expect(harness.path(arn).at(-1)).toBe('Case written off');
-    const delays = retryDelays(harness.history(arn), 'Report to credit bureau');
+    expect(harness.path(arn).at(-1)).toBe(STATE.caseWrittenOff);
+    const delays = retryDelays(harness.history(arn), STATE.reportToBureau);
     expect(delays).toHaveLength(10);
     delays.forEach((delay, n) => {
       expect(delay).toBeGreaterThanOrEqual(0);
       expect(delay).toBeLessThanOrEqual(Math.min(60 * 2 ** n, 3600) * SECOND);
     });
-    const calls = harness.callsIn('Report to credit bureau', arn);
+    const calls = harness.callsIn(STATE.reportToBureau, arn);
     expect(calls.map((call) => call.returned === undefined)).toEqual([...Array(10).fill(true), false]);
     expect(new Set(calls.map((call) => call.payload.at))).toEqual(new Set([calls[0]?.payload.at]));
-    expect(harness.statesAfter(arn, 'Was the credit report filed?')).toEqual([
-      'Announce credit report filed',
-    ]);
+    expect(harness.statesAfter(arn, STATE.wasReportFiled)).toEqual([STATE.announceReportFiled]);
     expect(harness.alerts()).toEqual([]);
   });
 
@@ -2565,34 +2599,34 @@ describe('Retry', () => {
 
       // Act
       const { harness, arn, end } = await runScenario('written off', {
-        faults: { 'Report to credit bureau': faults },
+        faults: { [STATE.reportToBureau]: faults },
       });
 
       // Assess: the case goes on without the report, to its write-off
       expect(end.status).toBe('SUCCEEDED');
-      expect(harness.path(arn).at(-1)).toBe('Case written off');
-      expect(harness.callsIn('Report to credit bureau', arn)).toHaveLength(attempts);
-      expect(harness.statesAfter(arn, 'Report to credit bureau')).toEqual([NOT_FILED_ALERT]);
+      expect(harness.path(arn).at(-1)).toBe(STATE.caseWrittenOff);
+      expect(harness.callsIn(STATE.reportToBureau, arn)).toHaveLength(attempts);
+      expect(harness.statesAfter(arn, STATE.reportToBureau)).toEqual([STATE.alertReportNotFiled]);
       expect(harness.alerts().map(({ state, subject, message }) => ({ state, subject, message }))).toEqual([
         {
-          state: NOT_FILED_ALERT,
+          state: STATE.alertReportNotFiled,
           subject: 'Credit report not filed',
           message: `The credit bureau could not be reached for case ${CASE_ID} after hours of retries; the ladder goes on without the report. File it by hand (runbook: credit report).`,
         },
       ]);
-      const next = enteredAfterFirst(harness, arn, NOT_FILED_ALERT);
-      expect(next?.name).toBe('Restrict account');
+      const next = enteredAfterFirst(harness, arn, STATE.alertReportNotFiled);
+      expect(next?.name).toBe(STATE.restrictAccount);
       expect(record(next?.input.reportFailure).Error).toBe(error);
-      expect(harness.path(arn)).not.toContain('Announce credit report filed');
+      expect(harness.path(arn)).not.toContain(STATE.announceReportFiled);
       expect(harness.publishedTypes()).toContain('Account Restriction Requested');
     },
   );
 
-  it.each(['Close case', 'Cancel case'])(
+  it.each([STATE.closeCase, STATE.cancelCase])(
     '%s no longer talks to the bureau: CreditBureauUnavailableError is only a plain error to it (3 retries after 5, 15, 45 s)',
     async (state) => {
       // Prepare
-      const scenario: ScenarioName = state === 'Close case' ? 'paid' : 'dispute upheld';
+      const scenario: ScenarioName = state === STATE.closeCase ? 'paid' : 'dispute upheld';
       const faults = Array(4).fill({ fail: 'CreditBureauUnavailableError', cause: 'bureau returned 503' });
 
       // Act
@@ -2778,9 +2812,9 @@ describe('Update the credit report: the long retry, and the ops alert when it ru
       ...Array(11).fill('SETTLE'),
     ]);
     expect(harness.alerts().map((sent) => [sent.state, sent.subject])).toEqual([
-      ['Alert ops: the credit report could not be flagged', 'Credit report update failed'],
-      ['Alert ops: the credit report could not be restored', 'Credit report update failed'],
-      ['Alert ops: the credit report could not be settled', 'Credit report update failed'],
+      [STATE.alertReportNotFlagged, 'Credit report update failed'],
+      [STATE.alertReportNotRestored, 'Credit report update failed'],
+      [STATE.alertReportNotSettled, 'Credit report update failed'],
     ]);
     expect(harness.publishedTypes()).toEqual([
       'Case Opened',
@@ -2800,9 +2834,9 @@ describe('Update the credit report: the long retry, and the ops alert when it ru
     // Assess
     expect(end.status).toBe('SUCCEEDED');
     expect(harness.alerts().map((sent) => sent.state)).toEqual([
-      'Alert ops: the credit report could not be flagged',
-      'Alert ops: the dispute ruling is overdue',
-      'Alert ops: the credit report could not be deleted',
+      STATE.alertReportNotFlagged,
+      STATE.alertRulingOverdue,
+      STATE.alertReportNotDeleted,
     ]);
     expect(harness.publishedTypes().slice(-2)).toEqual(['Account Restriction Lifted', 'Case Cancelled']);
     expect(harness.publishedTypes()).not.toContain('Credit Report Deleted');
@@ -2815,11 +2849,11 @@ describe('Update the credit report: the long retry, and the ops alert when it ru
     const arn = await harness.start();
 
     // Act
-    const end = await harness.runToEnd(arn, { resolve: on(AWAIT.SOFT_REMINDERS, HOUR, 'PAID') });
+    const end = await harness.runToEnd(arn, { resolve: on(STAGE_STATES.SOFT_REMINDERS.await, HOUR, 'PAID') });
 
     // Assess: the platform hears at the instant of the payment; the bureau's retries come after
     expect(end.status).toBe('SUCCEEDED');
-    expect(harness.path(arn).at(-1)).toBe('Case resolved');
+    expect(harness.path(arn).at(-1)).toBe(STATE.caseResolved);
     const paidAt = START + 31 * DAY + HOUR;
     const delivered = (type: string) =>
       harness.putEventsAttempts.find(
@@ -2827,7 +2861,7 @@ describe('Update the credit report: the long retry, and the ops alert when it ru
       );
     const lifted = delivered('Account Restriction Lifted');
     const resolved = delivered('Case Resolved');
-    const settles = harness.callsIn(SETTLE, arn);
+    const settles = harness.callsIn(STATE.settleReport, arn);
     expect(settles).toHaveLength(11);
     expect(settles.every((call) => call.returned === undefined)).toBe(true);
     const [firstSettle] = settles;
@@ -2852,9 +2886,7 @@ describe('Update the credit report: the long retry, and the ops alert when it ru
       'Account Restriction Lifted',
       'Case Resolved',
     ]);
-    expect(harness.alerts().map((sent) => sent.state)).toEqual([
-      'Alert ops: the credit report could not be settled',
-    ]);
+    expect(harness.alerts().map((sent) => sent.state)).toEqual([STATE.alertReportNotSettled]);
     expect(harness.outbound.at(-1)).toBe(harness.alerts()[0]);
     expect(harness.facts()).toMatchObject({
       status: 'RESOLVED',
@@ -2943,12 +2975,12 @@ describe('Catch', () => {
 
 describe('data flow', () => {
   const AWAITING: Record<string, string> = {
-    ...Object.fromEntries(Object.values(AWAIT).map((state) => [state, 'LADDER'])),
-    [AWAIT_REVIEW]: 'LEGAL_REVIEW',
-    [AWAIT_OUTCOME]: 'LEGAL_OUTCOME',
-    [AWAIT_PROMISE]: 'PROMISE',
-    [AWAIT_INSTALMENT]: 'PLAN',
-    [HOLD]: 'DISPUTE',
+    ...Object.fromEntries(LADDER_STAGES.map((stage) => [STAGE_STATES[stage].await, 'LADDER'])),
+    [STATE.awaitReviewDecision]: 'LEGAL_REVIEW',
+    [STATE.awaitLegalOutcome]: 'LEGAL_OUTCOME',
+    [STATE.awaitPromisedPayment]: 'PROMISE',
+    [STATE.awaitInstalment]: 'PLAN',
+    [STATE.holdForRuling]: 'DISPUTE',
   };
 
   it.each(SCENARIO_NAMES)(
@@ -2958,11 +2990,11 @@ describe('data flow', () => {
       const input = { caseId: 'case-7781', rentalId: 'rental-9', source: 'platform' };
       const options: HarnessOptions = {
         faults: {
-          'Send overdue notice': [
+          [STAGE_STATES.OVERDUE_NOTICE.send]: [
             { fail: 'Lambda.ServiceException' },
             deferred(START + 14 * HOUR, NOTICE_WAIT_SECONDS),
           ],
-          [AWAIT.OVERDUE_NOTICE]: [{ fail: 'Lambda.SdkClientException' }],
+          [STAGE_STATES.OVERDUE_NOTICE.await]: [{ fail: 'Lambda.SdkClientException' }],
         },
       };
 
@@ -3002,7 +3034,7 @@ describe('data flow', () => {
 
   it('the fake case the default scripts keep follows the steps (a check on the harness itself)', async () => {
     // Prepare, Act
-    const { harness } = await reach('dispute upheld', HOLD);
+    const { harness } = await reach('dispute upheld', STATE.holdForRuling);
 
     // Assess
     const facts: Readonly<CaseFacts> = harness.facts();
@@ -3021,10 +3053,10 @@ describe('determinism', () => {
     runScenario('dispute rejected', {
       seed,
       faults: {
-        'Open case': [{ fail: 'Lambda.ServiceException' }],
-        'Announce case opened': [{ fail: 'EventBridge.FailedEntry' }],
-        [HOLD]: [{ fail: 'Lambda.AWSLambdaException' }],
-        'Lift the dispute flag': [{ fail: 'CreditBureauUnavailableError' }],
+        [STATE.openCase]: [{ fail: 'Lambda.ServiceException' }],
+        [STATE.announceCaseOpened]: [{ fail: 'EventBridge.FailedEntry' }],
+        [STATE.holdForRuling]: [{ fail: 'Lambda.AWSLambdaException' }],
+        [STATE.liftDisputeFlag]: [{ fail: 'CreditBureauUnavailableError' }],
       },
     });
 

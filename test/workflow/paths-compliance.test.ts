@@ -4,6 +4,7 @@
  * state; an opted-out channel (API opt-out or a STOP reply to the carrier) is skipped and recorded;
  * a notice the law requires goes by letter when no electronic channel is left.
  */
+import { STAGE_STATES, STATE } from '../../statemachines/overdue-case';
 import {
   enter,
   FIRST_COLLECTION,
@@ -22,9 +23,9 @@ import {
 const world = usePathsRuntime();
 
 const NOTICE_DEFERRED = [
-  'Send overdue notice',
-  'Is the overdue notice deferred?',
-  'Wait for the contact window before the overdue notice',
+  STAGE_STATES.OVERDUE_NOTICE.send,
+  STAGE_STATES.OVERDUE_NOTICE.afterSend,
+  STAGE_STATES.OVERDUE_NOTICE.waitForWindow,
 ];
 const GB_T_45251 = 'GB/T 45251-2025: no collection contact 22:00-08:00';
 
@@ -65,20 +66,20 @@ describe('quiet hours', () => {
       ...enter(
         '0d 14:00',
         WHAT_HAPPENED,
-        'Close case',
-        'Was the account restriction lifted?',
-        'Announce case resolved',
-        'Send receipt',
-        'Is the receipt deferred?',
-        'Wait for the contact window before the receipt',
+        STATE.closeCase,
+        STATE.wasRestrictionLifted,
+        STATE.announceCaseResolved,
+        STATE.sendReceipt,
+        STATE.isReceiptDeferred,
+        STATE.waitForWindowBeforeReceipt,
       ),
       ...enter(
         sent,
-        'Send receipt',
-        'Is the receipt deferred?',
-        'Update the credit report to settled',
-        'Was the credit report settled?',
-        'Case resolved',
+        STATE.sendReceipt,
+        STATE.isReceiptDeferred,
+        STATE.settleReport,
+        STATE.wasReportSettled,
+        STATE.caseResolved,
       ),
     ]);
     expect((await s.timeline()).filter((line) => line.includes('RECEIPT'))).toEqual([
@@ -111,9 +112,10 @@ describe('quiet hours', () => {
       ...enter(next, ...FIRST_COLLECTION),
     ]);
     const trace = await s.trace();
+    const waitForWindow = STAGE_STATES.OVERDUE_NOTICE.waitForWindow;
     expect(trace.filter((line) => line.includes('Wait for the contact window'))).toEqual([
-      '0d 00:00 WaitStateEntered Wait for the contact window before the overdue notice',
-      `${sent} WaitStateExited Wait for the contact window before the overdue notice`,
+      `0d 00:00 WaitStateEntered ${waitForWindow}`,
+      `${sent} WaitStateExited ${waitForWindow}`,
     ]);
     expect(await s.timeline()).toEqual([
       '0d 00:00 CASE_OPENED',
@@ -159,24 +161,24 @@ describe('quiet hours', () => {
       ...enter(
         '1d 00:00',
         WHAT_HAPPENED,
-        'Prepare the wait for the promised payment',
-        'Is it time to continue the promise wait in a new execution?',
-        'Await the promised payment',
+        STATE.preparePromiseWait,
+        STATE.isTimeToContinuePromise,
+        STATE.awaitPromisedPayment,
       ),
       ...enter(
         '6d 14:00',
-        'Was the promise kept?',
-        'Did the promise hold?',
-        'Resume the ladder',
-        'Where does the ladder resume?',
-        'Await resolution after notice',
+        STATE.wasPromiseKept,
+        STATE.didPromiseHold,
+        STATE.resumeLadder,
+        STATE.whereLadderResumes,
+        STAGE_STATES.OVERDUE_NOTICE.await,
       ),
       // 2 days were left of the notice's wait: due at 23:00 local, deferred to 08:00 local and its minute.
       ...enter(
         '8d 14:00',
-        'Send first collection reminder',
-        'Is the first collection reminder deferred?',
-        'Wait for the contact window before the first collection reminder',
+        STAGE_STATES.FIRST_COLLECTION.send,
+        STAGE_STATES.FIRST_COLLECTION.afterSend,
+        STAGE_STATES.FIRST_COLLECTION.waitForWindow,
       ),
       ...enter(sent, ...FIRST_COLLECTION),
     ]);

@@ -3,6 +3,7 @@
  * the write-off, paid at each stage, returned, and a part payment. Each asserts the execution history
  * (states entered and when), the case timeline, and what went out (SMS, email, bus events, bureau).
  */
+import { STAGE_STATES, STATE } from '../../statemachines/overdue-case';
 import {
   CLOSE,
   CLOSE_AFTER_REPORT,
@@ -52,12 +53,12 @@ describe('unpaid', () => {
       // The last wait is cut short at day 180 after the due date (day 179 here), and no reminder goes out.
       ...enter(
         '179d 00:00',
-        'Send soft reminder',
-        'Are the soft reminders over?',
-        'Write off the debt',
-        'Was the debt written off?',
-        'Announce case written off',
-        'Case written off',
+        STAGE_STATES.SOFT_REMINDERS.send,
+        STAGE_STATES.SOFT_REMINDERS.afterSend,
+        STATE.writeOff,
+        STATE.wasWrittenOff,
+        STATE.announceWrittenOff,
+        STATE.caseWrittenOff,
       ),
     ]);
     expect(await s.execution()).toEqual({ status: 'SUCCEEDED', stopped: '179d 00:00', count: 1 });
@@ -240,8 +241,8 @@ describe('a case that closes while the workflow is busy elsewhere', () => {
 
     // Assess
     const states = await s.states();
-    expect(states).not.toContain(expect.stringContaining('Case stays closed after the dispute'));
-    expect(states.filter((line) => line.endsWith(' Close case'))).toHaveLength(1);
+    expect(states).not.toContain(expect.stringContaining(STATE.caseStaysClosed));
+    expect(states.filter((line) => line.endsWith(` ${STATE.closeCase}`))).toHaveLength(1);
     expect(await s.view()).toMatchObject({
       status: 'RESOLVED',
       resolution: 'PAID',
@@ -594,7 +595,7 @@ test('a part payment leaves the ladder where it stands: no wake-up, the next sta
 });
 
 describe('credit bureau trouble', () => {
-  const SETTLE_FAILED = 'Alert ops: the credit report could not be settled';
+  const SETTLE_FAILED = STATE.alertReportNotSettled;
 
   test('the bureau refuses the report: REFUSED, ops alerted, the account still restricted, the ladder goes on without a report', async () => {
     // Prepare
@@ -615,25 +616,25 @@ describe('credit bureau trouble', () => {
       ...enter('24d 00:00', ...PRE_NOTICE),
       ...enter(
         '31d 00:00',
-        'Report to credit bureau',
-        'Was the credit report filed?',
-        'Alert ops: the credit bureau refused the report',
-        'Restrict account',
-        'Was the account restricted?',
-        'Announce account restriction requested',
-        'Is the debt above the legal threshold?',
+        STATE.reportToBureau,
+        STATE.wasReportFiled,
+        STATE.alertReportRefused,
+        STATE.restrictAccount,
+        STATE.wasAccountRestricted,
+        STATE.announceRestrictionRequested,
+        STATE.isAboveLegalThreshold,
         ...SOFT_REMINDER,
       ),
       // Mended or not, a refused report is not filed again: the ladder goes on without it.
       ...enter('61d 00:00', ...SOFT_REMINDER),
     ]);
     // A refusal is an answer, not a failure: one call, no retry, nothing caught.
-    expect((await s.trace()).filter((line) => line.endsWith(' Report to credit bureau'))).toEqual([
-      '31d 00:00 TaskStateEntered Report to credit bureau',
-      '31d 00:00 TaskScheduled Report to credit bureau',
-      '31d 00:00 TaskStarted Report to credit bureau',
-      '31d 00:00 TaskSucceeded Report to credit bureau',
-      '31d 00:00 TaskStateExited Report to credit bureau',
+    expect((await s.trace()).filter((line) => line.endsWith(` ${STATE.reportToBureau}`))).toEqual([
+      `31d 00:00 TaskStateEntered ${STATE.reportToBureau}`,
+      `31d 00:00 TaskScheduled ${STATE.reportToBureau}`,
+      `31d 00:00 TaskStarted ${STATE.reportToBureau}`,
+      `31d 00:00 TaskSucceeded ${STATE.reportToBureau}`,
+      `31d 00:00 TaskStateExited ${STATE.reportToBureau}`,
     ]);
     expect(broken.calls.map((call) => [s.offset(call.at), call.method, call.outOrderNo])).toEqual([
       ['31d 00:00', 'zhima.credit.rental.overdue.report', s.caseId],
@@ -701,23 +702,23 @@ describe('credit bureau trouble', () => {
       Array.from({ length: 10 }, (_, n) => Math.min(60 * 2 ** n, 3_600) * 1_000).reduce((a, b) => a + b),
     );
     const gaveUp = s.offset(lastCall);
-    const reporting = (await s.trace()).filter((line) => line.endsWith(' Report to credit bureau'));
+    const reporting = (await s.trace()).filter((line) => line.endsWith(` ${STATE.reportToBureau}`));
     expect(reporting.filter((line) => line.includes(' TaskScheduled '))).toHaveLength(11);
     expect(reporting.filter((line) => line.includes(' TaskFailed '))).toHaveLength(11);
     expect(reporting.filter((line) => line.includes(' TaskSucceeded '))).toEqual([]);
-    expect(reporting.at(-1)).toBe(`${gaveUp} TaskStateExited Report to credit bureau`);
+    expect(reporting.at(-1)).toBe(`${gaveUp} TaskStateExited ${STATE.reportToBureau}`);
     expect(await s.states()).toEqual([
       ...toFirstCollection(),
       ...enter('10d 00:00', ...SECOND_COLLECTION),
       ...enter('24d 00:00', ...PRE_NOTICE),
-      ...enter('31d 00:00', 'Report to credit bureau'),
+      ...enter('31d 00:00', STATE.reportToBureau),
       ...enter(
         gaveUp,
-        'Alert ops: the credit report could not be filed',
-        'Restrict account',
-        'Was the account restricted?',
-        'Announce account restriction requested',
-        'Is the debt above the legal threshold?',
+        STATE.alertReportNotFiled,
+        STATE.restrictAccount,
+        STATE.wasAccountRestricted,
+        STATE.announceRestrictionRequested,
+        STATE.isAboveLegalThreshold,
         ...SOFT_REMINDER,
       ),
       // Mended or not, the report is not filed again: the next soft reminder a month later.
@@ -784,12 +785,10 @@ describe('credit bureau trouble', () => {
       expect(delay).toBeLessThanOrEqual(Math.min(60 * 2 ** n, 3_600) * 1_000);
     });
     const gaveUp = s.offset(retries.at(-1) as number);
-    const settling = (await s.trace()).filter((line) =>
-      line.endsWith(' Update the credit report to settled'),
-    );
+    const settling = (await s.trace()).filter((line) => line.endsWith(` ${STATE.settleReport}`));
     expect(settling.filter((line) => line.includes(' TaskScheduled '))).toHaveLength(11);
     expect(settling.filter((line) => line.includes(' TaskFailed '))).toHaveLength(11);
-    expect(settling.at(-1)).toBe(`${gaveUp} TaskStateExited Update the credit report to settled`);
+    expect(settling.at(-1)).toBe(`${gaveUp} TaskStateExited ${STATE.settleReport}`);
     expect(await s.states()).toEqual([
       ...toFirstCollection(),
       ...enter('10d 00:00', ...SECOND_COLLECTION),
@@ -799,15 +798,15 @@ describe('credit bureau trouble', () => {
       ...enter(
         '40d 00:00',
         WHAT_HAPPENED,
-        'Close case',
-        'Was the account restriction lifted?',
-        'Announce account restriction lifted',
-        'Announce case resolved',
-        'Send receipt',
-        'Is the receipt deferred?',
-        'Update the credit report to settled',
+        STATE.closeCase,
+        STATE.wasRestrictionLifted,
+        STATE.announceRestrictionLifted,
+        STATE.announceCaseResolved,
+        STATE.sendReceipt,
+        STATE.isReceiptDeferred,
+        STATE.settleReport,
       ),
-      ...enter(gaveUp, SETTLE_FAILED, 'Case resolved'),
+      ...enter(gaveUp, SETTLE_FAILED, STATE.caseResolved),
     ]);
     expect(await s.execution()).toEqual({ status: 'SUCCEEDED', stopped: gaveUp, count: 1 });
     // Closed at the payment: restriction lifted, receipts, closed; the report was never settled.

@@ -3,6 +3,7 @@
  * 5,000.00 CNY or more is reported at day 31 and waits for people's legal review; approved, declined,
  * paid while waiting, lost in court, and a legal outcome that outlives the execution.
  */
+import { STATE } from '../../statemachines/overdue-case';
 import {
   CLOSE_AFTER_REPORT,
   CONTINUING,
@@ -165,7 +166,7 @@ test('declined (after a reminder to ops 14 days on): soft reminders, one SMS a m
   expect(reply).toMatchObject({ status: 200, body: { status: 'OPEN', stage: 'SOFT_REMINDERS' } });
   expect(await s.states()).toEqual([
     ...TO_LEGAL_REVIEW,
-    ...enter('45d 00:00', 'Remind ops of the pending legal review', ...LEGAL_REVIEW.slice(-3)),
+    ...enter('45d 00:00', STATE.remindOpsOfReview, ...LEGAL_REVIEW.slice(-3)),
     ...enter('46d 00:00', WHAT_HAPPENED, ...SOFT_REMINDER),
     ...enter('76d 00:00', ...SOFT_REMINDER),
   ]);
@@ -282,10 +283,10 @@ test('lost in court: WRITTEN_OFF, announced, the report and the restriction stay
     ...enter(
       '60d 00:00',
       WHAT_HAPPENED,
-      'Write off the debt',
-      'Was the debt written off?',
-      'Announce case written off',
-      'Case written off',
+      STATE.writeOff,
+      STATE.wasWrittenOff,
+      STATE.announceWrittenOff,
+      STATE.caseWrittenOff,
     ),
   ]);
   expect(await s.execution()).toEqual({ status: 'SUCCEEDED', stopped: '60d 00:00', count: 1 });
@@ -314,10 +315,10 @@ test('a legal outcome still pending near the execution limit: the case continues
     ...enter('212d 00:00', ...LEGAL_ACTION.slice(-3)),
     ...enter(
       '302d 00:00',
-      'Prepare the wait for the legal outcome',
-      'Is it time to continue in a new execution?',
-      'Continue the case in a new execution',
-      'Case continues in a new execution',
+      STATE.prepareOutcomeWait,
+      STATE.isTimeToContinueOutcomeWait,
+      STATE.continueCase,
+      STATE.caseContinues,
     ),
   ]);
   expect(await s.executionsByName()).toEqual([
@@ -328,9 +329,9 @@ test('a legal outcome still pending near the execution limit: the case continues
     enter(
       '302d 00:00',
       CONTINUING,
-      'Prepare the wait for the legal outcome',
-      'Is it time to continue in a new execution?',
-      'Await legal outcome',
+      STATE.prepareOutcomeWait,
+      STATE.isTimeToContinueOutcomeWait,
+      STATE.awaitLegalOutcome,
     ),
   );
   expect((await s.timeline()).at(-1)).toBe('302d 00:00 WORKFLOW_STARTED');

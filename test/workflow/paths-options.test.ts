@@ -3,6 +3,7 @@
  * promise kept and broken, an instalment plan kept and broken, an extended return kept and broken, a
  * dispute upheld and rejected. Each asserts the execution history, the case timeline, and what went out.
  */
+import { STAGE_STATES, STATE } from '../../statemachines/overdue-case';
 import {
   CLOSE,
   closingTimeline,
@@ -25,24 +26,12 @@ import {
 
 const world = usePathsRuntime();
 
-const PROMISE_WAIT = [
-  'Prepare the wait for the promised payment',
-  'Is it time to continue the promise wait in a new execution?',
-  'Await the promised payment',
-];
-const PROMISE_CHECK = ['Was the promise kept?', 'Did the promise hold?'];
-const PLAN_WAIT = [
-  'Prepare the wait for the next instalment',
-  'Is it time to continue the plan in a new execution?',
-  'Await the next instalment',
-];
-const PLAN_CHECK = ['Was the instalment paid?', 'Does the plan hold?'];
-const RESUME = ['Resume the ladder', 'Where does the ladder resume?'];
-const DISPUTE_HOLD = [
-  'Prepare the wait for the dispute ruling',
-  'Is it time to continue the dispute hold in a new execution?',
-  'Hold for the dispute ruling',
-];
+const PROMISE_WAIT = [STATE.preparePromiseWait, STATE.isTimeToContinuePromise, STATE.awaitPromisedPayment];
+const PROMISE_CHECK = [STATE.wasPromiseKept, STATE.didPromiseHold];
+const PLAN_WAIT = [STATE.preparePlanWait, STATE.isTimeToContinuePlan, STATE.awaitInstalment];
+const PLAN_CHECK = [STATE.wasInstalmentPaid, STATE.doesPlanHold];
+const RESUME = [STATE.resumeLadder, STATE.whereLadderResumes];
+const DISPUTE_HOLD = [STATE.prepareDisputeWait, STATE.isTimeToContinueDispute, STATE.holdForRuling];
 
 const NOTICE_TIMELINE = unpaidTimelineTo31Days(129_900).slice(0, 4);
 const FIRST_COLLECTION_TIMELINE = unpaidTimelineTo31Days(129_900).slice(4, 6);
@@ -189,7 +178,7 @@ describe('promise to pay', () => {
     expect(await s.states()).toEqual([
       ...enter('0d 00:00', ...OPENING, ...NOTICE),
       ...enter('1d 00:00', WHAT_HAPPENED, ...PROMISE_WAIT),
-      ...enter('8d 00:00', ...PROMISE_CHECK, ...RESUME, 'Await resolution after notice'),
+      ...enter('8d 00:00', ...PROMISE_CHECK, ...RESUME, STAGE_STATES.OVERDUE_NOTICE.await),
       ...enter('10d 00:00', ...FIRST_COLLECTION),
     ]);
     expect(await s.execution()).toMatchObject({ status: 'RUNNING' });
@@ -236,7 +225,7 @@ describe('promise of a part', () => {
     expect(await s.states()).toEqual([
       ...enter('0d 00:00', ...OPENING, ...NOTICE),
       ...enter('1d 00:00', WHAT_HAPPENED, ...PROMISE_WAIT),
-      ...enter('5d 00:00', WHAT_HAPPENED, ...RESUME, 'Await resolution after notice'),
+      ...enter('5d 00:00', WHAT_HAPPENED, ...RESUME, STAGE_STATES.OVERDUE_NOTICE.await),
       ...enter('7d 00:00', ...FIRST_COLLECTION),
     ]);
     expect(await s.outbox()).toEqual([
@@ -278,7 +267,7 @@ describe('paid in time, reported after the grace check', () => {
     expect(await s.states()).toEqual([
       ...enter('0d 00:00', ...OPENING, ...NOTICE),
       ...enter('1d 00:00', WHAT_HAPPENED, ...PROMISE_WAIT),
-      ...enter('8d 00:00', ...PROMISE_CHECK, ...RESUME, 'Await resolution after notice'),
+      ...enter('8d 00:00', ...PROMISE_CHECK, ...RESUME, STAGE_STATES.OVERDUE_NOTICE.await),
       ...enter('9d 00:00', WHAT_HAPPENED, ...CLOSE),
     ]);
     const timeline = await s.timeline();
@@ -318,7 +307,7 @@ describe('paid in time, reported after the grace check', () => {
     expect(await s.states()).toEqual([
       ...toFirstCollection(),
       ...enter('4d 00:00', WHAT_HAPPENED, ...PLAN_WAIT),
-      ...enter('11d 00:00', ...PLAN_CHECK, ...RESUME, 'Await resolution after first collection'),
+      ...enter('11d 00:00', ...PLAN_CHECK, ...RESUME, STAGE_STATES.FIRST_COLLECTION.await),
       ...enter('12d 00:00', WHAT_HAPPENED, ...PLAN_WAIT),
       ...enter('13d 00:00', WHAT_HAPPENED, ...CLOSE),
     ]);
@@ -400,7 +389,7 @@ describe('instalment plan', () => {
       ...toFirstCollection(),
       ...enter('4d 00:00', WHAT_HAPPENED, ...PLAN_WAIT),
       ...enter('11d 00:00', ...PLAN_CHECK, ...PLAN_WAIT),
-      ...enter('16d 00:00', ...PLAN_CHECK, ...RESUME, 'Await resolution after first collection'),
+      ...enter('16d 00:00', ...PLAN_CHECK, ...RESUME, STAGE_STATES.FIRST_COLLECTION.await),
       ...enter('22d 00:00', ...SECOND_COLLECTION),
     ]);
     expect(await s.execution()).toMatchObject({ status: 'RUNNING' });
@@ -488,7 +477,7 @@ describe('extended return', () => {
     expect(await s.states()).toEqual([
       ...toFirstCollection(),
       ...enter('4d 00:00', WHAT_HAPPENED, ...PLAN_WAIT),
-      ...enter('16d 00:00', ...PLAN_CHECK, ...RESUME, 'Await resolution after first collection'),
+      ...enter('16d 00:00', ...PLAN_CHECK, ...RESUME, STAGE_STATES.FIRST_COLLECTION.await),
       ...enter('22d 00:00', ...SECOND_COLLECTION),
     ]);
     expect(await s.timeline()).toEqual([
@@ -539,22 +528,16 @@ describe('dispute', () => {
     expect(ruled).toMatchObject({ status: 200, body: { status: 'OPEN' } });
     expect(await s.states()).toEqual([
       ...enter('0d 00:00', ...OPENING, ...NOTICE),
-      ...enter(
-        '1d 00:00',
-        WHAT_HAPPENED,
-        'Flag the credit report as disputed',
-        'Was the credit report flagged?',
-        ...DISPUTE_HOLD,
-      ),
+      ...enter('1d 00:00', WHAT_HAPPENED, STATE.flagReport, STATE.wasReportFlagged, ...DISPUTE_HOLD),
       // The ruling was due 30 days after the dispute; then ops are reminded every 7 days.
-      ...enter('31d 00:00', 'Alert ops: the dispute ruling is overdue', ...DISPUTE_HOLD),
+      ...enter('31d 00:00', STATE.alertRulingOverdue, ...DISPUTE_HOLD),
       ...enter(
         '35d 00:00',
         WHAT_HAPPENED,
-        'Lift the dispute flag',
-        'Was the dispute flag lifted?',
+        STATE.liftDisputeFlag,
+        STATE.wasDisputeFlagLifted,
         ...RESUME,
-        'Await resolution after notice',
+        STAGE_STATES.OVERDUE_NOTICE.await,
       ),
       ...enter('37d 00:00', ...FIRST_COLLECTION),
     ]);
@@ -600,23 +583,23 @@ describe('dispute', () => {
       ...enter(
         '33d 00:00',
         WHAT_HAPPENED,
-        'Flag the credit report as disputed',
-        'Was the credit report flagged?',
-        'Announce credit report disputed',
+        STATE.flagReport,
+        STATE.wasReportFlagged,
+        STATE.announceReportDisputed,
         ...DISPUTE_HOLD,
       ),
-      ...enter('63d 00:00', 'Alert ops: the dispute ruling is overdue', ...DISPUTE_HOLD),
+      ...enter('63d 00:00', STATE.alertRulingOverdue, ...DISPUTE_HOLD),
       ...enter(
         '68d 00:00',
         WHAT_HAPPENED,
-        'Cancel case',
-        'Was the restriction lifted after cancelling?',
-        'Announce account restriction lifted after cancelling',
-        'Announce case cancelled',
-        'Delete the credit report',
-        'Was the credit report deleted?',
-        'Announce credit report deleted',
-        'Case cancelled',
+        STATE.cancelCase,
+        STATE.wasRestrictionLiftedAfterCancelling,
+        STATE.announceRestrictionLiftedAfterCancelling,
+        STATE.announceCaseCancelled,
+        STATE.deleteReport,
+        STATE.wasReportDeleted,
+        STATE.announceReportDeleted,
+        STATE.caseCancelled,
       ),
     ]);
     expect(await s.execution()).toEqual({ status: 'SUCCEEDED', stopped: '68d 00:00', count: 1 });
@@ -675,19 +658,19 @@ describe('dispute', () => {
       ...enter(
         '33d 00:00',
         WHAT_HAPPENED,
-        'Flag the credit report as disputed',
-        'Was the credit report flagged?',
-        'Announce credit report disputed',
+        STATE.flagReport,
+        STATE.wasReportFlagged,
+        STATE.announceReportDisputed,
         ...DISPUTE_HOLD,
       ),
       ...enter(
         '40d 00:00',
         WHAT_HAPPENED,
-        'Lift the dispute flag',
-        'Was the dispute flag lifted?',
-        'Announce credit report restored',
+        STATE.liftDisputeFlag,
+        STATE.wasDisputeFlagLifted,
+        STATE.announceReportRestored,
         ...RESUME,
-        'Await resolution during soft reminders',
+        STAGE_STATES.SOFT_REMINDERS.await,
       ),
       // The reminder sent at day 31 waited 30 days; 28 were left at day 33: the next one at 40 + 28.
       ...enter('68d 00:00', ...SOFT_REMINDER),

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { responseNodeOf } from '../../lambdas/adapters/zhima-credit-bureau';
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
+import type { ContactStage } from '../../lambdas/domain/services/ladder';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime';
+import { STAGE_STATES, STATE } from '../../statemachines/overdue-case';
 
 type RuntimeFaults = NonNullable<LocalRuntimeOptions['faults']>;
 
@@ -47,90 +49,75 @@ export const FIELD_VISIT_THRESHOLD = 300_000;
 
 // ---- State names of the ASL, in the order a path enters them ----------------------------------------
 
-export const CONTINUING = 'Is this case continuing from an earlier execution?';
-export const OPENING = [CONTINUING, 'Open case', 'Announce case opened'];
-export const NOTICE = [
-  'Send overdue notice',
-  'Is the overdue notice deferred?',
-  'Await resolution after notice',
-];
-export const FIRST_COLLECTION = [
-  'Send first collection reminder',
-  'Is the first collection reminder deferred?',
-  'Await resolution after first collection',
-];
-export const SECOND_COLLECTION = [
-  'Send second collection reminder',
-  'Is the second collection reminder deferred?',
-  'Await resolution after second collection',
-];
-export const PRE_NOTICE = [
-  'Send credit report pre-notice',
-  'Is the credit report pre-notice deferred?',
-  'Await resolution before credit report',
-];
+export const CONTINUING = STATE.isContinuing;
+export const OPENING = [CONTINUING, STATE.openCase, STATE.announceCaseOpened];
+/** A contact stage that goes out on time and waits for the customer. */
+const onTime = (stage: ContactStage): string[] => {
+  const { send, afterSend, await: wait } = STAGE_STATES[stage];
+  return [send, afterSend, wait];
+};
+export const NOTICE = onTime('OVERDUE_NOTICE');
+export const FIRST_COLLECTION = onTime('FIRST_COLLECTION');
+export const SECOND_COLLECTION = onTime('SECOND_COLLECTION');
+export const PRE_NOTICE = onTime('CREDIT_PRE_NOTICE');
 export const REPORT_AND_RESTRICT = [
-  'Report to credit bureau',
-  'Was the credit report filed?',
-  'Announce credit report filed',
-  'Restrict account',
-  'Was the account restricted?',
-  'Announce account restriction requested',
-  'Is the debt above the legal threshold?',
+  STATE.reportToBureau,
+  STATE.wasReportFiled,
+  STATE.announceReportFiled,
+  STATE.restrictAccount,
+  STATE.wasAccountRestricted,
+  STATE.announceRestrictionRequested,
+  STATE.isAboveLegalThreshold,
 ];
-export const SOFT_REMINDER = [
-  'Send soft reminder',
-  'Are the soft reminders over?',
-  'Await resolution during soft reminders',
-];
+export const SOFT_REMINDER = onTime('SOFT_REMINDERS');
 export const LEGAL_REVIEW = [
-  'Open legal review',
-  'Did the legal review open?',
-  'Prepare the wait for the legal review decision',
-  'Is it time to continue the legal review in a new execution?',
-  'Await legal review decision',
+  STATE.openLegalReview,
+  STATE.didLegalReviewOpen,
+  STATE.prepareReviewWait,
+  STATE.isTimeToContinueReview,
+  STATE.awaitReviewDecision,
 ];
 export const LEGAL_ACTION = [
-  'Send demand letter',
-  'Is the demand letter deferred?',
-  'Start legal action',
-  'Did legal action start?',
-  'Announce legal action opened',
-  'Prepare the wait for the legal outcome',
-  'Is it time to continue in a new execution?',
-  'Await legal outcome',
+  STATE.sendDemandLetter,
+  STATE.isDemandLetterDeferred,
+  STATE.startLegalAction,
+  STATE.didLegalActionStart,
+  STATE.announceLegalActionOpened,
+  STATE.prepareOutcomeWait,
+  STATE.isTimeToContinueOutcomeWait,
+  STATE.awaitLegalOutcome,
 ];
 /** The receipt, in the customer's contact window, once the platform is told (before the bureau). */
-export const RECEIPT = ['Send receipt', 'Is the receipt deferred?'];
+export const RECEIPT = [STATE.sendReceipt, STATE.isReceiptDeferred];
 /**
  * Close case after a payment or return when no credit report was filed and no restriction requested.
  * The platform hears of the end first; the credit bureau (which may be slow) is updated after.
  */
 export const CLOSE = [
-  'Close case',
-  'Was the account restriction lifted?',
-  'Announce case resolved',
+  STATE.closeCase,
+  STATE.wasRestrictionLifted,
+  STATE.announceCaseResolved,
   ...RECEIPT,
-  'Update the credit report to settled',
-  'Was the credit report settled?',
-  'Case resolved',
+  STATE.settleReport,
+  STATE.wasReportSettled,
+  STATE.caseResolved,
 ];
 /**
  * Close case after the report: the restriction lifted and the case announced first, then the report
  * settled at the bureau and announced.
  */
 export const CLOSE_AFTER_REPORT = [
-  'Close case',
-  'Was the account restriction lifted?',
-  'Announce account restriction lifted',
-  'Announce case resolved',
+  STATE.closeCase,
+  STATE.wasRestrictionLifted,
+  STATE.announceRestrictionLifted,
+  STATE.announceCaseResolved,
   ...RECEIPT,
-  'Update the credit report to settled',
-  'Was the credit report settled?',
-  'Announce credit report settled',
-  'Case resolved',
+  STATE.settleReport,
+  STATE.wasReportSettled,
+  STATE.announceReportSettled,
+  STATE.caseResolved,
 ];
-export const WHAT_HAPPENED = 'What happened to the case?';
+export const WHAT_HAPPENED = STATE.whatHappened;
 
 /** `names`, each entered at `at` (a `3d 00:00` offset): lines as `Scenario.states()` gives them. */
 export const enter = (at: string, ...names: string[]): string[] => names.map((name) => `${at} ${name}`);

@@ -5,6 +5,7 @@
  * case; and contacts deferred by the night wake spread over the window's first 30 minutes instead of
  * all at 08:00:00.000.
  */
+import { STAGE_STATES } from '../../statemachines/overdue-case';
 import { usePathsRuntime } from './paths-support';
 
 jest.setTimeout(120_000);
@@ -33,7 +34,9 @@ test(`${CASES} cases opened in the same instant: throttled messages are retried 
   expect(executions.map((execution) => execution.status)).toEqual(group.map(() => 'RUNNING'));
   // The throttling happened (the retries were needed) and spread the sends out.
   const traces = await Promise.all(group.map((s) => s.trace()));
-  const failures = traces.flat().filter((line) => line.includes(' TaskFailed Send overdue notice'));
+  const failures = traces
+    .flat()
+    .filter((line) => line.includes(` TaskFailed ${STAGE_STATES.OVERDUE_NOTICE.send}`));
   expect(failures.length).toBeGreaterThan(CASES / 2);
   const sentAt = new Set(outboxes.flat().map((line) => line.split(' ').slice(0, 2).join(' ')));
   expect(sentAt.size).toBeGreaterThan(CASES / 2);
