@@ -10,7 +10,7 @@ export const STAGE = 'v1';
  * API Gateway's own rejections, in the same problem+json shape as the handlers' errors (docs/api.md).
  * Auth failures, unknown routes, throttling and oversized bodies never reach a handler.
  */
-const GATEWAY_PROBLEMS: Array<[apigw.ResponseType, string, string]> = [
+export const GATEWAY_PROBLEMS: Array<[apigw.ResponseType, string, string]> = [
   [apigw.ResponseType.UNAUTHORIZED, '401', 'unauthorized'],
   [apigw.ResponseType.ACCESS_DENIED, '403', 'access-denied'],
   [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, '403', 'missing-authentication'],

@@ -53,7 +53,8 @@ export interface RouteSpec<BodySchema extends z.ZodType, QuerySchema extends z.Z
   run(request: RouteRequest<z.infer<BodySchema>, z.infer<QuerySchema>>): Promise<RouteResponse>;
 }
 
-const PROBLEM_TYPES: Record<number, [type: string, title: string]> = {
+/** The problem `type` and `title` of each status a handler answers with (docs/api.md, docs/openapi.json). */
+export const PROBLEM_TYPES: Record<number, [type: string, title: string]> = {
   400: ['/problems/invalid-request', 'The request is invalid'],
   404: ['/problems/not-found', 'Not found'],
   409: ['/problems/conflict', 'Not allowed in the current state'],
@@ -183,9 +184,18 @@ async function onceForKey(call: IdempotentCall, context: Context, work: () => Pr
   return run(call);
 }
 
+/** What a route validates its request with, for the OpenAPI document (scripts/openapi/) to read. */
+export interface RouteSchemas {
+  body?: z.ZodType;
+  bodyFormat: 'json' | 'form';
+  query?: z.ZodType;
+  idempotencyKeys: boolean;
+}
+
 /**
  * An API Gateway (REST, proxy) route: size check, JSON parsing and zod validation first, then the
- * route's one domain call; every failure becomes problem+json. POSTs honour `Idempotency-Key`.
+ * route's one domain call; every failure becomes problem+json. POSTs honour `Idempotency-Key`. The
+ * handler carries its schemas (`handler.schemas`), so the OpenAPI document shows what it validates.
  */
 export function apiRoute<BodySchema extends z.ZodType, QuerySchema extends z.ZodType>(
   spec: RouteSpec<BodySchema, QuerySchema>,
@@ -226,8 +236,15 @@ export function apiRoute<BodySchema extends z.ZodType, QuerySchema extends z.Zod
       return response;
     }
   };
-  return middy(handle)
+  const schemas: RouteSchemas = {
+    ...(spec.body ? { body: spec.body } : {}),
+    bodyFormat: spec.bodyFormat ?? 'json',
+    ...(spec.query ? { query: spec.query } : {}),
+    idempotencyKeys: spec.idempotencyKeys !== false,
+  };
+  const handler = middy(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics));
+  return Object.assign(handler, { schemas });
 }

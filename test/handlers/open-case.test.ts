@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { adapters } from '../../lambdas/adapters';
 import { openCase as openCaseIn } from '../../lambdas/domain/services/open-case';
 import { handler as getCase } from '../../lambdas/handlers/api/get-case';
@@ -108,6 +110,31 @@ describe('POST /cases', () => {
     expect(reply.body.errors.map((error: { path: string }) => error.path)).toContain(path);
     const retry = await open(openCaseBody({ rentalId: body.rentalId, dueAt: '2026-03-01T00:00:00Z' }));
     expect(retry.status).toBe(201);
+  });
+
+  test('a currency the policy has no thresholds for answers what docs/api.md and docs/openapi.json say: 400', async () => {
+    // Prepare
+    const docs = path.join(__dirname, '..', '..', 'docs');
+    const openApi = JSON.parse(readFileSync(path.join(docs, 'openapi.json'), 'utf8'));
+    const documented = openApi.paths['/cases'].post.responses;
+    const problemRows = readFileSync(path.join(docs, 'api.md'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /^\| (400|422) \|/.test(line));
+
+    // Act
+    const reply = await open({ ...openCaseBody(), amountDue: { amount: 100, currency: 'EUR' } });
+
+    // Assess
+    expect(reply).toMatchObject({
+      status: 400,
+      contentType: 'application/problem+json',
+      body: { type: '/problems/invalid-request', errors: [{ path: 'amountDue.currency' }] },
+    });
+    expect(documented['400'].description).toMatch(/currency the policy has no thresholds for/);
+    expect(documented['422']).toBeUndefined();
+    expect(problemRows.find((row) => row.startsWith('| 400'))).toMatch(/no thresholds for/);
+    expect(problemRows.find((row) => row.startsWith('| 422'))).not.toMatch(/currenc/);
   });
 
   test('a body that is not JSON is a 400 problem', async () => {

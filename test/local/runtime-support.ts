@@ -10,12 +10,12 @@ import { CDK_OUT } from '../support/cdk-out';
  */
 export const START = '2026-03-02T02:00:00.000Z'; // 10:00 in Shanghai, inside the contact window
 
-export function startRuntime(seed = 7): Promise<LocalRuntime> {
+export function startRuntime(seed = 7, start = START): Promise<LocalRuntime> {
   return LocalRuntime.start({
     cdkOut: CDK_OUT,
     projectRoot: path.join(__dirname, '..', '..'),
     port: 0,
-    start: Date.parse(START),
+    start: Date.parse(start),
     speed: 0,
     seed,
     handlers: 'source',
