@@ -463,6 +463,24 @@ const continueInNewExecution = (continueAt: ContinueAt | undefined, comment = SA
     next: STATE.caseContinues,
   });
 
+/**
+ * A long wait in this execution (a promise, a plan, a dispute, a legal review): prepared, continued in
+ * a new execution first if it would outlive this one, then the callback task people or payments end.
+ */
+function longWait(
+  awaiting: Exclude<Awaiting, 'LADDER' | 'LEGAL_OUTCOME'>,
+  names: { prepare: string; isTimeToContinue: string; continue: string; await: string },
+  comments: { prepare: string; await: string },
+  onTimeout: string,
+): Record<string, TaskState | ChoiceState> {
+  return {
+    [names.prepare]: prepareWait(awaiting, comments.prepare, names.isTimeToContinue),
+    [names.isTimeToContinue]: continueIfTooOld(names.continue, names.await),
+    [names.continue]: continueInNewExecution(awaiting),
+    [names.await]: awaitResolution(awaiting, comments.await, onTimeout),
+  };
+}
+
 /** Tells the platform (EventBridge); a failure never stops the case, which goes on to `next`. */
 const announce = (detailType: string, detail: Path, next: string): TaskState => ({
   Type: 'Task',
@@ -861,16 +879,18 @@ export const OVERDUE_CASE: StateMachine = {
       next: STATE.didLegalReviewOpen,
     }),
     [STATE.didLegalReviewOpen]: didIt(review, STATE.prepareReviewWait),
-    [STATE.prepareReviewWait]: prepareWait(
+    ...longWait(
       'LEGAL_REVIEW',
-      'Ops are reminded of an undecided review every few days (policy).',
-      STATE.isTimeToContinueReview,
-    ),
-    [STATE.isTimeToContinueReview]: continueIfTooOld(STATE.continueReview, STATE.awaitReviewDecision),
-    [STATE.continueReview]: continueInNewExecution('LEGAL_REVIEW'),
-    [STATE.awaitReviewDecision]: awaitResolution(
-      'LEGAL_REVIEW',
-      'People approve or decline; a payment or promise still ends or pauses the case.',
+      {
+        prepare: STATE.prepareReviewWait,
+        isTimeToContinue: STATE.isTimeToContinueReview,
+        continue: STATE.continueReview,
+        await: STATE.awaitReviewDecision,
+      },
+      {
+        prepare: 'Ops are reminded of an undecided review every few days (policy).',
+        await: 'People approve or decline; a payment or promise still ends or pauses the case.',
+      },
       STATE.remindOpsOfReview,
     ),
     [STATE.remindOpsOfReview]: alertOps(
@@ -989,16 +1009,18 @@ export const OVERDUE_CASE: StateMachine = {
     }),
 
     // ---- A promise to pay
-    [STATE.preparePromiseWait]: prepareWait(
+    ...longWait(
       'PROMISE',
-      'Until the promised date plus the grace days.',
-      STATE.isTimeToContinuePromise,
-    ),
-    [STATE.isTimeToContinuePromise]: continueIfTooOld(STATE.continuePromise, STATE.awaitPromisedPayment),
-    [STATE.continuePromise]: continueInNewExecution('PROMISE'),
-    [STATE.awaitPromisedPayment]: awaitResolution(
-      'PROMISE',
-      'Collection pauses; a payment in full keeps the promise.',
+      {
+        prepare: STATE.preparePromiseWait,
+        isTimeToContinue: STATE.isTimeToContinuePromise,
+        continue: STATE.continuePromise,
+        await: STATE.awaitPromisedPayment,
+      },
+      {
+        prepare: 'Until the promised date plus the grace days.',
+        await: 'Collection pauses; a payment in full keeps the promise.',
+      },
       STATE.wasPromiseKept,
     ),
     [STATE.wasPromiseKept]: invoke('CheckArrangement', {
@@ -1013,16 +1035,18 @@ export const OVERDUE_CASE: StateMachine = {
     },
 
     // ---- A payment plan
-    [STATE.preparePlanWait]: prepareWait(
+    ...longWait(
       'PLAN',
-      "Until the next instalment's date (or the extended return date) plus the grace days.",
-      STATE.isTimeToContinuePlan,
-    ),
-    [STATE.isTimeToContinuePlan]: continueIfTooOld(STATE.continuePlan, STATE.awaitInstalment),
-    [STATE.continuePlan]: continueInNewExecution('PLAN'),
-    [STATE.awaitInstalment]: awaitResolution(
-      'PLAN',
-      'Collection pauses while the plan is kept.',
+      {
+        prepare: STATE.preparePlanWait,
+        isTimeToContinue: STATE.isTimeToContinuePlan,
+        continue: STATE.continuePlan,
+        await: STATE.awaitInstalment,
+      },
+      {
+        prepare: "Until the next instalment's date (or the extended return date) plus the grace days.",
+        await: 'Collection pauses while the plan is kept.',
+      },
       STATE.wasInstalmentPaid,
     ),
     [STATE.wasInstalmentPaid]: invoke('CheckArrangement', {
@@ -1052,16 +1076,18 @@ export const OVERDUE_CASE: StateMachine = {
       'Credit Report Updated',
       STATE.prepareDisputeWait,
     ),
-    [STATE.prepareDisputeWait]: prepareWait(
+    ...longWait(
       'DISPUTE',
-      'The ruling is due within 30 days (policy); then ops are alerted.',
-      STATE.isTimeToContinueDispute,
-    ),
-    [STATE.isTimeToContinueDispute]: continueIfTooOld(STATE.continueDispute, STATE.holdForRuling),
-    [STATE.continueDispute]: continueInNewExecution('DISPUTE'),
-    [STATE.holdForRuling]: awaitResolution(
-      'DISPUTE',
-      'No contact at all until people rule (POST /cases/{id}/disputes/resolution).',
+      {
+        prepare: STATE.prepareDisputeWait,
+        isTimeToContinue: STATE.isTimeToContinueDispute,
+        continue: STATE.continueDispute,
+        await: STATE.holdForRuling,
+      },
+      {
+        prepare: 'The ruling is due within 30 days (policy); then ops are alerted.',
+        await: 'No contact at all until people rule (POST /cases/{id}/disputes/resolution).',
+      },
       STATE.alertRulingOverdue,
     ),
     [STATE.alertRulingOverdue]: alertOps(

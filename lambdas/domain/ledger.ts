@@ -184,13 +184,23 @@ export function settlementOf(record: LedgerRecord, policy: PolicyFees): Settleme
   return candidates[0] ?? null;
 }
 
+/**
+ * The resolution of a case paid or returned before and disputed since (its credit report was still
+ * filed): it is settled already, so a payment now is only money due back, and its money stands as it
+ * was closed until the ruling. Null for any other case.
+ */
+export function settledBeforeItsDispute(
+  record: Pick<CaseRecord, 'status' | 'dispute'>,
+): 'PAID' | 'RETURNED' | null {
+  const closedAs = record.status === 'DISPUTED' ? record.dispute?.closedBefore?.resolution : null;
+  return closedAs === 'PAID' || closedAs === 'RETURNED' ? closedAs : null;
+}
+
 /** The case's fees, outstanding amount and refund as of `at` (docs/api.md's view and events). */
 export function amountsOf(record: LedgerRecord, at: string, policy: PolicyFees): CaseAmounts {
   const fee = (when: string) => lateFeeAt(record, when, policy);
-  // Disputed after it was paid or returned: its money stands as it was closed until the ruling.
-  const closedAs = record.status === 'DISPUTED' ? record.dispute?.closedBefore?.resolution : null;
-  if (closedAs === 'PAID' || closedAs === 'RETURNED')
-    return amountsOf({ ...record, status: 'RESOLVED', resolution: closedAs }, at, policy);
+  const closedAs = settledBeforeItsDispute(record);
+  if (closedAs) return amountsOf({ ...record, status: 'RESOLVED', resolution: closedAs }, at, policy);
   switch (record.status) {
     case 'RESOLVED': {
       if (record.resolution === 'RETURNED') return { fees: fee(at), outstanding: 0, refundDue: record.paid };

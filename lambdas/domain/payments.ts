@@ -20,6 +20,7 @@ import {
   planPaidBy,
   promiseWindowEnd,
   type Settlement,
+  settledBeforeItsDispute,
   settlementOf,
 } from './ledger';
 import type { Money } from './money';
@@ -183,15 +184,6 @@ function keepSettlingPromise(
     effects: [{ kind: 'PROMISE_KEPT', promiseMadeAt: kept.madeAt, late: kept.outcome === 'BROKEN' }],
   };
 }
-
-/**
- * A case paid or returned before, disputed since (its credit report was still filed): it is settled
- * already, so a payment now is only money due back, and the dispute stays open until it is ruled.
- */
-export const settledBeforeItsDispute = (record: Pick<CaseRecord, 'status' | 'dispute'>): boolean =>
-  record.status === 'DISPUTED' &&
-  (record.dispute?.closedBefore?.resolution === 'PAID' ||
-    record.dispute?.closedBefore?.resolution === 'RETURNED');
 
 /** An active or written-off case the payments now settle is RESOLVED / PAID as of the settlement. */
 function resolveIfSettled(record: CaseRecord, at: string, policy: PolicyFees) {

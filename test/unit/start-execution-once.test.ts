@@ -34,11 +34,12 @@ describe('startExecutionOnce', () => {
     };
 
     // Act: the first request fails at the start; its retry and a later replay read the case again
-    await expect(startExecutionOnce(ports.cases, record, name, AT, start)).rejects.toThrow('Throttling');
+    await expect(startExecutionOnce(ports.cases, record.caseId, name, AT, start)).rejects.toThrow(
+      'Throttling',
+    );
     const afterFailure = await ports.cases.get(record.caseId);
-    await startExecutionOnce(ports.cases, afterFailure!, name, LATER, start);
-    const afterRetry = await ports.cases.get(record.caseId);
-    await startExecutionOnce(ports.cases, afterRetry!, name, LATER, start);
+    await startExecutionOnce(ports.cases, record.caseId, name, LATER, start);
+    await startExecutionOnce(ports.cases, record.caseId, name, LATER, start);
 
     // Assess
     expect(afterFailure?.workflow).toEqual({ name, requestedAt: AT, startedAt: null });
@@ -55,7 +56,7 @@ describe('startExecutionOnce', () => {
     const starts: string[] = [];
     const name = `${record.caseId}-dispute-t1`;
 
-    await startExecutionOnce(ports.cases, record, name, LATER, async () => {
+    await startExecutionOnce(ports.cases, record.caseId, name, LATER, async () => {
       starts.push(name);
     });
 

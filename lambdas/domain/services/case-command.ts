@@ -37,45 +37,35 @@ export async function closeRecoveredCase(
     record.writtenOffAt &&
     (record.resolution === 'PAID' || record.resolution === 'RETURNED')
   ) {
-    await startExecutionOnce(deps.cases, record, `${record.caseId}-recovered`, at, () =>
+    await startExecutionOnce(deps.cases, record.caseId, `${record.caseId}-recovered`, at, () =>
       deps.workflow.closeRecovered(record.caseId),
     );
   }
 }
 
 /**
- * Starts an execution of the case's workflow under `name`, noting it on the case first and as begun
- * once the start succeeded: a retry after a failed start starts it then (the same name and input
- * start nothing twice), and a replayed opening of the case starts no other one meanwhile.
+ * Starts an execution of the case's workflow under `name`, noting it on the case first (not begun)
+ * and as begun once the start succeeded: a retry after a failed start starts it then (the same name
+ * and input start nothing twice), and a replayed opening of the case starts no other one meanwhile.
  */
 export async function startExecutionOnce(
-  cases: CaseRepository,
-  record: Pick<CaseRecord, 'caseId' | 'workflow'>,
-  name: string,
-  at: string,
-  start: () => Promise<void>,
-): Promise<void> {
-  if (record.workflow?.name === name && record.workflow.startedAt) return;
-  await recordExecution(cases, record.caseId, name, at);
-  await start();
-  await updateCase(cases, record.caseId, (current) =>
-    current.workflow?.name === name && current.workflow.startedAt === null
-      ? { next: { ...current, workflow: { ...current.workflow, startedAt: at } }, result: undefined }
-      : { next: null, result: undefined },
-  );
-}
-
-/** Notes on the case the execution its workflow is about to run in (not begun yet). */
-export async function recordExecution(
   cases: CaseRepository,
   caseId: string,
   name: string,
   at: string,
+  start: () => Promise<void>,
 ): Promise<void> {
-  await updateCase(cases, caseId, (current) =>
+  const { record } = await updateCase(cases, caseId, (current) =>
     current.workflow?.name === name
       ? { next: null, result: undefined }
       : { next: { ...current, workflow: { name, requestedAt: at, startedAt: null } }, result: undefined },
+  );
+  if (record.workflow?.name === name && record.workflow.startedAt) return;
+  await start();
+  await updateCase(cases, caseId, (current) =>
+    current.workflow?.name === name && current.workflow.startedAt === null
+      ? { next: { ...current, workflow: { ...current.workflow, startedAt: at } }, result: undefined }
+      : { next: null, result: undefined },
   );
 }
 

@@ -363,7 +363,7 @@ async function disputeAfterClose(deps: CaseCommandDeps, record: CaseRecord, at: 
   // A name of its own lineage (letters first, so continuations count on it: `…-dispute-t1a2b3-2`).
   const name = `${record.caseId}-dispute-t${Math.floor(parseIso(dispute.openedAt) / 1000).toString(36)}`;
   // Started once, and again by a retried request if the start failed.
-  await startExecutionOnce(deps.cases, record, name, at, () =>
+  await startExecutionOnce(deps.cases, record.caseId, name, at, () =>
     deps.workflow.startNamed(name, { caseId: record.caseId, continueAt: 'DISPUTE_AFTER_CLOSE' }),
   );
 }

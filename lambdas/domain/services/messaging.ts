@@ -84,29 +84,30 @@ export async function sendMessages(
     }
     const optOutUrl = await deps.links.link(plan.customer.customerId, channel);
     const text = renderMessage(policy, plan.kind, { ...plan.facts, optOutUrl });
-    const sending = deps.messenger.send(
-      channel === 'SMS'
-        ? { channel, caseId, kind: plan.kind, to: plan.customer.phone, body: text.sms, optOutUrl }
-        : {
-            channel,
-            caseId,
-            kind: plan.kind,
-            to: plan.customer.email,
-            subject: text.emailSubject,
-            body: text.emailBody,
-            optOutUrl,
-          },
-    );
-    let result: Awaited<typeof sending>;
-    try {
-      result = await sending;
-    } catch (error) {
-      const provider = error instanceof MessageDeliveryError || error instanceof MessagingConfigurationError;
-      if (!provider || plan.onProviderFailure !== 'SKIP') throw error;
-      await skip(
-        error instanceof MessagingConfigurationError ? 'PROVIDER_MISCONFIGURED' : 'PROVIDER_UNAVAILABLE',
-        'NOT_SENT',
-      );
+    const result = await deps.messenger
+      .send(
+        channel === 'SMS'
+          ? { channel, caseId, kind: plan.kind, to: plan.customer.phone, body: text.sms, optOutUrl }
+          : {
+              channel,
+              caseId,
+              kind: plan.kind,
+              to: plan.customer.email,
+              subject: text.emailSubject,
+              body: text.emailBody,
+              optOutUrl,
+            },
+      )
+      .catch((error: unknown) => {
+        // Tried long enough: a provider failure is recorded as not sent instead of failing the step.
+        if (plan.onProviderFailure === 'SKIP' && error instanceof MessagingConfigurationError)
+          return 'PROVIDER_MISCONFIGURED' as const;
+        if (plan.onProviderFailure === 'SKIP' && error instanceof MessageDeliveryError)
+          return 'PROVIDER_UNAVAILABLE' as const;
+        throw error;
+      });
+    if (typeof result === 'string') {
+      await skip(result, 'NOT_SENT');
       continue;
     }
     if (result.status === 'OPTED_OUT') {

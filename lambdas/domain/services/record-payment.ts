@@ -8,7 +8,8 @@ import {
   viewOf,
 } from '../case';
 import { InvalidRequestError } from '../errors';
-import { ALLOWED_CLOCK_SKEW_MS, applyPayment, settledBeforeItsDispute } from '../payments';
+import { settledBeforeItsDispute } from '../ledger';
+import { ALLOWED_CLOCK_SKEW_MS, applyPayment } from '../payments';
 import type { CaseEvents, CaseRepository, CaseWorkflow, TimelineRepository } from '../ports';
 import type { PaymentRequest } from '../requests';
 import { parseIso, toIso } from '../time';
@@ -173,7 +174,7 @@ export async function recordPayment(
   const correction = payment ? correctionOf(payment) : null;
   // The workflow announces the end of a case with its refundDue; money that reaches a case already
   // closed (or changes how it was settled) is announced here, or the platform would never refund it.
-  const closed = !isActive(record) || settledBeforeItsDispute(record);
+  const closed = !isActive(record) || settledBeforeItsDispute(record) !== null;
   // Only when this request applied it: a replay announces nothing again.
   if (changed && payment && !resolvedIt && closed && (payment.excess > 0 || correction)) {
     await deps.events.publish('Case Refund Due', {

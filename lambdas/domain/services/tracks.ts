@@ -481,7 +481,7 @@ export async function continueCase(
   },
 ): Promise<{ next: string }> {
   const next = nextExecutionName(input.caseId, input.execution);
-  await startExecutionOnce(deps.cases, await loadCase(deps.cases, input.caseId), next, input.at, () =>
+  await startExecutionOnce(deps.cases, input.caseId, next, input.at, () =>
     deps.workflow.continueAs(input.stateMachineArn, next, {
       caseId: input.caseId,
       continueAt: input.continueAt ?? 'LEGAL_ACTION',
