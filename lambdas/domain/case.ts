@@ -65,6 +65,13 @@ export interface AppliedPayment {
   excess: number;
   /** What else it did (kept a promise, honoured a plan, resolved the case), for its timeline entries. */
   effects?: PaymentEffect[];
+  /**
+   * Money reaching a closed case is announced (Case Refund Due) by the request that applied it: PENDING
+   * from the write that applied it until the event is on the bus, so a retry after a failed publish
+   * announces it then (at least once; `paymentId` is the platform's key to drop a repeat). Absent when
+   * nothing is to be announced.
+   */
+  refundNotice?: 'PENDING' | 'SENT';
 }
 
 export type PaymentEffect =

@@ -204,3 +204,50 @@ describe('a broken plan is honoured through whatever came after the break', () =
     expect(view).toMatchObject({ status: 'ON_PLAN', fees: cny(50), outstanding: cny(20_050) });
   });
 });
+
+describe('money reaching a closed case is announced even when the bus fails the first time', () => {
+  /** Prepare: a case resolved on day 4, then an overpayment on day 6 whose announcement fails once. */
+  async function overpaidAfterClose() {
+    const { ports, caseId } = await openedCase();
+    await recordPayment(
+      ports,
+      caseId,
+      { paymentId: 'settled', amount: cny(100_200), paidAt: day(4) },
+      day(4),
+    );
+    const publish = ports.events.publish.bind(ports.events);
+    let failures = 1;
+    ports.events.publish = async (detailType, detail) => {
+      if (failures-- > 0) throw new Error('EventBridge: ThrottlingException');
+      await publish(detailType, detail);
+    };
+    const extra = { paymentId: 'extra', amount: cny(5_000), paidAt: day(6) };
+    await expect(recordPayment(ports, caseId, extra, day(6))).rejects.toThrow('ThrottlingException');
+    const refundNotices = () =>
+      ports.events.published.filter((event) => event.detailType === 'Case Refund Due');
+    return { ports, caseId, extra, refundNotices };
+  }
+
+  test('the retry of the payment announces it, once, and a further retry announces nothing', async () => {
+    const { ports, caseId, extra, refundNotices } = await overpaidAfterClose();
+    expect(refundNotices()).toHaveLength(0);
+
+    // Act: the platform retries the same payment, twice
+    const retried = await recordPayment(ports, caseId, extra, day(7));
+    await recordPayment(ports, caseId, extra, day(8));
+
+    // Assess: one announcement naming the payment, with the refund the case shows
+    expect(retried.view.refundDue).toEqual(cny(5_000));
+    expect(refundNotices()).toHaveLength(1);
+    expect(refundNotices()[0]?.detail).toMatchObject({ caseId, paymentId: 'extra' });
+  });
+
+  test('a later payment in between does not make the failed one forgotten', async () => {
+    const { ports, caseId, extra, refundNotices } = await overpaidAfterClose();
+    await recordPayment(ports, caseId, { paymentId: 'another', amount: cny(1_000), paidAt: day(7) }, day(7));
+
+    await recordPayment(ports, caseId, extra, day(8));
+
+    expect(refundNotices().map((event) => event.detail.paymentId)).toEqual(['another', 'extra']);
+  });
+});

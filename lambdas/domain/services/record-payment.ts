@@ -137,6 +137,38 @@ function paymentEntries(record: CaseRecord, payment: AppliedPayment): TimelineEn
 }
 
 /**
+ * Marks the payment just applied as to be announced when it is money the workflow will not announce:
+ * the workflow announces the end of a case with its refundDue, so money that reaches a case already
+ * closed (or changes how it was settled) must be announced by the payment, or the platform would never
+ * refund it. A payment that resolves the case is announced by the workflow's close.
+ */
+function withRefundNotice(record: CaseRecord, paymentId: string): CaseRecord {
+  const payment = record.payments.find((candidate) => candidate.paymentId === paymentId);
+  if (!payment) return record;
+  const resolvedIt = payment.effects?.some((effect) => effect.kind === 'CASE_RESOLVED') ?? false;
+  const closed = !isActive(record) || settledBeforeItsDispute(record) !== null;
+  const refundMoved = payment.excess > 0 || correctionOf(payment) !== null;
+  if (resolvedIt || !closed || !refundMoved) return record;
+  return withPayment(record, { ...payment, refundNotice: 'PENDING' });
+}
+
+/** Null when there is nothing to mark (already SENT, e.g. by a concurrent retry). */
+function withRefundNoticeSent(record: CaseRecord, paymentId: string): CaseRecord | null {
+  const payment = record.payments.find((candidate) => candidate.paymentId === paymentId);
+  if (payment?.refundNotice !== 'PENDING') return null;
+  return withPayment(record, { ...payment, refundNotice: 'SENT' });
+}
+
+function withPayment(record: CaseRecord, payment: AppliedPayment): CaseRecord {
+  return {
+    ...record,
+    payments: record.payments.map((candidate) =>
+      candidate.paymentId === payment.paymentId ? payment : candidate,
+    ),
+  };
+}
+
+/**
  * Applies a payment once (by `paymentId`), by the rules of ledger.ts and payments.ts: paying the debt
  * resolves the case at once and wakes the workflow; a part payment lowers `outstanding` and leaves the
  * ladder where it is (unless it keeps a promise or honours a plan). A WRITTEN_OFF case paid in full is
@@ -160,10 +192,10 @@ export async function recordPayment(
     amount: request.amount,
     paidAt: toIso(parseIso(request.paidAt)),
   };
-  const { record, changed } = await updateCase(deps.cases, caseId, (current) => ({
-    next: applyPayment(current, input, at, policyOf(current)),
-    result: undefined,
-  }));
+  const { record } = await updateCase(deps.cases, caseId, (current) => {
+    const next = applyPayment(current, input, at, policyOf(current));
+    return { next: next && withRefundNotice(next, request.paymentId), result: undefined };
+  });
 
   const payment = record.payments.find((candidate) => candidate.paymentId === request.paymentId);
   if (payment) await deps.timeline.append(caseId, paymentEntries(record, payment));
@@ -172,15 +204,15 @@ export async function recordPayment(
   const resolvedIt = payment?.effects?.some((effect) => effect.kind === 'CASE_RESOLVED') ?? false;
   if (resolvedIt) await closeRecoveredCase(deps, record, at);
   const correction = payment ? correctionOf(payment) : null;
-  // The workflow announces the end of a case with its refundDue; money that reaches a case already
-  // closed (or changes how it was settled) is announced here, or the platform would never refund it.
-  const closed = !isActive(record) || settledBeforeItsDispute(record) !== null;
-  // Only when this request applied it: a replay announces nothing again.
-  if (changed && payment && !resolvedIt && closed && (payment.excess > 0 || correction)) {
+  if (payment?.refundNotice === 'PENDING') {
     await deps.events.publish('Case Refund Due', {
       ...eventDetailOf(record, at, policyOf(record)),
       paymentId: payment.paymentId,
     });
+    await updateCase(deps.cases, caseId, (current) => ({
+      next: withRefundNoticeSent(current, payment.paymentId),
+      result: undefined,
+    }));
   }
   return { view: viewOf(record, at, policyOf(record)), correction };
 }
