@@ -1,7 +1,7 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { CreditBureauRefusedError } from '../domain/ports';
 import { MissingConfigError, optionalEnv, requireEnv } from '../shared/config';
-import { tracer } from '../shared/powertools';
+import { secretsClient } from './clients/secrets';
 import { ZhimaCreditBureau } from './zhima-credit-bureau';
 
 /** The credit bureau's environment variables (to join `ENV` in shared/config.ts). */
@@ -48,15 +48,13 @@ function timeoutFromEnvironment(): number {
   return value;
 }
 
-let secrets: SecretsManagerClient | undefined;
 let pending: Promise<ZhimaCreditBureau> | undefined;
 
 async function load(): Promise<ZhimaCreditBureau> {
   const endpoint = requireEnv(CREDIT_BUREAU_ENV.endpoint);
   const secretArn = requireEnv(CREDIT_BUREAU_ENV.secretArn);
   const timeoutMs = timeoutFromEnvironment();
-  secrets ??= tracer.captureAWSv3Client(new SecretsManagerClient({}));
-  const result = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  const result = await secretsClient().send(new GetSecretValueCommand({ SecretId: secretArn }));
   return new ZhimaCreditBureau({ endpoint, timeoutMs, ...parseSecret(result.SecretString) });
 }
 

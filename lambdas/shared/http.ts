@@ -8,16 +8,15 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { dynamoClient } from '../adapters/clients';
+import { dynamoClient } from '../adapters/clients/dynamo';
 import { ConcurrentUpdateError, DomainError, type FieldError, InvalidRequestError } from '../domain/errors';
 import { fieldErrors } from '../domain/requests';
 import { ENV, requireEnv } from './config';
 import { parseForm } from './form';
-import { logger, metrics, tracer } from './powertools';
+import { logger, metrics } from './powertools';
 
 /** docs/api.md: a body over 64 KiB is refused with 413 before it is parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -244,7 +243,6 @@ export function apiRoute<BodySchema extends z.ZodType, QuerySchema extends z.Zod
   };
   const handler = middy(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics));
   return Object.assign(handler, { schemas });
 }

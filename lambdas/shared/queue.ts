@@ -1,11 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { logger, metrics, tracer } from './powertools';
+import { logger, metrics } from './powertools';
 
 /** An EventBridge event as an SQS target receives it in the message body. */
 const busEventSchema = z.object({
@@ -63,6 +62,5 @@ export function busEventConsumer(consume: (event: BusEvent) => Promise<void>) {
   };
   return middy(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics));
 }

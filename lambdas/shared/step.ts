@@ -1,11 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { fieldErrors } from '../domain/requests';
-import { logger, metrics, tracer } from './powertools';
+import { logger, metrics } from './powertools';
 
 /** A business instant from the workflow (`$$.State.EnteredTime`), normalised to ISO with milliseconds. */
 export const stepTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
@@ -31,6 +30,5 @@ export function workflowStep<S extends z.ZodType, R>(schema: S, run: (input: z.i
   };
   return middy(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics));
 }

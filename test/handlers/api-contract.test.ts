@@ -1,4 +1,3 @@
-import { adapters } from '../../lambdas/adapters';
 import { handler as agreePlan } from '../../lambdas/handlers/api/agree-plan';
 import { handler as approveDisclosure } from '../../lambdas/handlers/api/approve-disclosure';
 import { handler as claimWorkItem } from '../../lambdas/handlers/api/claim-work-item';
@@ -15,6 +14,7 @@ import { handler as ruleDispute } from '../../lambdas/handlers/api/rule-dispute'
 import { handler as openLegalReview } from '../../lambdas/handlers/workflow/open-legal-review';
 import { handler as sendStageContact } from '../../lambdas/handlers/workflow/send-stage-contact';
 import { callApi, lambdaContext, START } from '../support/local-aws';
+import { adapters } from './adapters';
 import { type Harness, startHarness } from './aws-harness';
 import { DAY, iso, openCaseAt, post, readCase, workItemsOf } from './case-helpers';
 

@@ -1,5 +1,4 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { adapters } from '../../lambdas/adapters';
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
 import { handler as getCase } from '../../lambdas/handlers/api/get-case';
 import { handler as openCase } from '../../lambdas/handlers/api/open-case';
@@ -10,6 +9,7 @@ import type { SentEmail } from '../../local/ses';
 import type { PublishedMessage } from '../../local/sns';
 import { openCaseBody } from '../support/fixtures';
 import { type ApiCall, callApi, type LocalAws, lambdaContext, START } from '../support/local-aws';
+import { adapters } from './adapters';
 
 /** Shared steps of the handler tests: every call goes through a real handler and the local services. */
 

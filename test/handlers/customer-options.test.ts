@@ -1,4 +1,3 @@
-import { adapters } from '../../lambdas/adapters';
 import { updateCase } from '../../lambdas/domain/services/update-case';
 import { handler as agreePlan } from '../../lambdas/handlers/api/agree-plan';
 import { handler as decideLegalReview } from '../../lambdas/handlers/api/decide-legal-review';
@@ -8,6 +7,7 @@ import { handler as recordReturn } from '../../lambdas/handlers/api/record-retur
 import { handler as ruleDispute } from '../../lambdas/handlers/api/rule-dispute';
 import { handler as openLegalReview } from '../../lambdas/handlers/workflow/open-legal-review';
 import { lambdaContext, START } from '../support/local-aws';
+import { adapters } from './adapters';
 import { type Harness, startHarness } from './aws-harness';
 import {
   DAY,

@@ -1,4 +1,3 @@
-import { adapters } from '../../lambdas/adapters';
 import { EventBridgeCaseEvents } from '../../lambdas/adapters/eventbridge-case-events';
 import { DEFAULT_POLICY_ID, findPolicy } from '../../lambdas/domain/policy';
 import { handler as approveDisclosure } from '../../lambdas/handlers/api/approve-disclosure';
@@ -6,6 +5,7 @@ import { handler as decideLegalReview } from '../../lambdas/handlers/api/decide-
 import { handler as recordLegalOutcome } from '../../lambdas/handlers/api/record-legal-outcome';
 import { handler as openLegalReview } from '../../lambdas/handlers/workflow/open-legal-review';
 import { lambdaContext, START } from '../support/local-aws';
+import { adapters } from './adapters';
 import { type Harness, startHarness } from './aws-harness';
 import {
   DAY,

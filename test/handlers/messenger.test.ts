@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { sesClient, snsClient } from '../../lambdas/adapters/clients';
+import { sesClient } from '../../lambdas/adapters/clients/ses';
+import { snsClient } from '../../lambdas/adapters/clients/sns';
 import { classifyProviderError } from '../../lambdas/adapters/messaging-errors';
 import { type MessengerConfig, SnsSesMessenger } from '../../lambdas/adapters/messenger';
 import {

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../lambdas/adapters/clients';
+import { documentClient } from '../../lambdas/adapters/clients/dynamo';
 import { handler as agreePlan } from '../../lambdas/handlers/api/agree-plan';
 import { handler as listCases } from '../../lambdas/handlers/api/list-cases';
 import { handler as makePromise } from '../../lambdas/handlers/api/make-promise';

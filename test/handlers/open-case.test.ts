@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { adapters } from '../../lambdas/adapters';
 import { openCase as openCaseIn } from '../../lambdas/domain/services/open-case';
 import { handler as getCase } from '../../lambdas/handlers/api/get-case';
 import { handler as openCase } from '../../lambdas/handlers/api/open-case';
 import { openCaseBody } from '../support/fixtures';
 import { callApi, type LocalAws, START, startLocalAws } from '../support/local-aws';
+import { adapters } from './adapters';
 
 let aws: LocalAws;
 beforeAll(async () => {

@@ -1,4 +1,3 @@
-import { adapters } from '../../lambdas/adapters';
 import { sealOptOut } from '../../lambdas/domain/compliance/opt-out-token';
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
 import { handler as optOut } from '../../lambdas/handlers/api/opt-out';
@@ -6,6 +5,7 @@ import { handler as optOutLink } from '../../lambdas/handlers/api/opt-out-link';
 import { handler as optOutPage } from '../../lambdas/handlers/api/opt-out-page';
 import { handler as sendStageContact } from '../../lambdas/handlers/workflow/send-stage-contact';
 import { apiEvent, callApi, lambdaContext, START } from '../support/local-aws';
+import { adapters } from './adapters';
 import { type Harness, SIGNING_SECRET, startHarness } from './aws-harness';
 import {
   DAY,

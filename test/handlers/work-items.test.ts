@@ -1,4 +1,3 @@
-import { adapters } from '../../lambdas/adapters';
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
 import { CLAIM_LEASE_MS, RESERVATION_LANDING_MS } from '../../lambdas/domain/services/call-reservations';
 import {
@@ -18,6 +17,7 @@ import { handler as openLegalReview } from '../../lambdas/handlers/workflow/open
 import { handler as sendStageContact } from '../../lambdas/handlers/workflow/send-stage-contact';
 import { laggingCases, laggingWorkItems } from '../support/lagging-indexes';
 import { callApi, lambdaContext, START } from '../support/local-aws';
+import { adapters } from './adapters';
 import { type Harness, startHarness } from './aws-harness';
 import {
   DAY,

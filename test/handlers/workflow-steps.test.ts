@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
-import { adapters } from '../../lambdas/adapters';
 import { CREDIT_BUREAU_ENV } from '../../lambdas/adapters/credit-bureau-config';
 import {
   CreditBureauUnavailableError,
@@ -37,6 +36,7 @@ import { ENV } from '../../lambdas/shared/config';
 import { InvalidStepInputError } from '../../lambdas/shared/step';
 import { localDynamoClient } from '../../local/dynamodb';
 import { lambdaContext, START } from '../support/local-aws';
+import { adapters } from './adapters';
 import { type Harness, OPT_OUT_BASE_URL, SIGNING_SECRET, startHarness } from './aws-harness';
 import {
   DAY,

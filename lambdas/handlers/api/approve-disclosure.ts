@@ -1,4 +1,8 @@
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { customers } from '../../adapters/accessors/customers';
+import { events } from '../../adapters/accessors/events';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workflow } from '../../adapters/accessors/workflow';
 import { disclosureApprovalSchema } from '../../domain/requests';
 import { approveDisclosure } from '../../domain/services/legal';
 import { apiRoute } from '../../shared/http';
@@ -9,7 +13,13 @@ export const handler = apiRoute({
   run: async ({ body, path, at }) => ({
     status: 200,
     body: await approveDisclosure(
-      wire('cases', 'timeline', 'workflow', 'customers', 'events'),
+      {
+        cases: cases(),
+        timeline: timeline(),
+        workflow: workflow(),
+        customers: customers(),
+        events: events(),
+      },
       path.caseId ?? '',
       body,
       at,

@@ -1,4 +1,7 @@
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workItems } from '../../adapters/accessors/work-items';
+import { workflow } from '../../adapters/accessors/workflow';
 import { legalReviewSchema } from '../../domain/requests';
 import { decideLegalReview } from '../../domain/services/legal';
 import { apiRoute } from '../../shared/http';
@@ -9,7 +12,7 @@ export const handler = apiRoute({
   run: async ({ body, path, at }) => ({
     status: 200,
     body: await decideLegalReview(
-      wire('cases', 'timeline', 'workflow', 'workItems'),
+      { cases: cases(), timeline: timeline(), workflow: workflow(), workItems: workItems() },
       path.caseId ?? '',
       body,
       at,

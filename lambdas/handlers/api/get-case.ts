@@ -1,4 +1,5 @@
-import { adapters } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { timeline } from '../../adapters/accessors/timeline';
 import { getCase } from '../../domain/services/read-cases';
 import { apiRoute } from '../../shared/http';
 
@@ -6,6 +7,6 @@ import { apiRoute } from '../../shared/http';
 export const handler = apiRoute({
   run: async ({ path, at }) => ({
     status: 200,
-    body: await getCase({ cases: adapters.cases(), timeline: adapters.timeline() }, path.caseId ?? '', at),
+    body: await getCase({ cases: cases(), timeline: timeline() }, path.caseId ?? '', at),
   }),
 });

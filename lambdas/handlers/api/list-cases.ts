@@ -1,4 +1,4 @@
-import { adapters } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
 import { listCasesSchema } from '../../domain/requests';
 import { listCases } from '../../domain/services/read-cases';
 import { apiRoute } from '../../shared/http';
@@ -8,6 +8,6 @@ export const handler = apiRoute({
   query: listCasesSchema,
   run: async ({ query, at }) => ({
     status: 200,
-    body: await listCases({ cases: adapters.cases() }, query, at),
+    body: await listCases({ cases: cases() }, query, at),
   }),
 });

@@ -1,4 +1,5 @@
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { workItems } from '../../adapters/accessors/work-items';
 import { listWorkItemsSchema } from '../../domain/requests';
 import { listWorkItems } from '../../domain/services/work-items';
 import { apiRoute } from '../../shared/http';
@@ -9,5 +10,8 @@ import { apiRoute } from '../../shared/http';
  */
 export const handler = apiRoute({
   query: listWorkItemsSchema,
-  run: async ({ query }) => ({ status: 200, body: await listWorkItems(wire('workItems', 'cases'), query) }),
+  run: async ({ query }) => ({
+    status: 200,
+    body: await listWorkItems({ workItems: workItems(), cases: cases() }, query),
+  }),
 });

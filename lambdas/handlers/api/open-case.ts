@@ -1,5 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { adapters } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { customers } from '../../adapters/accessors/customers';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workflow } from '../../adapters/accessors/workflow';
 import { openCaseSchema } from '../../domain/requests';
 import { openCase } from '../../domain/services/open-case';
 import { apiRoute } from '../../shared/http';
@@ -11,10 +14,10 @@ export const handler = apiRoute({
   run: async ({ body, at }) => {
     const { created, view } = await openCase(
       {
-        cases: adapters.cases(),
-        timeline: adapters.timeline(),
-        customers: adapters.customers(),
-        workflow: adapters.workflow(),
+        cases: cases(),
+        timeline: timeline(),
+        customers: customers(),
+        workflow: workflow(),
       },
       body,
       at,

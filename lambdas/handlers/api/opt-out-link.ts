@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { customers } from '../../adapters/accessors/customers';
+import { links } from '../../adapters/accessors/links';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workItems } from '../../adapters/accessors/work-items';
 import { InvalidRequestError } from '../../domain/errors';
 import { optOutByLink } from '../../domain/services/opt-outs';
 import { apiRoute } from '../../shared/http';
@@ -30,7 +34,13 @@ export const handler = apiRoute({
       ]);
     }
     const result = await optOutByLink(
-      wire('customers', 'cases', 'timeline', 'workItems', 'links'),
+      {
+        customers: customers(),
+        cases: cases(),
+        timeline: timeline(),
+        workItems: workItems(),
+        links: links(),
+      },
       sealed,
       at,
     );

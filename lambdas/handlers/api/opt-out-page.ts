@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { links } from '../../adapters/accessors/links';
 import { apiRoute } from '../../shared/http';
 import { confirmationPage, invalidLinkPage } from './opt-out-pages';
 
@@ -13,7 +13,7 @@ const query = z.object({ token: z.string().min(1).max(1000) });
 export const handler = apiRoute({
   query,
   run: async ({ query: { token } }) => {
-    const claim = await wire('links').links.read(token);
+    const claim = await links().read(token);
     return claim ? confirmationPage(claim.channel, token) : invalidLinkPage();
   },
 });

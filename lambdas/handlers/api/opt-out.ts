@@ -1,4 +1,7 @@
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { customers } from '../../adapters/accessors/customers';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workItems } from '../../adapters/accessors/work-items';
 import { optOutSchema } from '../../domain/requests';
 import { optOut } from '../../domain/services/opt-outs';
 import { apiRoute } from '../../shared/http';
@@ -8,7 +11,12 @@ export const handler = apiRoute({
   body: optOutSchema,
   run: async ({ body, path, at }) => {
     const customerId = path.customerId ?? '';
-    await optOut(wire('customers', 'cases', 'timeline', 'workItems'), customerId, body.channel, at);
+    await optOut(
+      { customers: customers(), cases: cases(), timeline: timeline(), workItems: workItems() },
+      customerId,
+      body.channel,
+      at,
+    );
     return { status: 200, body: { customerId, channel: body.channel, optedOut: true } };
   },
 });

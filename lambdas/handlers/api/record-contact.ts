@@ -1,4 +1,7 @@
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { customers } from '../../adapters/accessors/customers';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workItems } from '../../adapters/accessors/work-items';
 import { viewOf } from '../../domain/case';
 import { contactSchema } from '../../domain/requests';
 import { policyOf } from '../../domain/services/policy-of';
@@ -10,7 +13,7 @@ export const handler = apiRoute({
   body: contactSchema,
   run: async ({ body, path, at }) => {
     const record = await recordContact(
-      wire('workItems', 'cases', 'customers', 'timeline'),
+      { workItems: workItems(), cases: cases(), customers: customers(), timeline: timeline() },
       path.caseId ?? '',
       body,
       at,

@@ -1,4 +1,7 @@
-import { adapters } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { events } from '../../adapters/accessors/events';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workflow } from '../../adapters/accessors/workflow';
 import { paymentSchema } from '../../domain/requests';
 import { recordPayment } from '../../domain/services/record-payment';
 import { apiRoute } from '../../shared/http';
@@ -9,10 +12,10 @@ export const handler = apiRoute({
   run: async ({ body, path, at }) => {
     const { view } = await recordPayment(
       {
-        cases: adapters.cases(),
-        timeline: adapters.timeline(),
-        workflow: adapters.workflow(),
-        events: adapters.events(),
+        cases: cases(),
+        timeline: timeline(),
+        workflow: workflow(),
+        events: events(),
       },
       path.caseId ?? '',
       body,

@@ -1,4 +1,6 @@
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workflow } from '../../adapters/accessors/workflow';
 import { returnSchema } from '../../domain/requests';
 import { recordReturn } from '../../domain/services/customer-options';
 import { apiRoute } from '../../shared/http';
@@ -8,6 +10,11 @@ export const handler = apiRoute({
   body: returnSchema,
   run: async ({ body, path, at }) => ({
     status: 200,
-    body: await recordReturn(wire('cases', 'timeline', 'workflow'), path.caseId ?? '', body, at),
+    body: await recordReturn(
+      { cases: cases(), timeline: timeline(), workflow: workflow() },
+      path.caseId ?? '',
+      body,
+      at,
+    ),
   }),
 });

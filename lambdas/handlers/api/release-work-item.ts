@@ -1,4 +1,7 @@
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { customers } from '../../adapters/accessors/customers';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workItems } from '../../adapters/accessors/work-items';
 import { releaseSchema } from '../../domain/requests';
 import { releaseWorkItem } from '../../domain/services/work-items';
 import { apiRoute } from '../../shared/http';
@@ -9,7 +12,7 @@ export const handler = apiRoute({
   run: async ({ body, path, at }) => ({
     status: 200,
     body: await releaseWorkItem(
-      wire('workItems', 'cases', 'customers', 'timeline'),
+      { workItems: workItems(), cases: cases(), customers: customers(), timeline: timeline() },
       path.workItemId ?? '',
       body,
       at,

@@ -1,4 +1,7 @@
-import { adapters } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { events } from '../../adapters/accessors/events';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workflow } from '../../adapters/accessors/workflow';
 import { deviceReturnedSchema, paymentReceivedSchema } from '../../domain/requests';
 import { applyDeviceReturned, applyPaymentReceived } from '../../domain/services/platform-events';
 import { busEventConsumer } from '../../shared/queue';
@@ -9,10 +12,10 @@ import { busEventConsumer } from '../../shared/queue';
  */
 export const handler = busEventConsumer(async (event) => {
   const deps = {
-    cases: adapters.cases(),
-    timeline: adapters.timeline(),
-    workflow: adapters.workflow(),
-    events: adapters.events(),
+    cases: cases(),
+    timeline: timeline(),
+    workflow: workflow(),
+    events: events(),
   };
   const at = new Date(event.time).toISOString();
   switch (event['detail-type']) {

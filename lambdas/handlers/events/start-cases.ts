@@ -1,4 +1,7 @@
-import { adapters } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { customers } from '../../adapters/accessors/customers';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workflow } from '../../adapters/accessors/workflow';
 import { openCaseSchema } from '../../domain/requests';
 import { openCase } from '../../domain/services/open-case';
 import { busEventConsumer } from '../../shared/queue';
@@ -8,10 +11,10 @@ export const handler = busEventConsumer(async (event) => {
   const detail = openCaseSchema.parse(event.detail);
   await openCase(
     {
-      cases: adapters.cases(),
-      timeline: adapters.timeline(),
-      customers: adapters.customers(),
-      workflow: adapters.workflow(),
+      cases: cases(),
+      timeline: timeline(),
+      customers: customers(),
+      workflow: workflow(),
     },
     detail,
     new Date(event.time).toISOString(),

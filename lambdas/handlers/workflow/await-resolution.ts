@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { workflow } from '../../adapters/accessors/workflow';
 import { AWAITING } from '../../domain/case';
 import { awaitResolution } from '../../domain/services/ladder';
 import { stepTime, workflowStep } from '../../shared/step';
@@ -13,4 +14,6 @@ const input = z.object({
 });
 
 /** Every "Await …" (a .waitForTaskToken task): stores the token where the API finds it. */
-export const handler = workflowStep(input, (step) => awaitResolution(wire('cases', 'workflow'), step));
+export const handler = workflowStep(input, (step) =>
+  awaitResolution({ cases: cases(), workflow: workflow() }, step),
+);

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { timeline } from '../../adapters/accessors/timeline';
 import { beginCase } from '../../domain/services/ladder';
 import { stepTime, workflowStep } from '../../shared/step';
 
 const input = z.object({ caseId: z.string().min(1), at: stepTime, execution: z.string().min(1) });
 
 /** "Open case": records the workflow start; returns the facts the case events carry. */
-export const handler = workflowStep(input, (step) => beginCase(wire('cases', 'timeline'), step));
+export const handler = workflowStep(input, (step) =>
+  beginCase({ cases: cases(), timeline: timeline() }, step),
+);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workItems } from '../../adapters/accessors/work-items';
 import { cancelCase } from '../../domain/services/tracks';
 import { stepTime, workflowStep } from '../../shared/step';
 
@@ -7,5 +9,5 @@ const input = z.object({ caseId: z.string().min(1), at: stepTime });
 
 /** "Cancel case" after an upheld dispute: restriction lifted, open work cancelled. */
 export const handler = workflowStep(input, (step) =>
-  cancelCase(wire('cases', 'timeline', 'workItems'), step),
+  cancelCase({ cases: cases(), timeline: timeline(), workItems: workItems() }, step),
 );

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { timeline } from '../../adapters/accessors/timeline';
 import { checkArrangement } from '../../domain/services/ladder';
 import { stepTime, workflowStep } from '../../shared/step';
 
 const input = z.object({ caseId: z.string().min(1), arrangement: z.enum(['PROMISE', 'PLAN']), at: stepTime });
 
 /** "Was the promise kept?", "Was the instalment paid?": kept, broken, or the case's news. */
-export const handler = workflowStep(input, (step) => checkArrangement(wire('cases', 'timeline'), step));
+export const handler = workflowStep(input, (step) =>
+  checkArrangement({ cases: cases(), timeline: timeline() }, step),
+);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
 import { AWAITING } from '../../domain/case';
 import { checkCase } from '../../domain/services/ladder';
 import { workflowStep } from '../../shared/step';
@@ -7,4 +7,4 @@ import { workflowStep } from '../../shared/step';
 const input = z.object({ caseId: z.string().min(1), awaiting: z.enum(AWAITING) });
 
 /** "Check what happened to the case": after a step found the case changed under it. */
-export const handler = workflowStep(input, (step) => checkCase(wire('cases'), step));
+export const handler = workflowStep(input, (step) => checkCase({ cases: cases() }, step));

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workflow } from '../../adapters/accessors/workflow';
 import { CONTINUE_AT, continueCase } from '../../domain/services/tracks';
 import { stepTime, workflowStep } from '../../shared/step';
 
@@ -13,5 +15,5 @@ const input = z.object({
 
 /** "Continue the case in a new execution": before the one-year limit of a Standard execution. */
 export const handler = workflowStep(input, (step) =>
-  continueCase(wire('workflow', 'timeline', 'cases'), step),
+  continueCase({ workflow: workflow(), timeline: timeline(), cases: cases() }, step),
 );

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workItems } from '../../adapters/accessors/work-items';
 import { openLegalReview } from '../../domain/services/tracks';
 import { stepTime, workflowStep } from '../../shared/step';
 
@@ -7,5 +9,5 @@ const input = z.object({ caseId: z.string().min(1), at: stepTime });
 
 /** "Open legal review": a LEGAL_REVIEW work item for people to decide on. */
 export const handler = workflowStep(input, (step) =>
-  openLegalReview(wire('cases', 'timeline', 'workItems'), step),
+  openLegalReview({ cases: cases(), timeline: timeline(), workItems: workItems() }, step),
 );

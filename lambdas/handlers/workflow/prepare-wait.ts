@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
 import { prepareWait } from '../../domain/services/ladder';
 import { stepTime, workflowStep } from '../../shared/step';
 
@@ -11,4 +11,4 @@ const input = z.object({
 });
 
 /** "Prepare the wait for …": how long a pause or a legal wait lasts before the workflow looks again. */
-export const handler = workflowStep(input, (step) => prepareWait(wire('cases'), step));
+export const handler = workflowStep(input, (step) => prepareWait({ cases: cases() }, step));

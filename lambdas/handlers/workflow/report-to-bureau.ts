@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { bureau } from '../../adapters/accessors/bureau';
+import { cases } from '../../adapters/accessors/cases';
+import { customers } from '../../adapters/accessors/customers';
+import { timeline } from '../../adapters/accessors/timeline';
 import { reportToBureau } from '../../domain/services/tracks';
 import { stepTime, workflowStep } from '../../shared/step';
 
@@ -7,5 +10,5 @@ const input = z.object({ caseId: z.string().min(1), at: stepTime });
 
 /** "Report to credit bureau": the overdue debt filed, once; says whether legal review is due. */
 export const handler = workflowStep(input, (step) =>
-  reportToBureau(wire('cases', 'timeline', 'customers', 'bureau'), step),
+  reportToBureau({ cases: cases(), timeline: timeline(), customers: customers(), bureau: bureau() }, step),
 );

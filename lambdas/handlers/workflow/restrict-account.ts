@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { timeline } from '../../adapters/accessors/timeline';
 import { restrictAccount } from '../../domain/services/tracks';
 import { stepTime, workflowStep } from '../../shared/step';
 
 const input = z.object({ caseId: z.string().min(1), at: stepTime });
 
 /** "Restrict account": recorded on the case; the workflow announces Account Restriction Requested. */
-export const handler = workflowStep(input, (step) => restrictAccount(wire('cases', 'timeline'), step));
+export const handler = workflowStep(input, (step) =>
+  restrictAccount({ cases: cases(), timeline: timeline() }, step),
+);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { timeline } from '../../adapters/accessors/timeline';
 import { resumeLadder } from '../../domain/services/ladder';
 import { stepTime, workflowStep } from '../../shared/step';
 
@@ -10,4 +11,6 @@ const input = z.object({
 });
 
 /** "Resume the ladder": back to the stage the case stood at, with what was left of its wait. */
-export const handler = workflowStep(input, (step) => resumeLadder(wire('cases', 'timeline'), step));
+export const handler = workflowStep(input, (step) =>
+  resumeLadder({ cases: cases(), timeline: timeline() }, step),
+);

@@ -1,6 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { customers } from '../../adapters/accessors/customers';
+import { links } from '../../adapters/accessors/links';
+import { messenger } from '../../adapters/accessors/messenger';
+import { timeline } from '../../adapters/accessors/timeline';
 import { CASE_MESSAGES, sendCaseMessage } from '../../domain/services/case-messages';
 import { metrics } from '../../shared/powertools';
 import { stepTime, workflowStep } from '../../shared/step';
@@ -9,7 +13,10 @@ const input = z.object({ caseId: z.string().min(1), message: z.enum(CASE_MESSAGE
 
 /** "Send receipt", "Send demand letter": within the customer's contact window, once each. */
 export const handler = workflowStep(input, async (step) => {
-  const result = await sendCaseMessage(wire('cases', 'timeline', 'customers', 'messenger', 'links'), step);
+  const result = await sendCaseMessage(
+    { cases: cases(), timeline: timeline(), customers: customers(), messenger: messenger(), links: links() },
+    step,
+  );
   if (result.outcome === 'DEFERRED') metrics.addMetric('ContactDeferred', MetricUnit.Count, 1);
   return result;
 });

@@ -1,6 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { customers } from '../../adapters/accessors/customers';
+import { links } from '../../adapters/accessors/links';
+import { messenger } from '../../adapters/accessors/messenger';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workItems } from '../../adapters/accessors/work-items';
 import { CONTACT_STAGES, sendStageContact } from '../../domain/services/ladder';
 import { metrics } from '../../shared/powertools';
 import { stepTime, workflowStep } from '../../shared/step';
@@ -15,7 +20,14 @@ const input = z.object({
 /** "Send overdue notice", "Send first collection reminder", …: the stage's contact, within the rules. */
 export const handler = workflowStep(input, async (step) => {
   const result = await sendStageContact(
-    wire('cases', 'timeline', 'customers', 'messenger', 'links', 'workItems'),
+    {
+      cases: cases(),
+      timeline: timeline(),
+      customers: customers(),
+      messenger: messenger(),
+      links: links(),
+      workItems: workItems(),
+    },
     step,
   );
   if (result.outcome === 'DEFERRED') metrics.addMetric('ContactDeferred', MetricUnit.Count, 1);

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { customers } from '../../adapters/accessors/customers';
+import { referrals } from '../../adapters/accessors/referrals';
+import { timeline } from '../../adapters/accessors/timeline';
 import { startLegalAction } from '../../domain/services/tracks';
 import { stepTime, workflowStep } from '../../shared/step';
 
@@ -7,5 +10,8 @@ const input = z.object({ caseId: z.string().min(1), at: stepTime });
 
 /** "Start legal action": the demand letter, and the referral with its evidence bundle. */
 export const handler = workflowStep(input, (step) =>
-  startLegalAction(wire('cases', 'timeline', 'customers', 'referrals'), step),
+  startLegalAction(
+    { cases: cases(), timeline: timeline(), customers: customers(), referrals: referrals() },
+    step,
+  ),
 );

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { bureau } from '../../adapters/accessors/bureau';
+import { cases } from '../../adapters/accessors/cases';
+import { timeline } from '../../adapters/accessors/timeline';
 import { updateCreditReport } from '../../domain/services/tracks';
 import { stepTime, workflowStep } from '../../shared/step';
 
@@ -11,5 +13,5 @@ const input = z.object({
 
 /** "Update the credit report to settled", "Delete the credit report", "Flag …", "Lift the dispute flag". */
 export const handler = workflowStep(input, (step) =>
-  updateCreditReport(wire('cases', 'timeline', 'bureau'), step),
+  updateCreditReport({ cases: cases(), timeline: timeline(), bureau: bureau() }, step),
 );

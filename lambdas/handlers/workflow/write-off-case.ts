@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { wire } from '../../adapters';
+import { cases } from '../../adapters/accessors/cases';
+import { timeline } from '../../adapters/accessors/timeline';
+import { workItems } from '../../adapters/accessors/work-items';
 import { writeOffCase } from '../../domain/services/tracks';
 import { stepTime, workflowStep } from '../../shared/step';
 
@@ -7,5 +9,5 @@ const input = z.object({ caseId: z.string().min(1), at: stepTime });
 
 /** "Write off the debt": the end of the soft reminders, or of a lost or withdrawn legal case. */
 export const handler = workflowStep(input, (step) =>
-  writeOffCase(wire('cases', 'timeline', 'workItems'), step),
+  writeOffCase({ cases: cases(), timeline: timeline(), workItems: workItems() }, step),
 );

@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CDK_OUT } from '../support/cdk-out';
+import { TemplateModel } from './template-model';
+
+/**
+ * Each function's bundle holds only the AWS SDK clients its role may call: a client in a bundle
+ * whose role grants nothing of that service is dead weight in every cold start, or a call that would
+ * fail on AWS. The oracle is the synthesized role, not the handler code.
+ *
+ * What a bundle holds is read from its source map in cdk.out (functions are bundled with
+ * `sourceMap: true`, lib/project-function.ts): its `sources` name every module esbuild put in the
+ * deployed index.js by path. That is the synthesized artifact itself, unlike a second esbuild run
+ * with options copied from the construct, and it names packages exactly, unlike strings looked for
+ * in minified code, which an SDK release may change or another module may contain.
+ */
+const model = new TemplateModel();
+
+/** The IAM service prefix each SDK client package calls; a client missing here fails the test. */
+const SERVICE_OF_CLIENT: Record<string, string> = {
+  '@aws-sdk/client-dynamodb': 'dynamodb',
+  '@aws-sdk/lib-dynamodb': 'dynamodb',
+  '@aws-sdk/client-sfn': 'states',
+  '@aws-sdk/client-sns': 'sns',
+  '@aws-sdk/client-sesv2': 'ses',
+  '@aws-sdk/client-eventbridge': 'events',
+  '@aws-sdk/client-secrets-manager': 'secretsmanager',
+};
+
+/**
+ * Clients a function carries without a grant, each with why. Remove an entry once its reason is gone
+ * (the test says so).
+ */
+const KNOWN_UNGRANTED: Record<string, string[]> = {
+  // apiRoute (lambdas/shared/http.ts) imports the idempotency layer, with the DynamoDB client, for every
+  // route; this GET never uses it (only POSTs with an Idempotency-Key do).
+  'api/opt-out-page': ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
+};
+
+/** The modules of a function's deployed bundle, as paths relative to the asset. */
+function bundledModules(logicalId: string): string[] {
+  const asset = model.resources[logicalId]?.Metadata?.['aws:asset:path'];
+  if (typeof asset !== 'string') throw new Error(`${logicalId} has no aws:asset:path metadata`);
+  const map = JSON.parse(readFileSync(path.join(CDK_OUT, asset, 'index.js.map'), 'utf8')) as {
+    sources: string[];
+  };
+  return map.sources;
+}
+
+/** The SDK client packages among a bundle's modules (`@aws-sdk/client-…` and `lib-dynamodb`). */
+function sdkClientsIn(modules: string[]): string[] {
+  const packages = modules.flatMap(
+    (module) => /node_modules\/(@aws-sdk\/(?:client-[^/]+|lib-dynamodb))\//.exec(module)?.[1] ?? [],
+  );
+  return [...new Set(packages)].sort();
+}
+
+/** The services a role has any Allow statement for (`dynamodb`, `states`, …). */
+function grantedServices(roleId: string): Set<string> {
+  const actions = model
+    .statementsOf(roleId)
+    .filter((statement) => statement.effect === 'Allow')
+    .flatMap((statement) => statement.actions);
+  return new Set(actions.map((action) => action.split(':')[0] ?? ''));
+}
+
+const functions = model.functions().map((fn) => ({ ...fn, modules: bundledModules(fn.logicalId) }));
+
+describe('each function bundles only the SDK clients its role may call', () => {
+  test('the source maps describe the bundles: each lists its own handler entry', () => {
+    // Act
+    const withoutEntry = functions
+      .filter((fn) => !fn.modules.some((module) => module.endsWith(fn.entry)))
+      .map((fn) => fn.handler);
+
+    // Assess
+    expect(functions).toHaveLength(39);
+    expect(withoutEntry).toEqual([]);
+  });
+
+  test('no bundle holds a client of a service its role grants nothing of', () => {
+    // Act
+    const ungranted = functions.flatMap((fn) => {
+      const granted = grantedServices(fn.roleId);
+      const known = KNOWN_UNGRANTED[fn.handler] ?? [];
+      return sdkClientsIn(fn.modules)
+        .filter((client) => !known.includes(client))
+        .filter((client) => !granted.has(SERVICE_OF_CLIENT[client] ?? `unknown client ${client}`))
+        .map((client) => `${fn.handler} ${client}`);
+    });
+
+    // Assess
+    expect(ungranted).toEqual([]);
+  });
+
+  test('every known exception is still one (its clients are bundled and still not granted)', () => {
+    // Act
+    const stale = Object.entries(KNOWN_UNGRANTED).flatMap(([handler, clients]) => {
+      const fn = functions.find((candidate) => candidate.handler === handler);
+      if (!fn) return [`${handler}: no such function`];
+      const bundled = sdkClientsIn(fn.modules);
+      const granted = grantedServices(fn.roleId);
+      return clients
+        .filter((client) => !bundled.includes(client) || granted.has(SERVICE_OF_CLIENT[client] ?? ''))
+        .map((client) => `${handler} ${client}`);
+    });
+
+    // Assess
+    expect(stale).toEqual([]);
+  });
+
+  test('the clients a function uses are found: messaging, referrals, events, executions, secrets', () => {
+    // Act
+    const clientsOf = (handler: string) =>
+      sdkClientsIn(functions.find((fn) => fn.handler === handler)?.modules ?? []);
+
+    // Assess
+    expect(clientsOf('workflow/send-stage-contact')).toEqual([
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-secrets-manager',
+      '@aws-sdk/client-sesv2',
+      '@aws-sdk/client-sns',
+      '@aws-sdk/lib-dynamodb',
+    ]);
+    expect(clientsOf('workflow/start-legal-action')).toContain('@aws-sdk/client-sns');
+    expect(clientsOf('api/record-payment')).toEqual([
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-eventbridge',
+      '@aws-sdk/client-sfn',
+      '@aws-sdk/lib-dynamodb',
+    ]);
+    expect(clientsOf('workflow/check-case')).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']);
+  });
+
+  test('no bundle carries the X-Ray SDK or the Powertools Tracer (Lambda tracing stays on in lib/)', () => {
+    // Act
+    const traced = functions
+      .filter((fn) =>
+        fn.modules.some((module) =>
+          /node_modules\/(aws-xray-sdk-core|@aws-lambda-powertools\/tracer)\//.test(module),
+        ),
+      )
+      .map((fn) => fn.handler);
+
+    // Assess
+    expect(traced).toEqual([]);
+  });
+});
