@@ -26,6 +26,9 @@ const project = (name, extra = {}) => ({
 });
 
 module.exports = {
+  // Workflow, e2e and handler tests run the real ASL, dynalite and emulators: a few seconds each on a
+  // quiet machine, past jest's 5 s default when the 2 cores are shared. A hang still fails, later.
+  testTimeout: 30_000,
   projects: [
     project('unit'),
     project('handlers', {
