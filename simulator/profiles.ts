@@ -101,7 +101,7 @@ export type Profile = ProfileFile['profiles'][number];
 export type ProfileAction = Profile['action'];
 
 export interface ProfileIssue {
-  /** Dotted path of the wrong field, the profile named by its id: `profiles[3](PROMISE_KEPT).action.keptChance`. */
+  /** Dotted path of the wrong field, the profile named by its id: `profiles[3: PROMISE_KEPT].action.keptChance`. */
   path: string;
   message: string;
 }
@@ -148,13 +148,13 @@ function issuesOf(error: z.ZodError, input: unknown): ProfileIssue[] {
   });
 }
 
-/** `profiles[3](PROMISE_KEPT).action.keptChance`: the index and, when it has one, the profile's id. */
+/** `profiles[3: PROMISE_KEPT].action.keptChance`: the index and, when it has one, the profile's id. */
 function pathOf(keys: readonly PropertyKey[], input: unknown): string {
   return keys
     .map((key, n) => {
       if (typeof key !== 'number') return `${n === 0 ? '' : '.'}${String(key)}`;
       const id = n === 1 && keys[0] === 'profiles' ? profileIdAt(input, key) : undefined;
-      return id ? `[${key}](${id})` : `[${key}]`;
+      return id ? `[${key}: ${id}]` : `[${key}]`;
     })
     .join('');
 }

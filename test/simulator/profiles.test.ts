@@ -32,7 +32,7 @@ describe('the profiles file', () => {
 
     expect(issuesOf(file)).toEqual([
       {
-        path: `profiles[${promise}](PROMISE_KEPT).action.keptChance`,
+        path: `profiles[${promise}: PROMISE_KEPT].action.keptChance`,
         message: expect.stringContaining('<=1'),
       },
     ]);
@@ -46,10 +46,10 @@ describe('the profiles file', () => {
     (file.profiles[4] as { action: unknown }).action = { type: 'PRAYS' };
 
     expect(issuesOf(file).map((issue) => issue.path)).toEqual([
-      'profiles[0](PAYS_AFTER_NOTICE).colour',
-      'profiles[1](PAYS_AFTER_REMINDER).weight',
-      'profiles[3](PAYS_IN_PART).acts.withinDays',
-      'profiles[4](PROMISE_KEPT).action.type',
+      'profiles[0: PAYS_AFTER_NOTICE].colour',
+      'profiles[1: PAYS_AFTER_REMINDER].weight',
+      'profiles[3: PAYS_IN_PART].acts.withinDays',
+      'profiles[4: PROMISE_KEPT].action.type',
     ]);
   });
 
@@ -61,9 +61,9 @@ describe('the profiles file', () => {
     (file.profiles[2] as { id: string }).id = 'PAYS_AFTER_REMINDER';
 
     expect(issuesOf(file)).toEqual([
-      { path: 'profiles[0](PAYS_AFTER_NOTICE).acts', message: 'required: when the customer acts' },
-      { path: `profiles[${never}](NEVER_PAYS).acts`, message: 'a profile that does nothing has no acts' },
-      { path: 'profiles[2](PAYS_AFTER_REMINDER).id', message: 'a duplicate id' },
+      { path: 'profiles[0: PAYS_AFTER_NOTICE].acts', message: 'required: when the customer acts' },
+      { path: `profiles[${never}: NEVER_PAYS].acts`, message: 'a profile that does nothing has no acts' },
+      { path: 'profiles[2: PAYS_AFTER_REMINDER].id', message: 'a duplicate id' },
     ]);
   });
 
@@ -72,7 +72,7 @@ describe('the profiles file', () => {
     (file.profiles[0] as { weight: number }).weight = -1;
 
     expect(() => parseProfiles(file, 'mix.json')).toThrow(
-      /^mix\.json is not a valid profiles file:\n {2}profiles\[0\]\(PAYS_AFTER_NOTICE\)\.weight: /,
+      /^mix\.json is not a valid profiles file:\n {2}profiles\[0: PAYS_AFTER_NOTICE\]\.weight: /,
     );
   });
 
