@@ -71,6 +71,8 @@ const PRICING: Record<UsageItem, { price: PriceItem; unitsPerPricedUnit: bigint;
 export interface PricedLine {
   item: UsageItem;
   quantity: number;
+  /** The quantity in the price's unit, as an exact decimal: `0.175` GB-seconds for 179,200 MB-ms. */
+  pricedUnits: string;
   price: string;
   assumed: boolean;
   /** Pico-dollars, rounded half up once per line. */
@@ -93,6 +95,18 @@ export interface CostBreakdown {
 const divideRounded = (numerator: bigint, denominator: bigint) =>
   (2n * numerator + denominator) / (2n * denominator);
 
+/** `numerator / denominator` in decimals; exact, as every denominator here divides a power of ten. */
+function decimalOf(numerator: bigint, denominator: bigint): string {
+  let places = 0;
+  let scale = 1n;
+  while ((numerator * scale) % denominator !== 0n && places < 15) {
+    places += 1;
+    scale *= 10n;
+  }
+  const digits = ((numerator * scale) / denominator).toString().padStart(places + 1, '0');
+  return places === 0 ? digits : `${digits.slice(0, -places)}.${digits.slice(-places)}`;
+}
+
 export function priceUsage(usage: Usage, table: PriceTable, cases: number): CostBreakdown {
   if (!Number.isInteger(cases) || cases < 0) throw new RangeError(`cases: a whole number, not ${cases}`);
   const lines = USAGE_ITEMS.map((item): PricedLine => {
@@ -103,7 +117,8 @@ export function priceUsage(usage: Usage, table: PriceTable, cases: number): Cost
       throw new RangeError(`${item}: ${quantity} is not a count${scale === 2 ? ' of half units' : ''}`);
     const price = table.prices[priceItem];
     const amount = divideRounded(BigInt(scaled) * price.picoUsd, unitsPerPricedUnit * price.per);
-    return { item, quantity, price: price.label, assumed: price.assumed, amount };
+    const pricedUnits = decimalOf(BigInt(scaled), unitsPerPricedUnit);
+    return { item, quantity, pricedUnits, price: price.label, assumed: price.assumed, amount };
   });
   const total = lines.reduce((sum, line) => sum + line.amount, 0n);
   const count = BigInt(cases);

@@ -110,6 +110,8 @@ describe('the cost of a usage', () => {
     expect(breakdown.per1000Cases).toBe(72_954_226_433_333n);
     expect(formatUsd(breakdown.total)).toBe('0.218863');
     expect(formatUsd(breakdown.total, 10)).toBe('0.2188626793');
+    expect(breakdown.lines.find((line) => line.item === 'lambdaMbMs')?.pricedUnits).toBe('2');
+    expect(breakdown.lines.find((line) => line.item === 'dynamodbReadUnits')?.pricedUnits).toBe('150.5');
     expect(breakdown.lines.find((line) => line.item === 'smsPartsCN')).toMatchObject({
       price: '0.03 USD per 1 SMS part to a mainland China number',
       assumed: true,
@@ -118,6 +120,10 @@ describe('the cost of a usage', () => {
 
   test('a Lambda line is rounded half up once: 1 MB-ms is 13,333,400 / 1,024,000 = 13.02 pico', () => {
     expect(amountOf({ lambdaMbMs: 1 }, 'lambdaMbMs')).toBe(13n);
+    // 1 / 1,024,000 = 0.0000009765625 GB-s, exactly.
+    expect(priceUsage({ ...NO_USAGE, lambdaMbMs: 1 }, prices, 1).lines[2]?.pricedUnits).toBe(
+      '0.0000009765625',
+    );
     // 128 MB x 1 ms = 0.000125 GB-s x 13,333,400 = 1,666.675 -> 1,667 (AWS lists 0.0000000017 per ms at 128 MB).
     expect(amountOf({ lambdaMbMs: 128 }, 'lambdaMbMs')).toBe(1_667n);
   });
@@ -247,7 +253,9 @@ describe('the daily-batch design', () => {
       dynamodbReadUnits: 14,
       dynamodbWriteUnits: 7,
     });
-    expect(priceUsage(usage, prices, 3).total).toBe(16_858_345n);
+    const breakdown = priceUsage(usage, prices, 3);
+    expect(breakdown.total).toBe(16_858_345n);
+    expect(breakdown.lines.find((line) => line.item === 'lambdaMbMs')?.pricedUnits).toBe('0.175');
   });
 
   /**
