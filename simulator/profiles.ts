@@ -26,7 +26,8 @@ const actionSchema = z.discriminatedUnion('type', [
   /** Pays a share of the outstanding amount; with `restChance`, the rest `restAfterDays` later. */
   z.strictObject({
     type: z.literal('PART_PAY'),
-    firstShare: range(z.number().gt(0).lt(1)),
+    // Drawn to the hundredth, so at least 0.01 and at most 0.99.
+    firstShare: range(z.number().min(0.01).max(0.99)),
     restChance: share,
     restAfterDays: days,
   }),
