@@ -23,7 +23,9 @@ describe('the portfolio generator', () => {
     const small = generate(42, 200);
     const large = generate(42, 400);
 
-    expect(large.cases.slice(0, 199)).toEqual(small.cases.slice(0, 199));
+    expect(large.cases.slice(0, 200)).toEqual(small.cases);
+    // The last debtor of the small one may have had its later cases cut off at 200.
+    expect(large.debtors.slice(0, small.debtors.length - 1)).toEqual(small.debtors.slice(0, -1));
   });
 
   test('debtors have one to three cases, and some have several', () => {
