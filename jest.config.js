@@ -40,5 +40,6 @@ module.exports = {
     project('e2e'),
     project('oracles'),
     project('scenarios'),
+    project('simulator'),
   ],
 };

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The price table (`prices.json`): list prices as exact decimal strings, read into integer
+ * pico-dollars (10^-12 USD) so every sum is exact. The smallest list price has ten decimals
+ * (Lambda's 0.0000133334 per GB-second), so twelve leave room.
+ */
+
+export const PRICE_ITEMS = [
+  'stepFunctionsStandardStateTransition',
+  'lambdaRequest',
+  'lambdaGbSecond',
+  'dynamodbReadRequestUnit',
+  'dynamodbWriteRequestUnit',
+  'smsPartUS',
+  'smsPartCN',
+  'sesEmail',
+  'eventBridgeEvent',
+  'schedulerInvocation',
+  'sqsRequest',
+  'apiGatewayRestRequest',
+] as const;
+export type PriceItem = (typeof PRICE_ITEMS)[number];
+
+const priceSchema = z.strictObject({
+  usd: z.string().regex(/^\d+(\.\d{1,12})?$/, 'a decimal string of US dollars with at most 12 decimals'),
+  per: z.number().int().positive(),
+  unit: z.string().min(1),
+  note: z.string().optional(),
+  /** Set on a figure that is not a list price: says what was assumed. */
+  assumption: z.string().optional(),
+});
+
+const priceTableSchema = z.strictObject({
+  region: z.string().min(1),
+  currency: z.literal('USD'),
+  asOf: z.iso.date(),
+  source: z.string().min(1),
+  lambdaArchitecture: z.enum(['arm64', 'x86_64']),
+  prices: z.strictObject(
+    Object.fromEntries(PRICE_ITEMS.map((item) => [item, priceSchema])) as Record<
+      PriceItem,
+      typeof priceSchema
+    >,
+  ),
+});
+
+export interface Price {
+  /** The list price of `per` units, in pico-dollars. */
+  picoUsd: bigint;
+  per: bigint;
+  /** As written in the table, e.g. `0.025 USD per 1000 state transition`. */
+  label: string;
+  assumed: boolean;
+}
+
+export interface PriceTable {
+  region: string;
+  asOf: string;
+  lambdaArchitecture: 'arm64' | 'x86_64';
+  prices: Record<PriceItem, Price>;
+}
+
+export const PICO_PER_USD = 1_000_000_000_000n;
+
+/** `"0.0000133334"` → 13_333_400n pico-dollars, exactly. */
+export function picoUsdOf(usd: string): bigint {
+  const [whole = '0', fraction = ''] = usd.split('.');
+  return BigInt(whole) * PICO_PER_USD + BigInt(fraction.padEnd(12, '0'));
+}
+
+/** The table in `input` (parsed JSON), or an error naming every wrong field by its dotted path. */
+export function parsePriceTable(input: unknown, source = 'prices'): PriceTable {
+  const parsed = priceTableSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map(
+      (issue) => `  ${issue.path.join('.') || '(file)'}: ${issue.message}`,
+    );
+    throw new Error(`${source} is not a valid price table:\n${issues.join('\n')}`);
+  }
+  const table = parsed.data;
+  const prices = Object.fromEntries(
+    PRICE_ITEMS.map((item) => {
+      const price = table.prices[item];
+      const label = `${price.usd} USD per ${price.per} ${price.unit}`;
+      return [
+        item,
+        {
+          picoUsd: picoUsdOf(price.usd),
+          per: BigInt(price.per),
+          label,
+          assumed: price.assumption !== undefined,
+        },
+      ];
+    }),
+  ) as Record<PriceItem, Price>;
+  return { region: table.region, asOf: table.asOf, lambdaArchitecture: table.lambdaArchitecture, prices };
+}
+
+export const DEFAULT_PRICES_FILE = path.join(__dirname, 'prices.json');
+
+export const loadDefaultPrices = () =>
+  parsePriceTable(JSON.parse(readFileSync(DEFAULT_PRICES_FILE, 'utf8')), DEFAULT_PRICES_FILE);
