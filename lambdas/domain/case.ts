@@ -66,12 +66,19 @@ export interface AppliedPayment {
   /** What else it did (kept a promise, honoured a plan, resolved the case), for its timeline entries. */
   effects?: PaymentEffect[];
   /**
-   * Money reaching a closed case is announced (Case Refund Due) by the request that applied it: PENDING
-   * from the write that applied it until the event is on the bus, so a retry after a failed publish
-   * announces it then (at least once; `paymentId` is the platform's key to drop a repeat). Absent when
-   * nothing is to be announced.
+   * Money reaching a closed case is announced (Case Refund Due): PENDING from the write that applied
+   * it until the event is on the bus. Any later request on the case's payments announces what is
+   * PENDING, so a failed publish is made good by the next payment or retry (at least once; `paymentId`
+   * is the platform's key to drop a repeat). A request claims a notice for `leasedUntil` before it
+   * publishes, so two deliveries of one payment at once announce it once. Absent: nothing to announce.
    */
-  refundNotice?: 'PENDING' | 'SENT';
+  refundNotice?: RefundNotice;
+}
+
+export interface RefundNotice {
+  status: 'PENDING' | 'SENT';
+  /** Set while a request is putting it on the bus; another request may claim it after this. */
+  leasedUntil?: string;
 }
 
 export type PaymentEffect =

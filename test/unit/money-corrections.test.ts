@@ -242,12 +242,68 @@ describe('money reaching a closed case is announced even when the bus fails the 
     expect(refundNotices()[0]?.detail).toMatchObject({ caseId, paymentId: 'extra' });
   });
 
-  test('a later payment in between does not make the failed one forgotten', async () => {
+  test('a later payment announces the one whose publish failed, though that one is never retried', async () => {
     const { ports, caseId, extra, refundNotices } = await overpaidAfterClose();
-    await recordPayment(ports, caseId, { paymentId: 'another', amount: cny(1_000), paidAt: day(7) }, day(7));
 
+    // Act: the platform gave up on `extra` and pays something else
+    await recordPayment(ports, caseId, { paymentId: 'another', amount: cny(1_000), paidAt: day(7) }, day(7));
     await recordPayment(ports, caseId, extra, day(8));
 
-    expect(refundNotices().map((event) => event.detail.paymentId)).toEqual(['another', 'extra']);
+    // Assess: each announced once, the failed one with the next request
+    expect(
+      refundNotices()
+        .map((event) => event.detail.paymentId)
+        .sort(),
+    ).toEqual(['another', 'extra']);
+    const stored = await ports.cases.get(caseId);
+    expect(stored?.payments.map((payment) => payment.refundNotice?.status)).toEqual([
+      undefined,
+      'SENT',
+      'SENT',
+    ]);
+  });
+
+  test('the same payment delivered twice at once (API and queue, or a retry in flight) is announced once', async () => {
+    const { ports, caseId } = await openedCase();
+    await recordPayment(
+      ports,
+      caseId,
+      { paymentId: 'settled', amount: cny(100_200), paidAt: day(4) },
+      day(4),
+    );
+    const publish = ports.events.publish.bind(ports.events);
+    ports.events.publish = async (detailType, detail) => {
+      await new Promise((resolve) => setTimeout(resolve, 5)); // the bus answers later, as PutEvents does
+      await publish(detailType, detail);
+    };
+    const extra = { paymentId: 'extra', amount: cny(5_000), paidAt: day(6) };
+
+    await Promise.all([
+      recordPayment(ports, caseId, extra, day(6)),
+      recordPayment(ports, caseId, extra, day(6)),
+    ]);
+
+    const notices = ports.events.published.filter((event) => event.detailType === 'Case Refund Due');
+    expect(notices.map((event) => event.detail.paymentId)).toEqual(['extra']);
+  });
+
+  test('a claim whose request died before publishing is taken over once its lease has run out', async () => {
+    const { ports, caseId, extra, refundNotices } = await overpaidAfterClose();
+    const stored = (await ports.cases.get(caseId))!;
+    // A request claimed the notice and died (no publish, no release)
+    await ports.cases.replace({
+      ...stored,
+      payments: stored.payments.map((payment) =>
+        payment.paymentId === 'extra'
+          ? { ...payment, refundNotice: { status: 'PENDING', leasedUntil: day(6.5) } }
+          : payment,
+      ),
+      version: stored.version + 1,
+    });
+
+    await recordPayment(ports, caseId, extra, day(6.25)); // within the lease: not ours to announce
+    expect(refundNotices()).toHaveLength(0);
+    await recordPayment(ports, caseId, extra, day(7)); // after it
+    expect(refundNotices().map((event) => event.detail.paymentId)).toEqual(['extra']);
   });
 });

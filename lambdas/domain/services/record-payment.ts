@@ -4,6 +4,7 @@ import {
   type CaseView,
   eventDetailOf,
   isActive,
+  type RefundNotice,
   type Resolution,
   viewOf,
 } from '../case';
@@ -149,14 +150,67 @@ function withRefundNotice(record: CaseRecord, paymentId: string): CaseRecord {
   const closed = !isActive(record) || settledBeforeItsDispute(record) !== null;
   const refundMoved = payment.excess > 0 || correctionOf(payment) !== null;
   if (resolvedIt || !closed || !refundMoved) return record;
-  return withPayment(record, { ...payment, refundNotice: 'PENDING' });
+  return withPayment(record, { ...payment, refundNotice: { status: 'PENDING' } });
 }
 
-/** Null when there is nothing to mark (already SENT, e.g. by a concurrent retry). */
-function withRefundNoticeSent(record: CaseRecord, paymentId: string): CaseRecord | null {
-  const payment = record.payments.find((candidate) => candidate.paymentId === paymentId);
-  if (payment?.refundNotice !== 'PENDING') return null;
-  return withPayment(record, { ...payment, refundNotice: 'SENT' });
+/** How long a request that claimed refund notices has to put them on the bus before another may. */
+const NOTICE_LEASE_MS = 30_000;
+
+const isClaimable = (payment: AppliedPayment, at: string) =>
+  payment.refundNotice?.status === 'PENDING' &&
+  (payment.refundNotice.leasedUntil === undefined || payment.refundNotice.leasedUntil <= at);
+
+/**
+ * Puts every PENDING refund notice of the case on the bus, this payment's and any an earlier request
+ * failed to publish: claimed in one write (so a concurrent delivery of the same payment does not
+ * announce it too), published, then marked SENT one by one. On a failed publish the claims not yet
+ * sent are given back, so the retry that follows need not wait for the lease.
+ */
+async function announceRefundsDue(deps: RecordPaymentDeps, caseId: string, at: string): Promise<void> {
+  const leasedUntil = toIso(parseIso(at) + NOTICE_LEASE_MS);
+  const { record, result: claimed } = await updateCase(deps.cases, caseId, (current) => {
+    const due = current.payments.filter((payment) => isClaimable(payment, at));
+    if (due.length === 0) return { next: null, result: [] };
+    const leased = due.map((payment) => ({
+      ...payment,
+      refundNotice: { status: 'PENDING' as const, leasedUntil },
+    }));
+    return { next: leased.reduce(withPayment, current), result: due.map((payment) => payment.paymentId) };
+  });
+  for (const [index, paymentId] of claimed.entries()) {
+    try {
+      await deps.events.publish('Case Refund Due', {
+        ...eventDetailOf(record, at, policyOf(record)),
+        paymentId,
+      });
+    } catch (error) {
+      await changeNotices(deps, caseId, claimed.slice(index), (notice) =>
+        notice.status === 'PENDING' && notice.leasedUntil === leasedUntil ? { status: 'PENDING' } : null,
+      );
+      throw error;
+    }
+    await changeNotices(deps, caseId, [paymentId], (notice) =>
+      notice.status === 'PENDING' ? { status: 'SENT' } : null,
+    );
+  }
+}
+
+/** Rewrites the named payments' notices (`change` answers null to leave one as it is). */
+async function changeNotices(
+  deps: RecordPaymentDeps,
+  caseId: string,
+  paymentIds: readonly string[],
+  change: (notice: RefundNotice) => RefundNotice | null,
+): Promise<void> {
+  await updateCase(deps.cases, caseId, (current) => {
+    let next: CaseRecord | null = null;
+    for (const payment of current.payments) {
+      if (!paymentIds.includes(payment.paymentId) || !payment.refundNotice) continue;
+      const changed = change(payment.refundNotice);
+      if (changed) next = withPayment(next ?? current, { ...payment, refundNotice: changed });
+    }
+    return { next, result: undefined };
+  });
 }
 
 function withPayment(record: CaseRecord, payment: AppliedPayment): CaseRecord {
@@ -204,15 +258,8 @@ export async function recordPayment(
   const resolvedIt = payment?.effects?.some((effect) => effect.kind === 'CASE_RESOLVED') ?? false;
   if (resolvedIt) await closeRecoveredCase(deps, record, at);
   const correction = payment ? correctionOf(payment) : null;
-  if (payment?.refundNotice === 'PENDING') {
-    await deps.events.publish('Case Refund Due', {
-      ...eventDetailOf(record, at, policyOf(record)),
-      paymentId: payment.paymentId,
-    });
-    await updateCase(deps.cases, caseId, (current) => ({
-      next: withRefundNoticeSent(current, payment.paymentId),
-      result: undefined,
-    }));
-  }
+  // The record just read or written tells whether there is anything to claim; the claim re-reads.
+  if (record.payments.some((candidate) => isClaimable(candidate, at)))
+    await announceRefundsDue(deps, caseId, at);
   return { view: viewOf(record, at, policyOf(record)), correction };
 }
