@@ -8,6 +8,7 @@ import { handler as recordReturn } from '../../lambdas/handlers/api/record-retur
 import { handler as ruleDispute } from '../../lambdas/handlers/api/rule-dispute';
 import { handler as openLegalReview } from '../../lambdas/handlers/workflow/open-legal-review';
 import { lambdaContext, START } from '../support/local-aws';
+import { HOUR } from '../support/time';
 import { type Harness, startHarness } from './aws-harness';
 import {
   DAY,
@@ -38,7 +39,6 @@ beforeAll(async () => {
 });
 afterAll(() => aws.stop());
 
-const HOUR = 3_600_000;
 const AT = START + HOUR;
 /** Outstanding at START and AT: 1,299.00 + 1 whole day of fees (0.64). */
 const OWED = 129_964;
