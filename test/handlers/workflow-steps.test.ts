@@ -930,6 +930,8 @@ describe('check-case', () => {
 });
 
 describe('prepare-wait', () => {
+  // The waits below are the default policy's days worked out by hand (grace 2, ruling 30, reminders
+  // 7 and 14, outcome check 90) with the boundaries of the 330-day execution age: kept literal as examples.
   const prepare = (caseId: string, awaiting: string, at: number, executionStartedAt?: number) =>
     prepareWait(
       {

@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONTACT_STAGES, type ContactStage, outlivesExecution } from '../../lambdas/domain/services/ladder';
+import { nextExecutionName } from '../../lambdas/domain/services/tracks';
 import { VirtualClock } from '../../local/clock';
 import {
   type ExecutionDescription,
@@ -352,12 +353,6 @@ export const closing =
     },
   });
 
-/** `<caseId>-2`, `-3`, …: the execution a case continues in (as `continueCase` names it). */
-export function nextExecutionName(caseId: string, execution: string): string {
-  const generation = Number(/-(\d+)$/.exec(execution.slice(caseId.length))?.[1] ?? '1');
-  return `${caseId}-${generation + 1}`;
-}
-
 const MAX_CONTINUATIONS = 20;
 
 /** The case's status after the API sent each resolution kind. */
@@ -428,7 +423,7 @@ export const DEFAULT_SCRIPTS: Record<StepName, StepScript> = {
   CloseCase: (call, facts) => closing('RESOLVED', facts.accountRestricted)(call, facts),
   CancelCase: (call, facts) => closing('CANCELLED', facts.accountRestricted)(call, facts),
   WriteOffCase: closing('WRITTEN_OFF', false),
-  // The real step starts the next execution itself; the harness does so when it sees the result.
+  // The real step names the next execution so and starts it; the harness starts it when it sees the result.
   ContinueCase: ({ payload }) => ({
     return: { next: nextExecutionName(payload.caseId, payload.execution ?? payload.caseId) },
   }),
