@@ -2,7 +2,8 @@ import type { Profile } from './record';
 
 /**
  * The numbers the rules apply, as data, so a what-if run can try others. The defaults are the
- * compliance rules of docs/policy.md and the credit pre-notice waits of `policies/default.json`.
+ * compliance rules of docs/policy.md and the credit pre-notice waits of `policies/default.json`,
+ * typed here rather than read from the policy: the checker stays independent of what it checks.
  */
 export interface ProfileNumbers {
   /** Local clock times ("08:00") between which a contact may happen: from `opens` up to, not including, `closes`. */

@@ -23,8 +23,9 @@
  * - A written-off debt is still owed; paid in full later, the case is resolved as paid.
  */
 
-export const MINUTE = 60_000;
-export const DAY = 86_400_000;
+import { DAY } from '../../test/support/time';
+
+export { DAY, MINUTE } from '../../test/support/time';
 
 export interface MoneyPolicy {
   basisPointsPerDay: number;

@@ -1,3 +1,4 @@
+import { DAY, HOUR } from '../../test/support/time';
 import { SeededRandom } from './random';
 
 /**
@@ -7,8 +8,7 @@ import { SeededRandom } from './random';
  * with what the system answers at the time (a case id, the amount outstanding).
  */
 
-export const HOUR = 3_600_000;
-export const DAY = 24 * HOUR;
+export { DAY, HOUR } from '../../test/support/time';
 
 export interface PortfolioOptions {
   seed: number;

@@ -1,14 +1,13 @@
 import { openCaseBody } from '../support/fixtures';
 import { http, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { DAY, HOUR, iso, START_DAY } from '../support/time';
 
 /**
  * The full ladder of one unpaid case, over HTTP against `npm start`'s runtime, for 35 virtual days:
  * the credit report moves NONE → PRE_NOTICE_SENT → REPORTED, then SETTLED within a day of the
  * payment, and no message ever goes out between 22:00 and 08:00 in the customer's time zone.
  */
-const START = '2026-03-02T15:00:00.000Z'; // 23:00 in Shanghai: the notice must wait for the morning
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+const START = START_DAY + 15 * HOUR; // 23:00 in Shanghai: the notice must wait for the morning
 const shanghaiHour = (iso: string) => (new Date(iso).getUTCHours() + 8) % 24;
 
 // 70 half-day advances of the whole system take a few seconds.
@@ -18,7 +17,7 @@ let runtime: RuntimeProcess;
 let api: ReturnType<typeof http>;
 
 beforeAll(async () => {
-  runtime = await startRuntimeProcess({ start: START, seed: '35' });
+  runtime = await startRuntimeProcess({ start: iso(START), seed: '35' });
   api = http(runtime.api);
 }, 120_000);
 
@@ -44,7 +43,7 @@ describe('an unpaid case walks the ladder for 35 days, then pays', () => {
     // Act: 35 days in half-day steps, noting the credit report's status after each
     for (let step = 1; step <= 70; step++) {
       await api.post('/_local/clock/advance', {
-        to: new Date(Date.parse(START) + step * 12 * HOUR).toISOString(),
+        to: iso(START + step * 12 * HOUR),
       });
       const { body } = await api.get(`/cases/${caseId}`);
       const status: string = body.creditReport.status;

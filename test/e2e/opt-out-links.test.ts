@@ -1,5 +1,6 @@
 import { openCaseBody } from '../support/fixtures';
 import { http, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { iso, START } from '../support/time';
 
 /**
  * The signed opt-out links as a customer and their mail provider meet them, over HTTP against
@@ -8,7 +9,6 @@ import { http, type RuntimeProcess, startRuntimeProcess } from '../support/runti
  * links), the page's form opts out, and so does an RFC 8058 one-click POST to the email's
  * `List-Unsubscribe` header. Later messages on an opted-out channel are skipped.
  */
-const START = '2026-03-02T01:00:00.000Z'; // 09:00 in Shanghai
 jest.setTimeout(60_000);
 
 let runtime: RuntimeProcess;
@@ -42,7 +42,7 @@ const skipped = async () =>
     .map((entry) => [entry.channel, entry.detail.reason]);
 
 beforeAll(async () => {
-  runtime = await startRuntimeProcess({ start: START, seed: '8' });
+  runtime = await startRuntimeProcess({ start: iso(START), seed: '8' });
   api = http(runtime.api);
   caseId = (await api.post('/cases', request)).body.caseId;
 }, 120_000);

@@ -1,6 +1,7 @@
-import policy from '../../policies/default.json';
 import { openCaseBody } from '../support/fixtures';
+import { POLICY as policy } from '../support/policy';
 import { http, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { DAY, HOUR, iso, START } from '../support/time';
 
 /**
  * The payment path end to end, over HTTP against `npm start`'s runtime (the synthesized app):
@@ -8,10 +9,7 @@ import { http, type RuntimeProcess, startRuntimeProcess } from '../support/runti
  * quiet days; and an unpaid case walking the ladder of policies/default.json up to the second soft
  * reminder, whose 30-day wait (beyond the 24.8-day timer limit) fires on time, not at once.
  */
-const START = '2026-03-02T01:00:00.000Z'; // 09:00 in Shanghai
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const at = (offsetMs: number) => new Date(Date.parse(START) + offsetMs).toISOString();
+const at = (offsetMs: number) => iso(START + offsetMs);
 const shanghaiHour = (ms: number) => (new Date(ms).getUTCHours() + 8) % 24;
 
 /**
@@ -63,7 +61,7 @@ let runtime: RuntimeProcess;
 let api: ReturnType<typeof http>;
 
 beforeAll(async () => {
-  runtime = await startRuntimeProcess({ start: START, seed: '42' });
+  runtime = await startRuntimeProcess({ start: iso(START), seed: '42' });
   api = http(runtime.api);
 }, 120_000);
 
@@ -117,7 +115,7 @@ describe('the payment path', () => {
       ['EMAIL', 'OVERDUE_NOTICE', request.customer.email],
     ]);
     for (const item of items) {
-      expect(Date.parse(item.at) - Date.parse(START)).toBeLessThan(DAY);
+      expect(Date.parse(item.at) - START).toBeLessThan(DAY);
       expect(item.body).toContain('iPhone 15 128GB');
       expect(item.body).toContain('¥1,299.64'); // 1,299.00 + one day's 0.05 % fee (0.6495, rounded down)
       expect(item.body).toContain('2026年3月5日 09:00'); // deadline: notice + 3 days, Shanghai time

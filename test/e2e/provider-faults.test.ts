@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { openCaseBody } from '../support/fixtures';
 import { http, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { iso, START } from '../support/time';
 
 /**
  * `npm start`'s provider faults, as an operator rehearses them: `--help` lists them, and with
@@ -10,7 +11,6 @@ import { http, type RuntimeProcess, startRuntimeProcess } from '../support/runti
  * customer cannot be reached), and no address appears in the execution history.
  */
 const ROOT = path.join(__dirname, '..', '..');
-const START = '2026-03-02T01:00:00.000Z'; // 09:00 in Shanghai
 jest.setTimeout(60_000);
 
 test('npm start -- --help lists every option, the provider faults included, and exits 0', () => {
@@ -69,7 +69,11 @@ describe('with --ses-unverified-sender', () => {
   });
 
   beforeAll(async () => {
-    runtime = await startRuntimeProcess({ start: START, seed: '5', options: ['--ses-unverified-sender'] });
+    runtime = await startRuntimeProcess({
+      start: iso(START),
+      seed: '5',
+      options: ['--ses-unverified-sender'],
+    });
     api = http(runtime.api);
   }, 120_000);
 

@@ -14,6 +14,7 @@ import { handler as ruleDispute } from '../../lambdas/handlers/api/rule-dispute'
 import { handler as openLegalReview } from '../../lambdas/handlers/workflow/open-legal-review';
 import { handler as sendStageContact } from '../../lambdas/handlers/workflow/send-stage-contact';
 import { callApi, lambdaContext, START } from '../support/local-aws';
+import { HOUR } from '../support/time';
 import { adapters } from './adapters';
 import { type Harness, startHarness } from './aws-harness';
 import { DAY, iso, openCaseAt, post, readCase, workItemsOf } from './case-helpers';
@@ -29,7 +30,6 @@ beforeAll(async () => {
 });
 afterAll(() => aws.stop());
 
-const HOUR = 3_600_000;
 const AT = START + HOUR;
 const OWED = 129_964; // 1,299.00 + one whole day of fees, at START and AT
 const cny = (amount: number) => ({ amount, currency: 'CNY' });

@@ -9,12 +9,12 @@ import type { SentEmail } from '../../local/ses';
 import type { PublishedMessage } from '../../local/sns';
 import { openCaseBody } from '../support/fixtures';
 import { type ApiCall, callApi, type LocalAws, lambdaContext, START } from '../support/local-aws';
+import { iso } from '../support/time';
 import { adapters } from './adapters';
 
-/** Shared steps of the handler tests: every call goes through a real handler and the local services. */
+export { DAY, iso } from '../support/time';
 
-export const DAY = 86_400_000;
-export const iso = (epochMs: number): string => new Date(epochMs).toISOString();
+/** Shared steps of the handler tests: every call goes through a real handler and the local services. */
 
 export interface TimelineItem {
   at: string;

@@ -7,6 +7,8 @@ import { handler as recordReturn } from '../../lambdas/handlers/api/record-retur
 import { handler as ruleDispute } from '../../lambdas/handlers/api/rule-dispute';
 import { handler as openLegalReview } from '../../lambdas/handlers/workflow/open-legal-review';
 import { lambdaContext, START } from '../support/local-aws';
+import { POLICY } from '../support/policy';
+import { HOUR } from '../support/time';
 import { adapters } from './adapters';
 import { type Harness, startHarness } from './aws-harness';
 import {
@@ -38,10 +40,13 @@ beforeAll(async () => {
 });
 afterAll(() => aws.stop());
 
-const HOUR = 3_600_000;
 const AT = START + HOUR;
 /** Outstanding at START and AT: 1,299.00 + 1 whole day of fees (0.64). */
 const OWED = 129_964;
+const MAX_PROMISE_DAYS = POLICY.promise.maxDays;
+const MAX_INSTALLMENTS = POLICY.plans.maxInstallments;
+const MAX_PLAN_DAYS = POLICY.plans.maxPlanDays;
+const MAX_RETURN_DAYS = POLICY.plans.maxExtendedReturnDays;
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 
 const returns = (caseId: string, body: unknown, at = AT) =>
@@ -302,10 +307,10 @@ describe('POST /cases/{caseId}/promises', () => {
     expect(reply.body.outstanding).toEqual(cny(Math.floor((129_900 * 5 * 9) / 10_000) - (OWED - 129_900)));
   });
 
-  test('exactly 30 days ahead is allowed', async () => {
+  test(`exactly the policy's ${MAX_PROMISE_DAYS} days ahead is allowed`, async () => {
     const { caseId } = await openCaseAt();
 
-    const reply = await promises(caseId, { promisedAt: iso(AT + 30 * DAY), amount: cny(OWED) });
+    const reply = await promises(caseId, { promisedAt: iso(AT + MAX_PROMISE_DAYS * DAY), amount: cny(OWED) });
 
     expect(reply.status).toBe(200);
   });
@@ -327,7 +332,11 @@ describe('POST /cases/{caseId}/promises', () => {
   });
 
   test.each([
-    ['more than 30 days ahead', { promisedAt: iso(AT + 30 * DAY + 1_000), amount: cny(OWED) }, 'promisedAt'],
+    [
+      `more than ${MAX_PROMISE_DAYS} days ahead`,
+      { promisedAt: iso(AT + MAX_PROMISE_DAYS * DAY + 1_000), amount: cny(OWED) },
+      'promisedAt',
+    ],
     [
       'of less than 20 % of the outstanding amount',
       { promisedAt: iso(START + 5 * DAY), amount: cny(Math.ceil(OWED / 5) - 1) },
@@ -416,18 +425,18 @@ describe('POST /cases/{caseId}/plans', () => {
     ]);
   });
 
-  test('six instalments are allowed', async () => {
+  test(`the policy's ${MAX_INSTALLMENTS} instalments are allowed`, async () => {
     const { caseId } = await openCaseAt();
-    const each = Math.floor(OWED / 6);
-    const installments = Array.from({ length: 6 }, (_, n) => ({
+    const each = Math.floor(OWED / MAX_INSTALLMENTS);
+    const installments = Array.from({ length: MAX_INSTALLMENTS }, (_, n) => ({
       dueAt: iso(START + (n + 1) * 7 * DAY),
-      amount: cny(n === 5 ? OWED - 5 * each : each),
+      amount: cny(n === MAX_INSTALLMENTS - 1 ? OWED - (MAX_INSTALLMENTS - 1) * each : each),
     }));
 
     const reply = await plans(caseId, { type: 'INSTALLMENTS', installments });
 
     expect(reply.status).toBe(200);
-    expect(reply.body.plan.installments).toHaveLength(6);
+    expect(reply.body.plan.installments).toHaveLength(MAX_INSTALLMENTS);
   });
 
   test('an extended return within 30 days: ON_PLAN with the date, fees frozen', async () => {
@@ -469,23 +478,23 @@ describe('POST /cases/{caseId}/plans', () => {
 
   test.each([
     [
-      '7 instalments',
+      `${MAX_INSTALLMENTS + 1} instalments`,
       {
         type: 'INSTALLMENTS',
-        installments: Array.from({ length: 7 }, (_, n) => ({
+        installments: Array.from({ length: MAX_INSTALLMENTS + 1 }, (_, n) => ({
           dueAt: iso(START + (n + 1) * DAY),
-          amount: cny(n === 6 ? OWED - 6 * 18_000 : 18_000),
+          amount: cny(n === MAX_INSTALLMENTS ? OWED - MAX_INSTALLMENTS * 10_000 : 10_000),
         })),
       },
       'installments',
     ],
     [
-      'a last instalment 181 days after the plan (policy: 180)',
+      `a last instalment ${MAX_PLAN_DAYS + 1} days after the plan (policy: ${MAX_PLAN_DAYS})`,
       {
         type: 'INSTALLMENTS',
         installments: [
           { dueAt: iso(AT + 30 * DAY), amount: cny(60_000) },
-          { dueAt: iso(AT + 181 * DAY), amount: cny(OWED - 60_000) },
+          { dueAt: iso(AT + (MAX_PLAN_DAYS + 1) * DAY), amount: cny(OWED - 60_000) },
         ],
       },
       'installments.1.dueAt',
@@ -493,8 +502,8 @@ describe('POST /cases/{caseId}/plans', () => {
     ['instalments that add up to less', twoInstallments(OWED - 1), 'installments'],
     ['instalments that add up to more', twoInstallments(OWED + 100), 'installments'],
     [
-      'an extended return 31 days ahead',
-      { type: 'EXTENDED_RETURN', returnBy: iso(AT + 31 * DAY) },
+      `an extended return ${MAX_RETURN_DAYS + 1} days ahead`,
+      { type: 'EXTENDED_RETURN', returnBy: iso(AT + (MAX_RETURN_DAYS + 1) * DAY) },
       'returnBy',
     ],
     ['an extended return in the past', { type: 'EXTENDED_RETURN', returnBy: iso(START) }, 'returnBy'],
@@ -507,14 +516,14 @@ describe('POST /cases/{caseId}/plans', () => {
     await expectRefused(reply, 422, caseId, before, [path]);
   });
 
-  test('a last instalment exactly 180 days after the plan is within the policy', async () => {
+  test(`a last instalment exactly ${MAX_PLAN_DAYS} days after the plan is within the policy`, async () => {
     const { caseId } = await openCaseAt();
 
     const reply = await plans(caseId, {
       type: 'INSTALLMENTS',
       installments: [
         { dueAt: iso(AT + 30 * DAY), amount: cny(60_000) },
-        { dueAt: iso(AT + 180 * DAY), amount: cny(OWED - 60_000) },
+        { dueAt: iso(AT + MAX_PLAN_DAYS * DAY), amount: cny(OWED - 60_000) },
       ],
     });
 

@@ -5,6 +5,7 @@ import { handler as decideLegalReview } from '../../lambdas/handlers/api/decide-
 import { handler as recordLegalOutcome } from '../../lambdas/handlers/api/record-legal-outcome';
 import { handler as openLegalReview } from '../../lambdas/handlers/workflow/open-legal-review';
 import { lambdaContext, START } from '../support/local-aws';
+import { HOUR } from '../support/time';
 import { adapters } from './adapters';
 import { type Harness, startHarness } from './aws-harness';
 import {
@@ -30,7 +31,6 @@ beforeAll(async () => {
 });
 afterAll(() => aws.stop());
 
-const HOUR = 3_600_000;
 const REVIEW_AT = START + 31 * DAY;
 const AT = REVIEW_AT + DAY;
 

@@ -9,6 +9,7 @@ import { handler as ruleDispute } from '../../lambdas/handlers/api/rule-dispute'
 import { handler as applyPlatformUpdates } from '../../lambdas/handlers/events/apply-platform-updates';
 import { handler as checkArrangement } from '../../lambdas/handlers/workflow/check-arrangement';
 import { callApi, lambdaContext, START } from '../support/local-aws';
+import { MINUTE } from '../support/time';
 import { type Harness, startHarness } from './aws-harness';
 import {
   DAY,
@@ -36,7 +37,6 @@ beforeAll(async () => {
 });
 afterAll(() => aws.stop());
 
-const MINUTE = 60_000;
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 const THOUSAND = { amountDue: cny(100_000), dueAt: iso(START) };
 const day = (n: number) => START + n * DAY;

@@ -6,6 +6,7 @@ import { handler as cancelCase } from '../../lambdas/handlers/workflow/cancel-ca
 import { handler as checkArrangement } from '../../lambdas/handlers/workflow/check-arrangement';
 import { handler as closeCase } from '../../lambdas/handlers/workflow/close-case';
 import { lambdaContext, START } from '../support/local-aws';
+import { HOUR } from '../support/time';
 import { type Harness, startHarness } from './aws-harness';
 import {
   DAY,
@@ -31,7 +32,6 @@ beforeAll(async () => {
 });
 afterAll(() => aws.stop());
 
-const HOUR = 3_600_000;
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 /** 1,000.00 CNY due on START: 50 (0.50) of fees per whole day. */
 const THOUSAND = { amountDue: cny(100_000), dueAt: iso(START) };

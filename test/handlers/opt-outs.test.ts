@@ -5,6 +5,7 @@ import { handler as optOutLink } from '../../lambdas/handlers/api/opt-out-link';
 import { handler as optOutPage } from '../../lambdas/handlers/api/opt-out-page';
 import { handler as sendStageContact } from '../../lambdas/handlers/workflow/send-stage-contact';
 import { apiEvent, callApi, lambdaContext, START } from '../support/local-aws';
+import { HOUR } from '../support/time';
 import { adapters } from './adapters';
 import { type Harness, SIGNING_SECRET, startHarness } from './aws-harness';
 import {
@@ -28,8 +29,6 @@ beforeAll(async () => {
   aws = await startHarness({ bureau: false });
 });
 afterAll(() => aws.stop());
-
-const HOUR = 3_600_000;
 
 const optOutOf = (customerId: string, body: unknown, at = START + HOUR) =>
   post(optOut, '/customers/{customerId}/opt-outs', { customerId }, body, at);

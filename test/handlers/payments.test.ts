@@ -5,6 +5,7 @@ import { handler as recordPayment } from '../../lambdas/handlers/api/record-paym
 import { handler as awaitResolution } from '../../lambdas/handlers/workflow/await-resolution';
 import { openCaseBody } from '../support/fixtures';
 import { callApi, lambdaContext, START } from '../support/local-aws';
+import { DAY } from '../support/time';
 import { type Harness, startHarness } from './aws-harness';
 import { iso, recoveredExecutionsOf, timelineOf, typesOf, writtenOffCase } from './case-helpers';
 
@@ -13,8 +14,6 @@ beforeAll(async () => {
   aws = await startHarness({ bureau: false });
 });
 afterAll(() => aws.stop());
-
-const DAY = 86_400_000;
 
 /** Opens a case (due 2026-03-01, 1,000.00 CNY) whose test workflow waits on a stored token. */
 async function openWaitingCase(): Promise<{ caseId: string; token: string }> {

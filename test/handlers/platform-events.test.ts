@@ -4,6 +4,7 @@ import { handler as startCases } from '../../lambdas/handlers/events/start-cases
 import { handler as awaitResolution } from '../../lambdas/handlers/workflow/await-resolution';
 import { openCaseBody } from '../support/fixtures';
 import { callApi, lambdaContext, START } from '../support/local-aws';
+import { HOUR } from '../support/time';
 import { type Harness, startHarness } from './aws-harness';
 import {
   DAY,
@@ -27,8 +28,6 @@ beforeAll(async () => {
   aws = await startHarness({ bureau: false });
 });
 afterAll(() => aws.stop());
-
-const HOUR = 3_600_000;
 
 const casesOfRental = async (rentalId: string) => {
   const reply = await callApi(listCases, {

@@ -2,6 +2,7 @@ import { handler as listCases } from '../../lambdas/handlers/api/list-cases';
 import { handler as beginCase } from '../../lambdas/handlers/workflow/begin-case';
 import { handler as sendStageContact } from '../../lambdas/handlers/workflow/send-stage-contact';
 import { callApi, lambdaContext, START } from '../support/local-aws';
+import { HOUR } from '../support/time';
 import { type Harness, startHarness } from './aws-harness';
 import { DAY, iso, openCaseAt, pay, payInFull, readCase } from './case-helpers';
 
@@ -10,8 +11,6 @@ beforeAll(async () => {
   aws = await startHarness({ bureau: false });
 });
 afterAll(() => aws.stop());
-
-const HOUR = 3_600_000;
 
 const list = (query: Record<string, string>, at = START) =>
   callApi(listCases, { method: 'GET', resource: '/cases', query, at });

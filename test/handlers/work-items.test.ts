@@ -17,6 +17,7 @@ import { handler as openLegalReview } from '../../lambdas/handlers/workflow/open
 import { handler as sendStageContact } from '../../lambdas/handlers/workflow/send-stage-contact';
 import { laggingCases, laggingWorkItems } from '../support/lagging-indexes';
 import { callApi, lambdaContext, START } from '../support/local-aws';
+import { HOUR, MINUTE } from '../support/time';
 import { adapters } from './adapters';
 import { type Harness, startHarness } from './aws-harness';
 import {
@@ -41,9 +42,6 @@ beforeAll(async () => {
   aws = await startHarness({ bureau: false });
 });
 afterAll(() => aws.stop());
-
-const HOUR = 3_600_000;
-const MINUTE = 60_000;
 
 const list = (query: Record<string, string>, at = START) =>
   callApi(listWorkItems, { method: 'GET', resource: '/work-items', query, at });

@@ -36,6 +36,8 @@ import { ENV } from '../../lambdas/shared/config';
 import { InvalidStepInputError } from '../../lambdas/shared/step';
 import { localDynamoClient } from '../../local/dynamodb';
 import { lambdaContext, START } from '../support/local-aws';
+import { threshold, waitSeconds } from '../support/policy';
+import { HOUR } from '../support/time';
 import { adapters } from './adapters';
 import { type Harness, OPT_OUT_BASE_URL, SIGNING_SECRET, startHarness } from './aws-harness';
 import {
@@ -65,7 +67,6 @@ beforeAll(async () => {
 });
 afterAll(() => aws.stop());
 
-const HOUR = 3_600_000;
 /** Due two hours before START (10:00 in Shanghai): no whole day overdue yet, so no late fee. */
 const DUE_TODAY = '2026-03-02T00:00:00Z';
 
@@ -368,7 +369,7 @@ describe('send-stage-contact', () => {
     const outcome = await contact(caseId, 'FIRST_COLLECTION', at);
     await contact(caseId, 'FIRST_COLLECTION', at);
 
-    expect(outcome).toEqual(sent(7 * 86_400));
+    expect(outcome).toEqual(sent(waitSeconds('FIRST_COLLECTION')));
     const timeline = await timelineOf(caseId, at);
     expect(ofType(timeline, 'STAGE_ENTERED')).toEqual([
       { at: iso(at), type: 'STAGE_ENTERED', detail: { stage: 'FIRST_COLLECTION', from: 'OVERDUE_NOTICE' } },
@@ -469,7 +470,7 @@ describe('send-stage-contact', () => {
     const outcome = await contact(caseId, 'FIRST_COLLECTION', at);
 
     // Assess
-    expect(outcome).toEqual({ ...sent(7 * 86_400), outcome: 'SKIPPED' });
+    expect(outcome).toEqual({ ...sent(waitSeconds('FIRST_COLLECTION')), outcome: 'SKIPPED' });
     expect(smsOf(aws, caseId)).toEqual([]);
     expect(await emailsOf(aws, caseId)).toEqual([]);
     expect(await workItemsOf(caseId)).toEqual([]);
@@ -599,7 +600,7 @@ describe('send-stage-contact', () => {
       const outcome = await contact(caseId, 'SECOND_COLLECTION', at);
 
       // Assess
-      expect(outcome).toEqual(sent(14 * 86_400));
+      expect(outcome).toEqual(sent(waitSeconds('SECOND_COLLECTION')));
       const items = await workItemsOf(caseId);
       expect(items.map((item) => [item.queue, item.dueAt])).toEqual(
         [0, 1, 2, 3, 4, 5, 6].map((slot) => ['CALLS', iso(at + slot * 2 * DAY)]),
@@ -612,8 +613,8 @@ describe('send-stage-contact', () => {
     });
 
     test.each([
-      ['exactly 3,000.00', 300_000, ['VISITS']],
-      ['2,999.99', 299_999, []],
+      ['exactly the threshold', threshold('fieldVisit'), ['VISITS']],
+      ['one cent below it', threshold('fieldVisit') - 1, []],
     ])('with %s outstanding the field-visit task is %j', async (_label, amount, visits) => {
       const { caseId } = await openCaseAt({ dueAt: DUE_TODAY, amountDue: { amount, currency: 'CNY' } });
 
@@ -632,7 +633,7 @@ describe('send-stage-contact', () => {
 
       const outcome = await contact(caseId, 'CREDIT_PRE_NOTICE', at);
 
-      expect(outcome).toEqual(sent(7 * 86_400));
+      expect(outcome).toEqual(sent(waitSeconds('CREDIT_PRE_NOTICE')));
       expect(smsOf(aws, caseId)[0]?.message).toContain('2026年4月2日 10:00'); // at + 7 days, Shanghai
       expect(await emailsOf(aws, caseId)).toHaveLength(1);
       expect((await readCase(caseId, at)).body.creditReport).toEqual({ status: 'PRE_NOTICE_SENT' });
@@ -648,7 +649,7 @@ describe('send-stage-contact', () => {
 
       const outcome = await contact(caseId, 'CREDIT_PRE_NOTICE', Date.parse('2026-03-26T15:00:00Z')); // 11:00 EDT
 
-      expect(outcome).toEqual(sent(14 * 86_400));
+      expect(outcome).toEqual(sent(waitSeconds('CREDIT_PRE_NOTICE', 'US')));
     });
 
     test('with SMS and email both opted out, the notice the law requires becomes a LETTERS task', async () => {
@@ -767,7 +768,7 @@ describe('send-stage-contact', () => {
 
       const outcome = await contact(caseId, 'SOFT_REMINDERS', START);
 
-      expect(outcome).toEqual(sent(30 * 86_400));
+      expect(outcome).toEqual(sent(waitSeconds('SOFT_REMINDERS')));
       expect(smsOf(aws, caseId)).toHaveLength(1);
       expect(smsOf(aws, caseId)[0]?.attributes['collections.kind']).toBe('SOFT_REMINDER');
       expect(await workItemsOf(caseId)).toEqual([]);
@@ -929,6 +930,8 @@ describe('check-case', () => {
 });
 
 describe('prepare-wait', () => {
+  // The waits below are the default policy's days worked out by hand (grace 2, ruling 30, reminders
+  // 7 and 14, outcome check 90) with the boundaries of the 330-day execution age: kept literal as examples.
   const prepare = (caseId: string, awaiting: string, at: number, executionStartedAt?: number) =>
     prepareWait(
       {
@@ -1372,8 +1375,8 @@ describe('restrict-account', () => {
   });
 
   test.each([
-    ['exactly 5,000.00', 500_000, true],
-    ['4,999.99', 499_999, false],
+    ['exactly the threshold', threshold('legalReview'), true],
+    ['one cent below it', threshold('legalReview') - 1, false],
   ])(
     'with %s outstanding (%i), legalReview is %s on DONE and on ALREADY',
     async (_label, amount, legalReview) => {
@@ -1388,8 +1391,10 @@ describe('restrict-account', () => {
   );
 
   test('late fees count toward the legal-review threshold', async () => {
-    // Prepare: 4,990.00 due; a month of fees takes it past 5,000.00
-    const { caseId } = await openCaseAt({ amountDue: { amount: 499_000, currency: 'CNY' } });
+    // Prepare: 10.00 below the threshold due; a month of fees takes it past the threshold
+    const { caseId } = await openCaseAt({
+      amountDue: { amount: threshold('legalReview') - 1_000, currency: 'CNY' },
+    });
     const at = START + 31 * DAY;
     const outstanding = (await readCase(caseId, at)).body.outstanding.amount;
 
@@ -1397,7 +1402,7 @@ describe('restrict-account', () => {
     const result = await restrict(caseId, at);
 
     // Assess
-    expect(outstanding).toBeGreaterThanOrEqual(500_000);
+    expect(outstanding).toBeGreaterThanOrEqual(threshold('legalReview'));
     expect(result).toMatchObject({ outcome: 'DONE', legalReview: true });
   });
 

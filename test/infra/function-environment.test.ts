@@ -1,6 +1,7 @@
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
 import { ENV } from '../../lambdas/shared/config';
 import type { CfnTemplate } from '../support/cdk-out';
+import { DAY } from '../support/time';
 import {
   client,
   missingConfiguration,
@@ -20,7 +21,6 @@ import { TemplateModel } from './template-model';
  */
 jest.setTimeout(180_000);
 
-const DAY = 86_400_000;
 // biome-ignore lint/suspicious/noExplicitAny: JSON replies are read field by field
 type Json = Record<string, any>;
 const model = new TemplateModel();

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { FunctionError } from '../../local/lambda-host';
 import { LocalRuntime } from '../../local/runtime';
 import { CDK_OUT, type CfnTemplate, STACK_NAME } from '../support/cdk-out';
+import { HOUR, iso, START_DAY } from '../support/time';
 
 /**
  * The synthesized app on the local runtime with `handlers: 'bundle'`: every function runs its bundle
@@ -13,7 +14,7 @@ import { CDK_OUT, type CfnTemplate, STACK_NAME } from '../support/cdk-out';
  */
 
 const ROOT = path.join(__dirname, '..', '..');
-export const START = '2026-03-02T02:00:00.000Z'; // 10:00 in Shanghai, inside the contact window
+export const START = iso(START_DAY + 2 * HOUR); // 10:00 in Shanghai, inside the contact window
 
 export interface Invocation {
   /** The function's logical id. */

@@ -5,6 +5,9 @@ import type {
   TimelineFact,
   WorkItemFact,
 } from '../../oracles/compliance';
+import { DAY, HOUR, iso, START } from '../support/time';
+
+export { DAY, HOUR, iso, MINUTE } from '../support/time';
 
 /**
  * A small record that breaks no rule, for the checker's tests to plant one violation in:
@@ -15,16 +18,10 @@ import type {
  *   who opted out of email.
  * Every contact is at 09:00–10:00 local time.
  */
-export const DAY = 86_400_000;
-export const HOUR = 3_600_000;
-export const MINUTE = 60_000;
-
 /** 2026-03-02 09:00 in Shanghai. */
-export const CN_T0 = Date.parse('2026-03-02T01:00:00Z');
-/** 2026-03-02 09:00 in New York (EST, UTC-5). */
-export const US_T0 = Date.parse('2026-03-02T14:00:00Z');
-
-export const iso = (epochMs: number): string => new Date(epochMs).toISOString();
+export const CN_T0 = START;
+/** 2026-03-02 09:00 in New York (EST, UTC-5): 13 hours after 09:00 in Shanghai. */
+export const US_T0 = START + 13 * HOUR;
 
 export const message = (
   caseId: string,

@@ -13,6 +13,7 @@ import {
   StepFunctionsEngine,
   type TaskIntegration,
 } from '../../local/stepfunctions';
+import { HOUR, START_DAY } from './time';
 
 /**
  * The AWS services our handlers talk to, running for real in this process: DynamoDB (dynalite),
@@ -31,7 +32,7 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
-export const START = Date.parse('2026-03-02T02:00:00.000Z'); // 10:00 in Shanghai
+export const START = START_DAY + 2 * HOUR; // 10:00 in Shanghai
 
 const listen = async (server: Server): Promise<string> => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,11 +1,11 @@
 import { CAPS, checkCallCaps, localDay } from '../../lambdas/domain/compliance/call-caps';
 import type { CallDay } from '../../lambdas/domain/ports';
+import { DAY } from '../support/time';
 
 /** Call caps per debtor (docs/policy.md): CN by connected calls per local day; US by attempts and conversations. */
 
 const SHANGHAI = 'Asia/Shanghai';
 const NEW_YORK = 'America/New_York';
-const DAY = 86_400_000;
 
 const calls = (callDays: Record<string, Partial<CallDay>>, lastConversationAt: string | null = null) => ({
   callDays: Object.fromEntries(

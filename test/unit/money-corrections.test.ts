@@ -10,6 +10,7 @@ import { recordPayment } from '../../lambdas/domain/services/record-payment';
 import { openLegalReview } from '../../lambdas/domain/services/tracks';
 import { openCaseBody } from '../support/fixtures';
 import { memoryPorts } from '../support/memory-ports';
+import { DAY, iso } from '../support/time';
 
 /**
  * Domain-level checks of the second money review, on the in-memory ports: what a payment that moves
@@ -18,8 +19,6 @@ import { memoryPorts } from '../support/memory-ports';
  */
 const policy = findPolicy('default')!;
 const DUE = Date.parse('2026-03-01T00:00:00.000Z');
-const DAY = 86_400_000;
-const iso = (epochMs: number) => new Date(epochMs).toISOString();
 const day = (n: number) => iso(DUE + n * DAY);
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 

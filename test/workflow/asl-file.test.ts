@@ -414,24 +414,6 @@ describe('statemachines/overdue-case.asl.json', () => {
     expect(pathsReadButNotAlwaysSet(parse(fileText))).toEqual([]);
   });
 
-  it('"Was the credit report filed?" announces only a new filing: ALREADY (filed by an earlier step) goes straight to "Restrict account"', () => {
-    // Prepare
-    const asl = parse(fileText);
-
-    // Act
-    const choice = state(asl, STATE.wasReportFiled);
-    const routes = (choice.Choices ?? []).map((rule) => [rule.Variable, rule.StringEquals, rule.Next]);
-
-    // Assess
-    expect(routes).toEqual([
-      ['$.report.outcome', 'DONE', STATE.announceReportFiled],
-      ['$.report.outcome', 'ALREADY', STATE.restrictAccount],
-      ['$.report.outcome', 'REFUSED', STATE.alertReportRefused],
-    ]);
-    expect(choice.Default).toBe(STATE.checkCase);
-    expect(state(asl, STATE.reportToBureau).Next).toBe(STATE.wasReportFiled);
-  });
-
   it('the placeholders are exactly the 19 the stack substitutes, and every target is named by one', () => {
     // Prepare
     const asl = parse(fileText);

@@ -11,6 +11,8 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { CONTACT_STAGES, type ContactStage, outlivesExecution } from '../../lambdas/domain/services/ladder';
+import { nextExecutionName } from '../../lambdas/domain/services/tracks';
 import { VirtualClock } from '../../local/clock';
 import {
   type ExecutionDescription,
@@ -21,15 +23,15 @@ import {
   TaskFailedError,
   type TaskIntegration,
 } from '../../local/stepfunctions';
+import { GRACE_DAYS, POLICY, waitSeconds } from '../support/policy';
+import { DAY, HOUR, iso, SECOND, START_DAY } from '../support/time';
 
 export const ASL_FILE = path.join(__dirname, '..', '..', 'statemachines', 'overdue-case.asl.json');
 
-export const SECOND = 1000;
-export const MINUTE = 60 * SECOND;
-export const HOUR = 60 * MINUTE;
-export const DAY = 24 * HOUR;
+export { DAY, HOUR, iso, MINUTE, SECOND } from '../support/time';
+
 /** A Monday, 10:00 UTC: the case's due date, and when its execution starts. */
-export const START = Date.parse('2026-03-02T10:00:00.000Z');
+export const START = START_DAY + 10 * HOUR;
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
 export const CASE_ID = 'case-0001';
@@ -186,28 +188,25 @@ export function sequence(...behaviours: StepBehaviour[]): StepScript {
   };
 }
 
-/** The default policy's numbers (policies/default.json), in seconds. */
-export const STAGE_WAIT_SECONDS = {
-  OVERDUE_NOTICE: 3 * 86_400,
-  FIRST_COLLECTION: 7 * 86_400,
-  SECOND_COLLECTION: 14 * 86_400,
-  CREDIT_PRE_NOTICE: 7 * 86_400,
-  SOFT_REMINDERS: 30 * 86_400,
-} as const;
-export type ContactStage = keyof typeof STAGE_WAIT_SECONDS;
+/** The default policy's waits (policies/default.json), in seconds. */
+export const STAGE_WAIT_SECONDS = Object.fromEntries(
+  CONTACT_STAGES.map((stage) => [stage, waitSeconds(stage)]),
+) as Record<ContactStage, number>;
+export type { ContactStage };
 export const NOTICE_WAIT_SECONDS = STAGE_WAIT_SECONDS.OVERDUE_NOTICE;
 export const SOFT_REMINDER_WAIT_SECONDS = STAGE_WAIT_SECONDS.SOFT_REMINDERS;
-export const WRITE_OFF_AFTER_DAYS = 180;
-/** A promise's wait in the default scripts: promised in 5 days, plus the 2 grace days. */
-export const PROMISE_WAIT_SECONDS = 7 * 86_400;
-/** A plan's wait in the default scripts: a monthly instalment, plus the 2 grace days. */
-export const INSTALMENT_WAIT_SECONDS = 32 * 86_400;
-export const DISPUTE_RULING_SECONDS = 30 * 86_400;
-export const DISPUTE_REMINDER_SECONDS = 7 * 86_400;
-export const LEGAL_REVIEW_REMINDER_SECONDS = 14 * 86_400;
-export const LEGAL_OUTCOME_CHECK_SECONDS = 90 * 86_400;
-/** The legal outcome's wait continues in a new execution when the execution would pass this age. */
-export const CONTINUE_AFTER_SECONDS = 330 * 86_400;
+export const WRITE_OFF_AFTER_DAYS = POLICY.stages.SOFT_REMINDERS.writeOffAfterDays;
+const inSeconds = (days: number) => (days * DAY) / SECOND;
+/** The days until the promised date in the default scripts: a choice of the harness, not the policy's. */
+const PROMISED_IN_DAYS = 5;
+/** A promise's wait in the default scripts: promised in 5 days, plus the grace days. */
+export const PROMISE_WAIT_SECONDS = inSeconds(PROMISED_IN_DAYS + GRACE_DAYS);
+/** A plan's wait in the default scripts: a monthly instalment (30 days), plus the grace days. */
+export const INSTALMENT_WAIT_SECONDS = inSeconds(30 + GRACE_DAYS);
+export const DISPUTE_RULING_SECONDS = inSeconds(POLICY.disputes.rulingDays);
+export const DISPUTE_REMINDER_SECONDS = inSeconds(POLICY.disputes.reminderDays);
+export const LEGAL_REVIEW_REMINDER_SECONDS = inSeconds(POLICY.legal.reviewReminderDays);
+export const LEGAL_OUTCOME_CHECK_SECONDS = inSeconds(POLICY.legal.outcomeCheckDays);
 
 interface StepOutcomeFields {
   outcome: 'SENT' | 'DEFERRED' | 'SKIPPED' | 'WRITE_OFF_DUE' | 'WAITING' | 'RESUMED' | 'CLOSED';
@@ -354,12 +353,6 @@ export const closing =
     },
   });
 
-/** `<caseId>-2`, `-3`, …: the execution a case continues in (as `continueCase` names it). */
-export function nextExecutionName(caseId: string, execution: string): string {
-  const generation = Number(/-(\d+)$/.exec(execution.slice(caseId.length))?.[1] ?? '1');
-  return `${caseId}-${generation + 1}`;
-}
-
 const MAX_CONTINUATIONS = 20;
 
 /** The case's status after the API sent each resolution kind. */
@@ -396,9 +389,10 @@ export const DEFAULT_SCRIPTS: Record<StepName, StepScript> = {
   AwaitResolution: () => ({ return: null }),
   PrepareWait: ({ payload }, facts) => {
     const at = atOf(payload);
-    // Like prepareWait: a wait that would take the execution past 330 days continues in a new one.
-    const age = (at - Date.parse(payload.executionStartedAt ?? payload.at ?? '')) / SECOND;
-    const endless = (seconds: number) => waiting(seconds, age + seconds > CONTINUE_AFTER_SECONDS);
+    // As prepareWait: a wait that would take the execution too far continues in a new one.
+    const startedAt = payload.executionStartedAt ?? payload.at;
+    const endless = (seconds: number) =>
+      waiting(seconds, outlivesExecution(startedAt, payload.at ?? '', seconds));
     switch (payload.awaiting) {
       case 'PROMISE':
         return endless(PROMISE_WAIT_SECONDS);
@@ -429,7 +423,7 @@ export const DEFAULT_SCRIPTS: Record<StepName, StepScript> = {
   CloseCase: (call, facts) => closing('RESOLVED', facts.accountRestricted)(call, facts),
   CancelCase: (call, facts) => closing('CANCELLED', facts.accountRestricted)(call, facts),
   WriteOffCase: closing('WRITTEN_OFF', false),
-  // The real step starts the next execution itself; the harness does so when it sees the result.
+  // The real step names the next execution so and starts it; the harness starts it when it sees the result.
   ContinueCase: ({ payload }) => ({
     return: { next: nextExecutionName(payload.caseId, payload.execution ?? payload.caseId) },
   }),
@@ -957,10 +951,6 @@ export class WorkflowHarness {
     if (entered?.name !== state) throw new Error(`'${state}' called while '${entered?.name}' is current`);
     return entered.at;
   }
-}
-
-export function iso(epochMs: number): string {
-  return new Date(epochMs).toISOString();
 }
 
 /** `3d 04:05:06.007`: the time since START. */

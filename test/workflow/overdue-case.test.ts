@@ -8,6 +8,7 @@
 import { RESOLUTION_KINDS } from '../../lambdas/domain/resolution';
 import { type HistoryEvent, type JsonValue, TaskTimedOut } from '../../local/stepfunctions';
 import { STAGE_STATES, STATE } from '../../statemachines/overdue-case';
+import { stageDay } from '../support/policy';
 import {
   CASE_ID,
   type CaseFacts,
@@ -56,14 +57,10 @@ import {
 
 type LadderStage = keyof typeof STAGE_WAIT_SECONDS;
 const LADDER_STAGES = Object.keys(STAGE_WAIT_SECONDS) as LadderStage[];
-/** When each stage starts when nobody answers (docs/policy.md's days), and what its timeout leads to. */
-const STAGE_STARTS: Record<LadderStage, number> = {
-  OVERDUE_NOTICE: START,
-  FIRST_COLLECTION: START + 3 * DAY,
-  SECOND_COLLECTION: START + 10 * DAY,
-  CREDIT_PRE_NOTICE: START + 24 * DAY,
-  SOFT_REMINDERS: START + 31 * DAY,
-};
+/** When each stage starts when nobody answers (the default policy's days), and what its timeout leads to. */
+const STAGE_STARTS = Object.fromEntries(
+  LADDER_STAGES.map((stage) => [stage, START + stageDay(stage) * DAY]),
+) as Record<LadderStage, number>;
 const AFTER_STAGE: Record<LadderStage, string> = {
   OVERDUE_NOTICE: STAGE_STATES.FIRST_COLLECTION.send,
   FIRST_COLLECTION: STAGE_STATES.SECOND_COLLECTION.send,

@@ -5,6 +5,8 @@ import type { OpenCaseRequest } from '../../lambdas/domain/requests';
 import type { ContactStage } from '../../lambdas/domain/services/ladder';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime';
 import { STAGE_STATES, STATE } from '../../statemachines/overdue-case';
+import { threshold } from '../support/policy';
+import { DAY, HOUR, iso, MINUTE, START } from '../support/time';
 
 type RuntimeFaults = NonNullable<LocalRuntimeOptions['faults']>;
 
@@ -22,18 +24,11 @@ import type { HistoryEvent } from '../../local/stepfunctions/history';
  * on each other's timing. Everything is read back as short lines with times relative to the test's
  * start (`3d 00:00`), so a failing assertion shows the whole path side by side.
  */
-export const SECOND = 1_000;
-export const MINUTE = 60 * SECOND;
-export const HOUR = 60 * MINUTE;
-export const DAY = 24 * HOUR;
+export { DAY, HOUR, iso, MINUTE, SECOND, START } from '../support/time';
 
-/** 2026-03-02 09:00 in Shanghai. */
-export const START = Date.parse('2026-03-02T01:00:00Z');
 /** Asia/Shanghai has no daylight saving: local time is UTC+8 all year. */
 const SHANGHAI = 8 * HOUR;
 const ROOT = path.join(__dirname, '..', '..');
-
-export const iso = (epochMs: number): string => new Date(epochMs).toISOString();
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON replies are read field by field in assertions
 type Json = any;
@@ -44,8 +39,8 @@ export interface Reply {
 }
 
 /** Thresholds of `policies/default.json` (minor units of CNY). */
-export const LEGAL_THRESHOLD = 500_000;
-export const FIELD_VISIT_THRESHOLD = 300_000;
+export const LEGAL_THRESHOLD = threshold('legalReview');
+export const FIELD_VISIT_THRESHOLD = threshold('fieldVisit');
 
 // ---- State names of the ASL, in the order a path enters them ----------------------------------------
 

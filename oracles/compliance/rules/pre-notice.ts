@@ -1,7 +1,6 @@
+import { DAY } from '../../../test/support/time';
 import { contactsOfCase, entryEvidence, preNoticeLetters, type RecordIndex } from '../facts';
 import type { Violation } from '../report';
-
-const DAY_MS = 86_400_000;
 
 /**
  * PRE_NOTICE. docs/policy.md "Credit reporting": the customer is told before negative information is
@@ -28,7 +27,7 @@ export function preNoticeViolations(index: RecordIndex): Violation[] {
     ].sort((a, b) => a.at - b.at);
     for (const report of reports) {
       const first = notices[0];
-      if (first && first.at <= report.time - days * DAY_MS) continue;
+      if (first && first.at <= report.time - days * DAY) continue;
       const reason = first
         ? `credit report ${formatDays(report.time - first.at)} after the first pre-notice (${first.evidence.at}); the ${customer.profile} profile needs ${days} days`
         : `credit report without any pre-notice; the ${customer.profile} profile needs one ${days} days before`;
@@ -45,4 +44,4 @@ export function preNoticeViolations(index: RecordIndex): Violation[] {
   return violations;
 }
 
-const formatDays = (ms: number): string => `${(ms / DAY_MS).toFixed(2)} days`;
+const formatDays = (ms: number): string => `${(ms / DAY).toFixed(2)} days`;
