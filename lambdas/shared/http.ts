@@ -11,10 +11,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
 import { dynamoClient } from '../adapters/clients';
 import { ConcurrentUpdateError, DomainError, type FieldError, InvalidRequestError } from '../domain/errors';
-import { fieldErrors } from '../domain/requests';
+import { fieldErrors } from '../domain/field-errors';
+import type * as z from '../domain/zod';
 import { ENV, requireEnv } from './config';
 import { parseForm } from './form';
 import { logger, metrics, tracer } from './powertools';
@@ -39,7 +39,7 @@ export interface RouteResponse {
   contentType?: 'application/json' | 'text/html; charset=utf-8';
 }
 
-export interface RouteSpec<BodySchema extends z.ZodType, QuerySchema extends z.ZodType> {
+export interface RouteSpec<BodySchema extends z.ZodMiniType, QuerySchema extends z.ZodMiniType> {
   /** Schema of the body; absent for routes without one. */
   body?: BodySchema;
   /** `json` (default), or `form` for an HTML form's fields (URL-encoded or multipart; empty is `{}`). */
@@ -142,7 +142,7 @@ function parseBody(event: APIGatewayProxyEvent, format: 'json' | 'form'): unknow
   }
 }
 
-function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+function validate<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (!result.success)
     throw new InvalidRequestError(`The ${what} has invalid fields.`, fieldErrors(result.error, what));
@@ -186,9 +186,9 @@ async function onceForKey(call: IdempotentCall, context: Context, work: () => Pr
 
 /** What a route validates its request with, for the OpenAPI document (scripts/openapi/) to read. */
 export interface RouteSchemas {
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   bodyFormat: 'json' | 'form';
-  query?: z.ZodType;
+  query?: z.ZodMiniType;
   idempotencyKeys: boolean;
 }
 
@@ -197,7 +197,7 @@ export interface RouteSchemas {
  * route's one domain call; every failure becomes problem+json. POSTs honour `Idempotency-Key`. The
  * handler carries its schemas (`handler.schemas`), so the OpenAPI document shows what it validates.
  */
-export function apiRoute<BodySchema extends z.ZodType, QuerySchema extends z.ZodType>(
+export function apiRoute<BodySchema extends z.ZodMiniType, QuerySchema extends z.ZodMiniType>(
   spec: RouteSpec<BodySchema, QuerySchema>,
 ) {
   const handle = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {

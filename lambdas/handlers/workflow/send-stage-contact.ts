@@ -1,15 +1,15 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
 import { wire } from '../../adapters';
 import { CONTACT_STAGES, sendStageContact } from '../../domain/services/ladder';
+import * as z from '../../domain/zod';
 import { metrics } from '../../shared/powertools';
 import { stepTime, workflowStep } from '../../shared/step';
 
 const input = z.object({
-  caseId: z.string().min(1),
+  caseId: z.string().check(z.minLength(1)),
   stage: z.enum(CONTACT_STAGES),
   at: stepTime,
-  executionStartedAt: stepTime.optional(),
+  executionStartedAt: z.optional(stepTime),
 });
 
 /** "Send overdue notice", "Send first collection reminder", …: the stage's contact, within the rules. */

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { wire } from '../../adapters';
 import { updateCreditReport } from '../../domain/services/tracks';
+import * as z from '../../domain/zod';
 import { stepTime, workflowStep } from '../../shared/step';
 
 const input = z.object({
-  caseId: z.string().min(1),
+  caseId: z.string().check(z.minLength(1)),
   action: z.enum(['SETTLE', 'DELETE', 'FLAG', 'UNFLAG']),
   at: stepTime,
 });
