@@ -19,6 +19,11 @@ const isoInstant = z.iso.datetime({
   error: 'an ISO 8601 date-time, e.g. 2026-03-01T00:00:00Z',
 });
 
+/** The path parameters of each route shape, validated like bodies (a bad one is a 400 naming it). */
+export const casePath = z.object({ caseId: id });
+export const workItemPath = z.object({ workItemId: id });
+export const customerPath = z.object({ customerId: id });
+
 /** A string of 1 to `max` characters, e.g. a name or a note. */
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 /** The same, trimmed first: blank is empty. */

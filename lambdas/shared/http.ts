@@ -24,10 +24,10 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** docs/api.md: idempotency keys live at least 24 hours; we keep them 48. */
 const IDEMPOTENCY_KEY_TTL_SECONDS = 48 * 3600;
 
-export interface RouteRequest<Body, Query> {
+export interface RouteRequest<Body, Query, Path> {
   body: Body;
   query: Query;
-  path: Record<string, string>;
+  path: Path;
   /** Business time: when API Gateway received the request (the virtual clock, locally). */
   at: string;
 }
@@ -39,7 +39,11 @@ export interface RouteResponse {
   contentType?: 'application/json' | 'text/html; charset=utf-8';
 }
 
-export interface RouteSpec<BodySchema extends z.ZodMiniType, QuerySchema extends z.ZodMiniType> {
+export interface RouteSpec<
+  BodySchema extends z.ZodMiniType,
+  QuerySchema extends z.ZodMiniType,
+  PathSchema extends z.ZodMiniType,
+> {
   /** Schema of the body; absent for routes without one. */
   body?: BodySchema;
   /** `json` (default), or `form` for an HTML form's fields (URL-encoded or multipart; empty is `{}`). */
@@ -50,7 +54,11 @@ export interface RouteSpec<BodySchema extends z.ZodMiniType, QuerySchema extends
    */
   idempotencyKeys?: boolean;
   query?: QuerySchema;
-  run(request: RouteRequest<z.infer<BodySchema>, z.infer<QuerySchema>>): Promise<RouteResponse>;
+  /** Schema of the path parameters (`casePath`, `workItemPath`, …); required for a route with any. */
+  path?: PathSchema;
+  run(
+    request: RouteRequest<z.infer<BodySchema>, z.infer<QuerySchema>, z.infer<PathSchema>>,
+  ): Promise<RouteResponse>;
 }
 
 /** The problem `type` and `title` of each status a handler answers with (docs/api.md, docs/openapi.json). */
@@ -189,6 +197,7 @@ export interface RouteSchemas {
   body?: z.ZodMiniType;
   bodyFormat: 'json' | 'form';
   query?: z.ZodMiniType;
+  path?: z.ZodMiniType;
   idempotencyKeys: boolean;
 }
 
@@ -197,9 +206,11 @@ export interface RouteSchemas {
  * route's one domain call; every failure becomes problem+json. POSTs honour `Idempotency-Key`. The
  * handler carries its schemas (`handler.schemas`), so the OpenAPI document shows what it validates.
  */
-export function apiRoute<BodySchema extends z.ZodMiniType, QuerySchema extends z.ZodMiniType>(
-  spec: RouteSpec<BodySchema, QuerySchema>,
-) {
+export function apiRoute<
+  BodySchema extends z.ZodMiniType,
+  QuerySchema extends z.ZodMiniType,
+  PathSchema extends z.ZodMiniType,
+>(spec: RouteSpec<BodySchema, QuerySchema, PathSchema>) {
   const handle = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     metrics.addMetric('ApiRequest', MetricUnit.Count, 1);
     try {
@@ -212,9 +223,9 @@ export function apiRoute<BodySchema extends z.ZodMiniType, QuerySchema extends z
           ? validate(spec.body, parseBody(event, spec.bodyFormat ?? 'json'), 'body')
           : undefined,
         query: spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : undefined,
-        path: (event.pathParameters ?? {}) as Record<string, string>,
+        path: spec.path ? validate(spec.path, event.pathParameters ?? {}, 'path') : {},
         at: new Date(event.requestContext.requestTimeEpoch).toISOString(),
-      } as RouteRequest<z.infer<BodySchema>, z.infer<QuerySchema>>;
+      } as RouteRequest<z.infer<BodySchema>, z.infer<QuerySchema>, z.infer<PathSchema>>;
       const key =
         event.httpMethod === 'POST' && spec.idempotencyKeys !== false
           ? header(event, 'Idempotency-Key')
@@ -240,6 +251,7 @@ export function apiRoute<BodySchema extends z.ZodMiniType, QuerySchema extends z
     ...(spec.body ? { body: spec.body } : {}),
     bodyFormat: spec.bodyFormat ?? 'json',
     ...(spec.query ? { query: spec.query } : {}),
+    ...(spec.path ? { path: spec.path } : {}),
     idempotencyKeys: spec.idempotencyKeys !== false,
   };
   const handler = middy(handle)

@@ -95,13 +95,18 @@ function queryParameters(query: z.core.$ZodType | undefined): Json[] {
   }));
 }
 
-const pathParameters = (route: ContractRoute): Json[] =>
-  [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-    name,
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
-  }));
+/** The route's `{name}` parameters, each with the schema its handler's path schema gives it. */
+function pathParameters(route: ContractRoute, path: z.core.$ZodType | undefined): Json[] {
+  const names = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name as string);
+  if (names.length === 0) return [];
+  if (!(path instanceof z.core.$ZodObject)) throw new Error(`${route.handler} has no path schema`);
+  const shape = path._zod.def.shape;
+  return names.map((name) => {
+    const schema = shape[name];
+    if (!schema) throw new Error(`the path schema of ${route.handler} has no ${name}`);
+    return { name, in: 'path', required: true, schema: toJson(schema) };
+  });
+}
 
 function requestBody(schemas: RouteSchemas): Json | undefined {
   if (!schemas.body) return undefined;
@@ -167,7 +172,7 @@ function operation(route: ContractRoute): Json {
     ...(route.description ? { description: route.description } : {}),
     ...(route.auth === 'none' ? { security: [] } : {}),
     parameters: [
-      ...pathParameters(route),
+      ...pathParameters(route, schemas.path),
       ...queryParameters(schemas.query),
       ...(idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
     ],

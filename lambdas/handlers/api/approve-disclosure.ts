@@ -1,16 +1,17 @@
 import { wire } from '../../adapters';
-import { disclosureApprovalSchema } from '../../domain/requests';
+import { casePath, disclosureApprovalSchema } from '../../domain/requests';
 import { approveDisclosure } from '../../domain/services/legal';
 import { apiRoute } from '../../shared/http';
 
 /** POST /cases/{caseId}/public-disclosure/approvals: one of the two approvals a public disclosure needs (with a judgment, if the policy allows it). */
 export const handler = apiRoute({
+  path: casePath,
   body: disclosureApprovalSchema,
   run: async ({ body, path, at }) => ({
     status: 200,
     body: await approveDisclosure(
       wire('cases', 'timeline', 'workflow', 'customers', 'events'),
-      path.caseId ?? '',
+      path.caseId,
       body,
       at,
     ),

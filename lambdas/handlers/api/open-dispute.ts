@@ -1,13 +1,14 @@
 import { wire } from '../../adapters';
-import { disputeSchema } from '../../domain/requests';
+import { casePath, disputeSchema } from '../../domain/requests';
 import { openDispute } from '../../domain/services/customer-options';
 import { apiRoute } from '../../shared/http';
 
 /** POST /cases/{caseId}/disputes: holds every channel until people rule. */
 export const handler = apiRoute({
+  path: casePath,
   body: disputeSchema,
   run: async ({ body, path, at }) => ({
     status: 200,
-    body: await openDispute(wire('cases', 'timeline', 'workflow'), path.caseId ?? '', body, at),
+    body: await openDispute(wire('cases', 'timeline', 'workflow'), path.caseId, body, at),
   }),
 });

@@ -1,10 +1,11 @@
 import { adapters } from '../../adapters';
-import { paymentSchema } from '../../domain/requests';
+import { casePath, paymentSchema } from '../../domain/requests';
 import { recordPayment } from '../../domain/services/record-payment';
 import { apiRoute } from '../../shared/http';
 
 /** POST /cases/{caseId}/payments: applied once per paymentId; paying in full resolves the case. */
 export const handler = apiRoute({
+  path: casePath,
   body: paymentSchema,
   run: async ({ body, path, at }) => {
     const { view } = await recordPayment(
@@ -14,7 +15,7 @@ export const handler = apiRoute({
         workflow: adapters.workflow(),
         events: adapters.events(),
       },
-      path.caseId ?? '',
+      path.caseId,
       body,
       at,
     );

@@ -1,13 +1,14 @@
 import { wire } from '../../adapters';
-import { returnSchema } from '../../domain/requests';
+import { casePath, returnSchema } from '../../domain/requests';
 import { recordReturn } from '../../domain/services/customer-options';
 import { apiRoute } from '../../shared/http';
 
 /** POST /cases/{caseId}/returns: the device is back: RESOLVED / RETURNED at once. */
 export const handler = apiRoute({
+  path: casePath,
   body: returnSchema,
   run: async ({ body, path, at }) => ({
     status: 200,
-    body: await recordReturn(wire('cases', 'timeline', 'workflow'), path.caseId ?? '', body, at),
+    body: await recordReturn(wire('cases', 'timeline', 'workflow'), path.caseId, body, at),
   }),
 });

@@ -1,16 +1,17 @@
 import { wire } from '../../adapters';
-import { releaseSchema } from '../../domain/requests';
+import { releaseSchema, workItemPath } from '../../domain/requests';
 import { releaseWorkItem } from '../../domain/services/work-items';
 import { apiRoute } from '../../shared/http';
 
 /** POST /work-items/{workItemId}/release: the agent gives the claim back (OPEN again, its call's place freed). */
 export const handler = apiRoute({
+  path: workItemPath,
   body: releaseSchema,
   run: async ({ body, path, at }) => ({
     status: 200,
     body: await releaseWorkItem(
       wire('workItems', 'cases', 'customers', 'timeline'),
-      path.workItemId ?? '',
+      path.workItemId,
       body,
       at,
     ),
