@@ -4,10 +4,11 @@
  * `node` per sample that loads the bundle and makes its first call against the local emulators. Bundle
  * and floor samples alternate (each round: a floor, then the bundles it is the floor of), medians of
  * SAMPLES (default 7) each. Writes bench/bundles.json and prints the table
- * (plain lines under CI=true). The numbers go in the README; no test asserts on them.
+ * (plain lines under CI=true); `-- --table` prints the README's table from the last bundles.json.
+ * The numbers go in the README; no test asserts on them.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -290,7 +291,7 @@ type Report = {
   }>;
 };
 
-const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
+const kb = (bytes: number) => `${Math.round(bytes / 1000).toLocaleString('en-US')} kB`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 function plainLines({ totals, functions }: Report): string {
@@ -310,7 +311,7 @@ export function markdownTable({ totals, functions }: Report): string {
     '|---|---|---:|---:|---:|---:|---:|',
     ...functions.map(
       (fn) =>
-        `| \`${fn.handler}\` (${fn.logicalId}) | ${fn.clients.join(', ') || 'none'} | ${kb(fn.bundleBytes)} | ${kb(fn.floorBytes)} | ${fn.coldInitMs} ms | ${fn.floorColdInitMs} ms | ${fn.ratio.toFixed(2)} |`,
+        `| \`${fn.handler}\` (${fn.logicalId}) | ${fn.clients.join(', ') || 'none'} | ${kb(fn.bundleBytes)} | ${kb(fn.floorBytes)} | ${Math.round(fn.coldInitMs)} ms | ${Math.round(fn.floorColdInitMs)} ms | ${fn.ratio.toFixed(2)} |`,
     ),
     `| **all ${totals.functions}** | | **${mb(totals.bundleBytes)}** | | | | max **${totals.maxRatio.toFixed(2)}** |`,
     '',
@@ -318,7 +319,11 @@ export function markdownTable({ totals, functions }: Report): string {
   ].join('\n');
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv.includes('--table')) {
+  // The README's table from the last run's bench/bundles.json, without measuring again.
+  const report = JSON.parse(readFileSync(path.join(__dirname, 'bundles.json'), 'utf8')) as Report;
+  process.stdout.write(`${markdownTable(report)}\n`);
+} else if (require.main === module) {
   main().catch((error) => {
     console.error(error);
     process.exit(1);
