@@ -81,8 +81,32 @@ export type TableAccess<T extends TableName> = keyof (typeof TABLE_ACCESS)[T];
 /** Actions that read nothing and only write: a function with any of them also encrypts with the key. */
 const WRITE_ACTIONS = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
 
+/** Where synth keeps a function's source map, next to the assets in cdk.out (`npm run decode-stack` reads it). */
+export const sourceMapPath = (cdkOut: string, handler: string) =>
+  path.join(cdkOut, 'sourcemaps', `${handler}.js.map`);
+
 /**
- * The defaults every function shares: Node.js 22 on ARM64, X-Ray, source maps, its own log group
+ * Moves esbuild's `index.js.map` out of the asset before it is hashed and zipped. Nothing reads it at
+ * run time (`--enable-source-maps` made every `Error.stack` pay for a lookup in it), so it would only
+ * add to the deployed size; stacks are decoded off the hot path from the copy in cdk.out. The asset is
+ * bundled in cdk.out/bundling-temp-…, so the assembly directory is its parent.
+ */
+function sourceMapOutsideTheAsset(handler: string): nodejs.ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) => {
+      const target = sourceMapPath(path.dirname(outputDir), handler);
+      return [
+        `mkdir -p '${path.dirname(target)}'`,
+        `mv '${path.join(outputDir, 'index.js.map')}' '${target}'`,
+      ];
+    },
+  };
+}
+
+/**
+ * The defaults every function shares: Node.js 22 on ARM64, X-Ray, source maps kept in cdk.out, its own log group
  * with retention, the AWS SDK bundled (so the SDK tested is the one deployed), and a role that only
  * gets what `bind*` calls give it, each permission together with the variable that uses it.
  */
@@ -119,7 +143,6 @@ export class ProjectFunction extends Construct {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'collections',
         POWERTOOLS_METRICS_NAMESPACE: 'Collections',
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -133,6 +156,7 @@ export class ProjectFunction extends Construct {
         sourcesContent: false,
         externalModules: [],
         logLevel: nodejs.LogLevel.ERROR,
+        commandHooks: sourceMapOutsideTheAsset(props.handler),
       },
     });
     Validations.of(this).acknowledge(

@@ -10,10 +10,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
 import { dynamoClient } from '../adapters/clients/dynamo';
 import { ConcurrentUpdateError, DomainError, type FieldError, InvalidRequestError } from '../domain/errors';
-import { fieldErrors } from '../domain/requests';
+import { fieldErrors } from '../domain/field-errors';
+import type * as z from '../domain/zod';
 import { ENV, requireEnv } from './config';
 import { parseForm } from './form';
 import { logger, metrics } from './powertools';
@@ -23,10 +23,10 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** docs/api.md: idempotency keys live at least 24 hours; we keep them 48. */
 const IDEMPOTENCY_KEY_TTL_SECONDS = 48 * 3600;
 
-export interface RouteRequest<Body, Query> {
+export interface RouteRequest<Body, Query, Path> {
   body: Body;
   query: Query;
-  path: Record<string, string>;
+  path: Path;
   /** Business time: when API Gateway received the request (the virtual clock, locally). */
   at: string;
 }
@@ -38,7 +38,11 @@ export interface RouteResponse {
   contentType?: 'application/json' | 'text/html; charset=utf-8';
 }
 
-export interface RouteSpec<BodySchema extends z.ZodType, QuerySchema extends z.ZodType> {
+export interface RouteSpec<
+  BodySchema extends z.ZodMiniType,
+  QuerySchema extends z.ZodMiniType,
+  PathSchema extends z.ZodMiniType,
+> {
   /** Schema of the body; absent for routes without one. */
   body?: BodySchema;
   /** `json` (default), or `form` for an HTML form's fields (URL-encoded or multipart; empty is `{}`). */
@@ -49,7 +53,11 @@ export interface RouteSpec<BodySchema extends z.ZodType, QuerySchema extends z.Z
    */
   idempotencyKeys?: boolean;
   query?: QuerySchema;
-  run(request: RouteRequest<z.infer<BodySchema>, z.infer<QuerySchema>>): Promise<RouteResponse>;
+  /** Schema of the path parameters (`casePath`, `workItemPath`, …); required for a route with any. */
+  path?: PathSchema;
+  run(
+    request: RouteRequest<z.infer<BodySchema>, z.infer<QuerySchema>, z.infer<PathSchema>>,
+  ): Promise<RouteResponse>;
 }
 
 /** The problem `type` and `title` of each status a handler answers with (docs/api.md, docs/openapi.json). */
@@ -141,7 +149,7 @@ function parseBody(event: APIGatewayProxyEvent, format: 'json' | 'form'): unknow
   }
 }
 
-function validate<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+function validate<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (!result.success)
     throw new InvalidRequestError(`The ${what} has invalid fields.`, fieldErrors(result.error, what));
@@ -185,9 +193,10 @@ async function onceForKey(call: IdempotentCall, context: Context, work: () => Pr
 
 /** What a route validates its request with, for the OpenAPI document (scripts/openapi/) to read. */
 export interface RouteSchemas {
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   bodyFormat: 'json' | 'form';
-  query?: z.ZodType;
+  query?: z.ZodMiniType;
+  path?: z.ZodMiniType;
   idempotencyKeys: boolean;
 }
 
@@ -196,9 +205,11 @@ export interface RouteSchemas {
  * route's one domain call; every failure becomes problem+json. POSTs honour `Idempotency-Key`. The
  * handler carries its schemas (`handler.schemas`), so the OpenAPI document shows what it validates.
  */
-export function apiRoute<BodySchema extends z.ZodType, QuerySchema extends z.ZodType>(
-  spec: RouteSpec<BodySchema, QuerySchema>,
-) {
+export function apiRoute<
+  BodySchema extends z.ZodMiniType,
+  QuerySchema extends z.ZodMiniType,
+  PathSchema extends z.ZodMiniType,
+>(spec: RouteSpec<BodySchema, QuerySchema, PathSchema>) {
   const handle = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     metrics.addMetric('ApiRequest', MetricUnit.Count, 1);
     try {
@@ -211,9 +222,9 @@ export function apiRoute<BodySchema extends z.ZodType, QuerySchema extends z.Zod
           ? validate(spec.body, parseBody(event, spec.bodyFormat ?? 'json'), 'body')
           : undefined,
         query: spec.query ? validate(spec.query, event.queryStringParameters ?? {}, 'query') : undefined,
-        path: (event.pathParameters ?? {}) as Record<string, string>,
+        path: spec.path ? validate(spec.path, event.pathParameters ?? {}, 'path') : {},
         at: new Date(event.requestContext.requestTimeEpoch).toISOString(),
-      } as RouteRequest<z.infer<BodySchema>, z.infer<QuerySchema>>;
+      } as RouteRequest<z.infer<BodySchema>, z.infer<QuerySchema>, z.infer<PathSchema>>;
       const key =
         event.httpMethod === 'POST' && spec.idempotencyKeys !== false
           ? header(event, 'Idempotency-Key')
@@ -239,6 +250,7 @@ export function apiRoute<BodySchema extends z.ZodType, QuerySchema extends z.Zod
     ...(spec.body ? { body: spec.body } : {}),
     bodyFormat: spec.bodyFormat ?? 'json',
     ...(spec.query ? { query: spec.query } : {}),
+    ...(spec.path ? { path: spec.path } : {}),
     idempotencyKeys: spec.idempotencyKeys !== false,
   };
   const handler = middy(handle)

@@ -2,12 +2,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
-import { fieldErrors } from '../domain/requests';
+import { fieldErrors } from '../domain/field-errors';
+import * as z from '../domain/zod';
 import { logger, metrics } from './powertools';
 
 /** A business instant from the workflow (`$$.State.EnteredTime`), normalised to ISO with milliseconds. */
-export const stepTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
+export const stepTime = z.pipe(
+  z.iso.datetime({ offset: true }),
+  z.transform((value: string) => new Date(value).toISOString()),
+);
 
 /** The workflow passed a payload this step does not accept: a bug in the ASL, so the task fails loudly. */
 export class InvalidStepInputError extends Error {
@@ -18,7 +21,7 @@ export class InvalidStepInputError extends Error {
  * A Lambda task of the case workflow. Its input is the task's `Payload` (business time included as
  * `at`, from `$$.State.EnteredTime`); its result goes back to the state machine.
  */
-export function workflowStep<S extends z.ZodType, R>(schema: S, run: (input: z.infer<S>) => Promise<R>) {
+export function workflowStep<S extends z.ZodMiniType, R>(schema: S, run: (input: z.infer<S>) => Promise<R>) {
   const handle = async (event: unknown): Promise<R> => {
     metrics.addMetric('WorkflowStep', MetricUnit.Count, 1);
     const parsed = schema.safeParse(event);

@@ -53,14 +53,14 @@ named.add(responses.problemSchema, {
   description: 'RFC 9457 problem details, for every refusal (the handlers’ and API Gateway’s own).',
 });
 
-const toJson = (schema: z.ZodType): Json => {
+const toJson = (schema: z.core.$ZodType): Json => {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'input', metadata: named }) as Json;
   if ('$defs' in json) throw new Error('an inline schema uses a named one: give it a name too');
   return json;
 };
 
 /** A body schema: a reference when it is named, else the schema itself. */
-const schemaOf = (schema: z.ZodType): Json => {
+const schemaOf = (schema: z.core.$ZodType): Json => {
   const name = named.get(schema)?.id;
   return name ? { $ref: `${COMPONENT}${name}` } : toJson(schema);
 };
@@ -83,25 +83,30 @@ function schemasOf(route: ContractRoute): RouteSchemas {
   return schemas;
 }
 
-function queryParameters(query: z.ZodType | undefined): Json[] {
+function queryParameters(query: z.core.$ZodType | undefined): Json[] {
   if (!query) return [];
-  if (!(query instanceof z.ZodObject)) throw new Error('a query schema is an object of parameters');
-  return Object.entries(query.shape as Record<string, z.ZodType>).map(([name, schema]) => ({
+  if (!(query instanceof z.core.$ZodObject)) throw new Error('a query schema is an object of parameters');
+  return Object.entries(query._zod.def.shape).map(([name, schema]) => ({
     name,
     in: 'query',
     // Optional or defaulted parameters accept their absence.
-    required: !schema.safeParse(undefined).success,
+    required: !z.safeParse(schema, undefined).success,
     schema: toJson(schema),
   }));
 }
 
-const pathParameters = (route: ContractRoute): Json[] =>
-  [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-    name,
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
-  }));
+/** The route's `{name}` parameters, each with the schema its handler's path schema gives it. */
+function pathParameters(route: ContractRoute, path: z.core.$ZodType | undefined): Json[] {
+  const names = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name as string);
+  if (names.length === 0) return [];
+  if (!(path instanceof z.core.$ZodObject)) throw new Error(`${route.handler} has no path schema`);
+  const shape = path._zod.def.shape;
+  return names.map((name) => {
+    const schema = shape[name];
+    if (!schema) throw new Error(`the path schema of ${route.handler} has no ${name}`);
+    return { name, in: 'path', required: true, schema: toJson(schema) };
+  });
+}
 
 function requestBody(schemas: RouteSchemas): Json | undefined {
   if (!schemas.body) return undefined;
@@ -167,7 +172,7 @@ function operation(route: ContractRoute): Json {
     ...(route.description ? { description: route.description } : {}),
     ...(route.auth === 'none' ? { security: [] } : {}),
     parameters: [
-      ...pathParameters(route),
+      ...pathParameters(route, schemas.path),
       ...queryParameters(schemas.query),
       ...(idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
     ],

@@ -95,7 +95,7 @@ export const ROUTES: ContractRoute[] = [
     summary: 'Read a case with its timeline',
     auth: 'sigv4',
     answers: { 200: { description: 'The case and its whole timeline.', body: caseWithTimelineSchema } },
-    problems: { 404: NO_CASE },
+    problems: { 400: 'A malformed `caseId`: `errors` names it.', 404: NO_CASE },
   },
   {
     method: 'POST',

@@ -204,6 +204,16 @@ describe('every new POST route', () => {
     },
   );
 
+  test.each(ROUTES.map((route) => [route.name, route] as const))(
+    '%s: a malformed path parameter is a 400 naming it, as a body field would be',
+    async (_name, route) => {
+      const reply = await send(route, 'not an id!');
+
+      expect(reply).toMatchObject({ status: 400, contentType: 'application/problem+json' });
+      expect(reply.body.errors).toEqual([{ path: route.param, message: 'letters, digits and . _ : - only' }]);
+    },
+  );
+
   test.each(
     ROUTES.filter((route) => route.param !== 'customerId').map((route) => [route.name, route] as const),
   )('%s: an unknown case or work item is a 404', async (_name, route) => {

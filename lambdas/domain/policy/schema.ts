@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod';
 
 /** Ladder stages, in order. The ASL walks them; the policy gives each its channels, template and wait. */
 export const STAGES = [
@@ -45,39 +45,40 @@ export const TEMPLATE_PLACEHOLDERS = [
   'optOutUrl',
 ] as const;
 
-const minorUnits = z.number().int().nonnegative();
-const days = z.number().int().positive().max(366);
+const minorUnits = z.int().check(z.nonnegative());
+const days = z.int().check(z.positive(), z.maximum(366));
+const wholeNumber = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
+const nonEmpty = z.string().check(z.minLength(1));
 
-const templateText = z
-  .string()
-  .min(1)
-  .superRefine((text, ctx) => {
-    for (const match of text.matchAll(/\{([^{}]*)\}/g)) {
-      const name = match[1] ?? '';
-      if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `unknown placeholder {${name}}; allowed: ${TEMPLATE_PLACEHOLDERS.join(', ')}`,
-        });
-      }
+const placeholdersKnown = z.superRefine<string>((text, ctx) => {
+  for (const match of text.matchAll(/\{([^{}]*)\}/g)) {
+    const name = match[1] ?? '';
+    if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown placeholder {${name}}; allowed: ${TEMPLATE_PLACEHOLDERS.join(', ')}`,
+      });
     }
-  });
+  }
+});
+const templateText = (...checks: z.core.$ZodCheck<string>[]) =>
+  z.string().check(z.minLength(1), placeholdersKnown, ...checks);
 
 const withOptOutLink = (text: string) => text.includes('{optOutUrl}');
 const messageTemplate = z.strictObject({
-  sms: templateText
-    .refine((text) => text.length <= 600, 'an SMS template must be at most 600 characters')
-    .refine(withOptOutLink, 'every SMS carries the signed opt-out link: add {optOutUrl}'),
-  emailSubject: templateText,
-  emailBody: templateText.refine(
-    withOptOutLink,
-    'every email carries the signed opt-out link: add {optOutUrl}',
+  sms: templateText(
+    z.refine((text) => text.length <= 600, 'an SMS template must be at most 600 characters'),
+    z.refine(withOptOutLink, 'every SMS carries the signed opt-out link: add {optOutUrl}'),
+  ),
+  emailSubject: templateText(),
+  emailBody: templateText(
+    z.refine(withOptOutLink, 'every email carries the signed opt-out link: add {optOutUrl}'),
   ),
 });
 
 const contactStage = z.strictObject({
   /** Messages sent when the stage starts. */
-  channels: z.array(z.enum(MESSAGE_CHANNELS)).max(2),
+  channels: z.array(z.enum(MESSAGE_CHANNELS)).check(z.maxLength(2)),
   template: z.enum(TEMPLATE_KINDS),
   /** Whether the stage creates a call work item for an agent. */
   callTask: z.boolean(),
@@ -87,30 +88,30 @@ const contactStage = z.strictObject({
 
 export const policySchema = z
   .strictObject({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'),
-    version: z.number().int().positive(),
-    description: z.string().min(1),
-    brand: z.string().min(1).max(40),
-    customerService: z.strictObject({ phone: z.string().min(3), url: z.url() }),
+    id: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes')),
+    version: z.int().check(z.positive()),
+    description: nonEmpty,
+    brand: z.string().check(z.minLength(1), z.maxLength(40)),
+    customerService: z.strictObject({ phone: z.string().check(z.minLength(3)), url: z.url() }),
     /** Where the customer pays or books a return; `{rentalId}` is replaced. */
     paymentUrl: z.url(),
     lateFee: z.strictObject({
       /** 5 = 0.05 % of `amountDue` per whole day overdue, rounded down to the minor unit. */
-      basisPointsPerDay: z.number().int().min(0).max(10_000),
-      capPercentOfAmountDue: z.number().min(0).max(100),
+      basisPointsPerDay: wholeNumber(0, 10_000),
+      capPercentOfAmountDue: z.number().check(z.minimum(0), z.maximum(100)),
     }),
     /** Thresholds per currency, in minor units. A case in a currency without thresholds is refused. */
     thresholds: z.record(
-      z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code'),
+      z.string().check(z.regex(/^[A-Z]{3}$/, 'an ISO 4217 code')),
       z.strictObject({ fieldVisit: minorUnits, legalReview: minorUnits }),
     ),
     stages: z.strictObject({
       OVERDUE_NOTICE: contactStage,
       FIRST_COLLECTION: contactStage,
-      SECOND_COLLECTION: contactStage.extend({ callEveryDays: days }),
-      CREDIT_PRE_NOTICE: contactStage.extend({ waitDaysUS: days }),
+      SECOND_COLLECTION: z.extend(contactStage, { callEveryDays: days }),
+      CREDIT_PRE_NOTICE: z.extend(contactStage, { waitDaysUS: days }),
       SOFT_REMINDERS: z.strictObject({
-        channels: z.array(z.enum(MESSAGE_CHANNELS)).min(1).max(2),
+        channels: z.array(z.enum(MESSAGE_CHANNELS)).check(z.minLength(1), z.maxLength(2)),
         template: z.enum(TEMPLATE_KINDS),
         everyDays: days,
         /** Write the debt off once this many days have passed since `dueAt`. */
@@ -118,10 +119,10 @@ export const policySchema = z
       }),
     }),
     promise: z.strictObject({
-      graceDays: z.number().int().min(0).max(30),
+      graceDays: wholeNumber(0, 30),
       maxDays: days,
       /** The least part of the outstanding amount a promise may be for (20 = a fifth); 100 = all of it. */
-      minSharePercent: z.number().int().min(1).max(100),
+      minSharePercent: wholeNumber(1, 100),
     }),
     disputes: z.strictObject({
       /** docs/policy.md: a dispute must be ruled within 30 days; ops are alerted when it is not. */
@@ -138,7 +139,7 @@ export const policySchema = z
     /** Public disclosure of a serious case: off unless enabled, and then only with a judgment and two approvals. */
     publicDisclosure: z.strictObject({ enabled: z.boolean() }),
     plans: z.strictObject({
-      maxInstallments: z.number().int().min(1).max(24),
+      maxInstallments: wholeNumber(1, 24),
       /** The last instalment is due at most this many days after the plan is agreed. */
       maxPlanDays: days,
       maxExtendedReturnDays: days,
@@ -148,32 +149,34 @@ export const policySchema = z
       z.strictObject({ 'zh-CN': messageTemplate, en: messageTemplate }),
     ),
   })
-  .superRefine((policy, ctx) => {
-    // Besides the stages' own: the receipts (closing a case) and the demand letter (legal action).
-    const used = new Set<TemplateKind>([
-      ...Object.values(policy.stages).map((stage) => stage.template),
-      'RECEIPT',
-      'RETURN_RECEIPT',
-      'DEMAND_LETTER',
-    ]);
-    for (const kind of used) {
-      if (!policy.templates[kind]) {
+  .check(
+    z.superRefine((policy, ctx) => {
+      // Besides the stages' own: the receipts (closing a case) and the demand letter (legal action).
+      const used = new Set<TemplateKind>([
+        ...Object.values(policy.stages).map((stage) => stage.template),
+        'RECEIPT',
+        'RETURN_RECEIPT',
+        'DEMAND_LETTER',
+      ]);
+      for (const kind of used) {
+        if (!policy.templates[kind]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['templates', kind],
+            message: `template ${kind} is used but missing`,
+          });
+        }
+      }
+      const soft = policy.stages.SOFT_REMINDERS;
+      if (soft.writeOffAfterDays <= soft.everyDays) {
         ctx.addIssue({
           code: 'custom',
-          path: ['templates', kind],
-          message: `template ${kind} is used but missing`,
+          path: ['stages', 'SOFT_REMINDERS', 'writeOffAfterDays'],
+          message: 'must be longer than everyDays',
         });
       }
-    }
-    const soft = policy.stages.SOFT_REMINDERS;
-    if (soft.writeOffAfterDays <= soft.everyDays) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['stages', 'SOFT_REMINDERS', 'writeOffAfterDays'],
-        message: 'must be longer than everyDays',
-      });
-    }
-  });
+    }),
+  );
 
 export type Policy = z.infer<typeof policySchema>;
 export type MessageTemplate = z.infer<typeof messageTemplate>;

@@ -3,12 +3,13 @@ import { customers } from '../../adapters/accessors/customers';
 import { events } from '../../adapters/accessors/events';
 import { timeline } from '../../adapters/accessors/timeline';
 import { workflow } from '../../adapters/accessors/workflow';
-import { disclosureApprovalSchema } from '../../domain/requests';
+import { casePath, disclosureApprovalSchema } from '../../domain/requests';
 import { approveDisclosure } from '../../domain/services/legal';
 import { apiRoute } from '../../shared/http';
 
 /** POST /cases/{caseId}/public-disclosure/approvals: one of the two approvals a public disclosure needs (with a judgment, if the policy allows it). */
 export const handler = apiRoute({
+  path: casePath,
   body: disclosureApprovalSchema,
   run: async ({ body, path, at }) => ({
     status: 200,
@@ -20,7 +21,7 @@ export const handler = apiRoute({
         customers: customers(),
         events: events(),
       },
-      path.caseId ?? '',
+      path.caseId,
       body,
       at,
     ),

@@ -2,18 +2,19 @@ import { cases } from '../../adapters/accessors/cases';
 import { timeline } from '../../adapters/accessors/timeline';
 import { workItems } from '../../adapters/accessors/work-items';
 import { workflow } from '../../adapters/accessors/workflow';
-import { legalReviewSchema } from '../../domain/requests';
+import { casePath, legalReviewSchema } from '../../domain/requests';
 import { decideLegalReview } from '../../domain/services/legal';
 import { apiRoute } from '../../shared/http';
 
 /** POST /cases/{caseId}/legal-review: approve → LEGAL / LEGAL_ACTION; decline → soft reminders. */
 export const handler = apiRoute({
+  path: casePath,
   body: legalReviewSchema,
   run: async ({ body, path, at }) => ({
     status: 200,
     body: await decideLegalReview(
       { cases: cases(), timeline: timeline(), workflow: workflow(), workItems: workItems() },
-      path.caseId ?? '',
+      path.caseId,
       body,
       at,
     ),

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { cases } from '../../adapters/accessors/cases';
 import { customers } from '../../adapters/accessors/customers';
 import { links } from '../../adapters/accessors/links';
@@ -6,14 +5,15 @@ import { timeline } from '../../adapters/accessors/timeline';
 import { workItems } from '../../adapters/accessors/work-items';
 import { InvalidRequestError } from '../../domain/errors';
 import { optOutByLink } from '../../domain/services/opt-outs';
+import * as z from '../../domain/zod';
 import { apiRoute } from '../../shared/http';
 import { optedOutPage } from './opt-out-pages';
 
-const token = z.string().min(1).max(1000);
+const token = z.string().check(z.minLength(1), z.maxLength(1000));
 // Not strict: the token is all that matters, and a provider's one-click POST
 // (`List-Unsubscribe=One-Click`, RFC 8058) must not fail on a field it adds.
-const form = z.object({ token: token.optional() });
-const query = z.object({ token: token.optional() });
+const form = z.object({ token: z.optional(token) });
+const query = z.object({ token: z.optional(token) });
 
 /**
  * POST /opt-out: the opt-out of the signed link, from the confirmation page's form (the token in the

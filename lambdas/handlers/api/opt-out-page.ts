@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import { links } from '../../adapters/accessors/links';
+import * as z from '../../domain/zod';
 import { apiRoute } from '../../shared/http';
 import { confirmationPage, invalidLinkPage } from './opt-out-pages';
 
-const query = z.object({ token: z.string().min(1).max(1000) });
+const query = z.object({ token: z.string().check(z.minLength(1), z.maxLength(1000)) });
 
 /**
  * GET /opt-out?token=: the signed link in every SMS and email opens a confirmation page and changes

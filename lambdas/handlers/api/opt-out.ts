@@ -2,15 +2,16 @@ import { cases } from '../../adapters/accessors/cases';
 import { customers } from '../../adapters/accessors/customers';
 import { timeline } from '../../adapters/accessors/timeline';
 import { workItems } from '../../adapters/accessors/work-items';
-import { optOutSchema } from '../../domain/requests';
+import { customerPath, optOutSchema } from '../../domain/requests';
 import { optOut } from '../../domain/services/opt-outs';
 import { apiRoute } from '../../shared/http';
 
 /** POST /customers/{customerId}/opt-outs: the channel is never used again for collection. */
 export const handler = apiRoute({
+  path: customerPath,
   body: optOutSchema,
   run: async ({ body, path, at }) => {
-    const customerId = path.customerId ?? '';
+    const customerId = path.customerId;
     await optOut(
       { customers: customers(), cases: cases(), timeline: timeline(), workItems: workItems() },
       customerId,

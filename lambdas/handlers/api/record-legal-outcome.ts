@@ -1,18 +1,19 @@
 import { cases } from '../../adapters/accessors/cases';
 import { timeline } from '../../adapters/accessors/timeline';
 import { workflow } from '../../adapters/accessors/workflow';
-import { legalOutcomeSchema } from '../../domain/requests';
+import { casePath, legalOutcomeSchema } from '../../domain/requests';
 import { recordLegalOutcome } from '../../domain/services/legal';
 import { apiRoute } from '../../shared/http';
 
 /** POST /cases/{caseId}/legal-outcome: judgment, settled, lost or withdrawn. */
 export const handler = apiRoute({
+  path: casePath,
   body: legalOutcomeSchema,
   run: async ({ body, path, at }) => ({
     status: 200,
     body: await recordLegalOutcome(
       { cases: cases(), timeline: timeline(), workflow: workflow() },
-      path.caseId ?? '',
+      path.caseId,
       body,
       at,
     ),

@@ -2,12 +2,13 @@ import { cases } from '../../adapters/accessors/cases';
 import { events } from '../../adapters/accessors/events';
 import { timeline } from '../../adapters/accessors/timeline';
 import { workflow } from '../../adapters/accessors/workflow';
-import { paymentSchema } from '../../domain/requests';
+import { casePath, paymentSchema } from '../../domain/requests';
 import { recordPayment } from '../../domain/services/record-payment';
 import { apiRoute } from '../../shared/http';
 
 /** POST /cases/{caseId}/payments: applied once per paymentId; paying in full resolves the case. */
 export const handler = apiRoute({
+  path: casePath,
   body: paymentSchema,
   run: async ({ body, path, at }) => {
     const { view } = await recordPayment(
@@ -17,7 +18,7 @@ export const handler = apiRoute({
         workflow: workflow(),
         events: events(),
       },
-      path.caseId ?? '',
+      path.caseId,
       body,
       at,
     );

@@ -1,18 +1,19 @@
 import { cases } from '../../adapters/accessors/cases';
 import { timeline } from '../../adapters/accessors/timeline';
 import { workflow } from '../../adapters/accessors/workflow';
-import { returnSchema } from '../../domain/requests';
+import { casePath, returnSchema } from '../../domain/requests';
 import { recordReturn } from '../../domain/services/customer-options';
 import { apiRoute } from '../../shared/http';
 
 /** POST /cases/{caseId}/returns: the device is back: RESOLVED / RETURNED at once. */
 export const handler = apiRoute({
+  path: casePath,
   body: returnSchema,
   run: async ({ body, path, at }) => ({
     status: 200,
     body: await recordReturn(
       { cases: cases(), timeline: timeline(), workflow: workflow() },
-      path.caseId ?? '',
+      path.caseId,
       body,
       at,
     ),

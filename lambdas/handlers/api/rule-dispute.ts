@@ -1,18 +1,19 @@
 import { cases } from '../../adapters/accessors/cases';
 import { timeline } from '../../adapters/accessors/timeline';
 import { workflow } from '../../adapters/accessors/workflow';
-import { disputeResolutionSchema } from '../../domain/requests';
+import { casePath, disputeResolutionSchema } from '../../domain/requests';
 import { ruleDispute } from '../../domain/services/customer-options';
 import { apiRoute } from '../../shared/http';
 
 /** POST /cases/{caseId}/disputes/resolution: upheld → CANCELLED; rejected → the ladder resumes. */
 export const handler = apiRoute({
+  path: casePath,
   body: disputeResolutionSchema,
   run: async ({ body, path, at }) => ({
     status: 200,
     body: await ruleDispute(
       { cases: cases(), timeline: timeline(), workflow: workflow() },
-      path.caseId ?? '',
+      path.caseId,
       body,
       at,
     ),

@@ -1,16 +1,16 @@
-import { z } from 'zod';
 import { cases } from '../../adapters/accessors/cases';
 import { workflow } from '../../adapters/accessors/workflow';
 import { AWAITING } from '../../domain/case';
 import { awaitResolution } from '../../domain/services/ladder';
+import * as z from '../../domain/zod';
 import { stepTime, workflowStep } from '../../shared/step';
 
 const input = z.object({
-  caseId: z.string().min(1),
+  caseId: z.string().check(z.minLength(1)),
   awaiting: z.enum(AWAITING),
-  token: z.string().min(1),
+  token: z.string().check(z.minLength(1)),
   at: stepTime,
-  timeoutSeconds: z.number().int().positive(),
+  timeoutSeconds: z.int().check(z.positive()),
 });
 
 /** Every "Await …" (a .waitForTaskToken task): stores the token where the API finds it. */
