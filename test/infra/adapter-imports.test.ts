@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ENV } from '../../lambdas/shared/config';
+import { sourceMapPath } from '../../lib/project-function';
 import { CDK_OUT } from '../support/cdk-out';
 import { TemplateModel } from './template-model';
 
@@ -8,13 +10,14 @@ import { TemplateModel } from './template-model';
  * whose role grants nothing of that service is dead weight in every cold start, or a call that would
  * fail on AWS. The oracle is the synthesized role, not the handler code.
  *
- * What a bundle holds is read from its source map in cdk.out (functions are bundled with
- * `sourceMap: true`, lib/project-function.ts): its `sources` name every module esbuild put in the
- * deployed index.js by path. That is the synthesized artifact itself, unlike a second esbuild run
+ * What a bundle holds is read from its source map, kept in cdk.out beside the assets (functions are
+ * bundled with `sourceMap: true`, lib/project-function.ts): its `sources` name every module esbuild put
+ * in the deployed index.js by path. That is the synthesized artifact itself, unlike a second esbuild run
  * with options copied from the construct, and it names packages exactly, unlike strings looked for
  * in minified code, which an SDK release may change or another module may contain.
  */
 const model = new TemplateModel();
+const ROOT = path.join(__dirname, '..', '..');
 
 /** The IAM service prefix each SDK client package calls; a client missing here fails the test. */
 const SERVICE_OF_CLIENT: Record<string, string> = {
@@ -38,13 +41,28 @@ const KNOWN_UNGRANTED: Record<string, string[]> = {
 };
 
 /** The modules of a function's deployed bundle, as paths relative to the asset. */
-function bundledModules(logicalId: string): string[] {
-  const asset = model.resources[logicalId]?.Metadata?.['aws:asset:path'];
-  if (typeof asset !== 'string') throw new Error(`${logicalId} has no aws:asset:path metadata`);
-  const map = JSON.parse(readFileSync(path.join(CDK_OUT, asset, 'index.js.map'), 'utf8')) as {
-    sources: string[];
-  };
+function bundledModules(handler: string): string[] {
+  const map = JSON.parse(readFileSync(sourceMapPath(CDK_OUT, handler), 'utf8')) as { sources: string[] };
   return map.sources;
+}
+
+/**
+ * The variables a bundled adapter module requires when it is built (`requireEnv(ENV.x)` in its source):
+ * a handler builds the adapters it uses when it runs, so its function must have them, or it fails on
+ * AWS at the first call.
+ */
+function requiredVariables(modules: string[]): Array<{ module: string; variable: string }> {
+  return modules
+    .filter((module) => /lambdas\/adapters\/.+\.ts$/.test(module))
+    .flatMap((module) => {
+      const file = path.join(ROOT, module.slice(module.indexOf('lambdas/')));
+      const source = readFileSync(file, 'utf8');
+      // `() => requireEnv(…)` is read on use only (the ARN to start executions, the page's base URL).
+      return [...source.matchAll(/(?<!\(\) => )requireEnv\(ENV\.(\w+)\)/g)].map((match) => ({
+        module: path.basename(module),
+        variable: ENV[match[1] as keyof typeof ENV],
+      }));
+    });
 }
 
 /** The SDK client packages among a bundle's modules (`@aws-sdk/client-…` and `lib-dynamodb`). */
@@ -64,7 +82,7 @@ function grantedServices(roleId: string): Set<string> {
   return new Set(actions.map((action) => action.split(':')[0] ?? ''));
 }
 
-const functions = model.functions().map((fn) => ({ ...fn, modules: bundledModules(fn.logicalId) }));
+const functions = model.functions().map((fn) => ({ ...fn, modules: bundledModules(fn.handler) }));
 
 describe('each function bundles only the SDK clients its role may call', () => {
   test('the source maps describe the bundles: each lists its own handler entry', () => {
@@ -144,5 +162,21 @@ describe('each function bundles only the SDK clients its role may call', () => {
 
     // Assess
     expect(traced).toEqual([]);
+  });
+
+  test("every adapter a bundle holds finds its variables in its function's environment", () => {
+    // Act
+    const missing = functions.flatMap((fn) =>
+      requiredVariables(fn.modules)
+        .filter(({ variable }) => !(variable in fn.environment))
+        .map(({ module, variable }) => `${fn.handler}: ${module} needs ${variable}`),
+    );
+
+    // Assess: and the check sees the adapters (record-payment's cases and events, at least)
+    expect(missing).toEqual([]);
+    const recordPayment = functions.find((fn) => fn.handler === 'api/record-payment')!;
+    expect(requiredVariables(recordPayment.modules).map(({ variable }) => variable)).toEqual(
+      expect.arrayContaining([ENV.casesTable, ENV.eventBusName]),
+    );
   });
 });
