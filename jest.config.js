@@ -16,6 +16,8 @@ const shared = {
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   setupFiles: ['<rootDir>/test/setup/polyfills.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // The local runtime is a workspace package; its tests run as its own project (below).
+  moduleNameMapper: { '^@rental-collections/local-aws$': '<rootDir>/packages/local-aws/src/index.ts' },
 };
 
 const project = (name, extra = {}) => ({
@@ -37,5 +39,6 @@ module.exports = {
     project('e2e'),
     project('oracles'),
     project('scenarios'),
+    '<rootDir>/packages/local-aws/jest.config.js',
   ],
 };

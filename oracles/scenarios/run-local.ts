@@ -1,4 +1,4 @@
-import { LocalRuntime } from '../../local/runtime';
+import { LocalRuntime } from '../../packages/local-aws/src/runtime';
 import { collectFromLocalRuntime } from '../compliance/collect-local';
 import { profileOfCountry } from '../compliance/numbers';
 import type { ComplianceRecord, CustomerFacts, OptOutRequest } from '../compliance/record';

@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { CREDIT_BUREAU_ENV } from '../../lambdas/adapters/credit-bureau-config';
 import { TABLES } from '../../lambdas/adapters/tables';
 import { ENV } from '../../lambdas/shared/config';
-import { FakeCreditBureau } from '../../local/credit-bureau';
-import { createTable, createTableInput, localDynamoClient } from '../../local/dynamodb';
-import { LocalEventBridge } from '../../local/eventbridge';
-import { Ids } from '../../local/ids';
-import { LocalSecretsManager } from '../../local/secrets-manager';
-import { SnsEmulator } from '../../local/sns';
-import { localArn, SynthesizedApp } from '../../local/template';
+import { FakeCreditBureau } from '../../packages/local-aws/src/credit-bureau';
+import { createTable, createTableInput, localDynamoClient } from '../../packages/local-aws/src/dynamodb';
+import { LocalEventBridge } from '../../packages/local-aws/src/eventbridge';
+import { Ids } from '../../packages/local-aws/src/ids';
+import { LocalSecretsManager } from '../../packages/local-aws/src/secrets-manager';
+import { SnsEmulator } from '../../packages/local-aws/src/sns';
+import { localArn, SynthesizedApp } from '../../packages/local-aws/src/template';
 import { type LocalAws, startLocalAws } from '../support/local-aws';
 
 /**

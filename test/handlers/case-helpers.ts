@@ -6,8 +6,8 @@ import { handler as openCase } from '../../lambdas/handlers/api/open-case';
 import { handler as recordPayment } from '../../lambdas/handlers/api/record-payment';
 import { handler as awaitResolution } from '../../lambdas/handlers/workflow/await-resolution';
 import { handler as writeOffCase } from '../../lambdas/handlers/workflow/write-off-case';
-import type { SentEmail } from '../../local/ses';
-import type { PublishedMessage } from '../../local/sns';
+import type { SentEmail } from '../../packages/local-aws/src/ses';
+import type { PublishedMessage } from '../../packages/local-aws/src/sns';
 import { openCaseBody } from '../support/fixtures';
 import { type ApiCall, callApi, type LocalAws, lambdaContext, START } from '../support/local-aws';
 

@@ -17,7 +17,7 @@ import {
   type ZhimaCreditBureauConfig,
 } from '../../lambdas/adapters/zhima-credit-bureau';
 import { CreditBureauRefusedError, type CreditSubject } from '../../lambdas/domain/ports';
-import { type CreditBureauKeys, FakeCreditBureau } from '../../local/credit-bureau';
+import { type CreditBureauKeys, FakeCreditBureau } from '../../packages/local-aws/src/credit-bureau';
 
 /**
  * The Zhima adapter against the fake bureau over real HTTP. A small proxy in front of the fake

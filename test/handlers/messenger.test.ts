@@ -10,10 +10,10 @@ import {
   MessagingConfigurationError,
   type OutgoingMessage,
 } from '../../lambdas/domain/ports';
-import { VirtualClock } from '../../local/clock';
-import { Ids } from '../../local/ids';
-import { SesEmulator, type SesFaults } from '../../local/ses';
-import { counter, SnsEmulator, type SnsFaults } from '../../local/sns';
+import { VirtualClock } from '../../packages/local-aws/src/clock';
+import { Ids } from '../../packages/local-aws/src/ids';
+import { SesEmulator, type SesFaults } from '../../packages/local-aws/src/ses';
+import { counter, SnsEmulator, type SnsFaults } from '../../packages/local-aws/src/sns';
 import { type Harness, startHarness } from './aws-harness';
 
 /**

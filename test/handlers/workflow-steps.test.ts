@@ -35,7 +35,7 @@ import { handler as updateCreditReport } from '../../lambdas/handlers/workflow/u
 import { handler as writeOffCase } from '../../lambdas/handlers/workflow/write-off-case';
 import { ENV } from '../../lambdas/shared/config';
 import { InvalidStepInputError } from '../../lambdas/shared/step';
-import { localDynamoClient } from '../../local/dynamodb';
+import { localDynamoClient } from '../../packages/local-aws/src/dynamodb';
 import { lambdaContext, START } from '../support/local-aws';
 import { type Harness, OPT_OUT_BASE_URL, SIGNING_SECRET, startHarness } from './aws-harness';
 import {

@@ -1,5 +1,5 @@
-import { FunctionPermissions } from '../../local/iam';
-import { SynthesizedApp } from '../../local/template';
+import { FunctionPermissions } from '../../packages/local-aws/src/iam';
+import { SynthesizedApp } from '../../packages/local-aws/src/template';
 import { CDK_OUT } from '../support/cdk-out';
 import { TemplateModel } from './template-model';
 

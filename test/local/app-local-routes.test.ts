@@ -1,6 +1,6 @@
 import { ENV } from '../../lambdas/shared/config';
-import type { LocalRuntime } from '../../local/runtime';
-import { SynthesizedApp } from '../../local/template';
+import type { LocalRuntime } from '../../packages/local-aws/src/runtime';
+import { SynthesizedApp } from '../../packages/local-aws/src/template';
 import { CDK_OUT, synthesizedTemplate } from '../support/cdk-out';
 import { openCaseBody } from '../support/fixtures';
 import { http, START, startRuntime } from './runtime-support';

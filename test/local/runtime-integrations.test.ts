@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { creditBureauFromEnvironment } from '../../lambdas/adapters/credit-bureau-config';
-import { LocalRuntime } from '../../local/runtime';
-import { localArn } from '../../local/template';
+import { LocalRuntime } from '../../packages/local-aws/src/runtime';
+import { localArn } from '../../packages/local-aws/src/template';
+import { script, scriptedFunctions } from '../../packages/local-aws/test/scripted-functions';
 import { http } from './runtime-support';
-import { script, scriptedFunctions } from './scripted-functions';
 
 /**
  * What the runtime adds around the functions, on a hand-written `cdk.out`: the state machine's

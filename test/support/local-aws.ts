@@ -3,16 +3,21 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { TABLES } from '../../lambdas/adapters/tables';
 import { ENV } from '../../lambdas/shared/config';
-import { VirtualClock } from '../../local/clock';
-import { createTable, createTableInput, localDynamoClient, startDynalite } from '../../local/dynamodb';
-import { Ids } from '../../local/ids';
-import { SesEmulator } from '../../local/ses';
-import { SnsEmulator } from '../../local/sns';
+import { VirtualClock } from '../../packages/local-aws/src/clock';
+import {
+  createTable,
+  createTableInput,
+  localDynamoClient,
+  startDynalite,
+} from '../../packages/local-aws/src/dynamodb';
+import { Ids } from '../../packages/local-aws/src/ids';
+import { SesEmulator } from '../../packages/local-aws/src/ses';
+import { SnsEmulator } from '../../packages/local-aws/src/sns';
 import {
   createStepFunctionsFacade,
   StepFunctionsEngine,
   type TaskIntegration,
-} from '../../local/stepfunctions';
+} from '../../packages/local-aws/src/stepfunctions';
 
 /**
  * The AWS services our handlers talk to, running for real in this process: DynamoDB (dynalite),

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { VirtualClock } from '../../local/clock';
+import { VirtualClock } from '../../packages/local-aws/src/clock';
 import {
   type ExecutionDescription,
   type HistoryEvent,
@@ -20,7 +20,7 @@ import {
   seededRandom,
   TaskFailedError,
   type TaskIntegration,
-} from '../../local/stepfunctions';
+} from '../../packages/local-aws/src/stepfunctions';
 
 export const ASL_FILE = path.join(__dirname, '..', '..', 'statemachines', 'overdue-case.asl.json');
 

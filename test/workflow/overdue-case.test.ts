@@ -6,7 +6,7 @@
  * exact instant.
  */
 import { RESOLUTION_KINDS } from '../../lambdas/domain/resolution';
-import { type HistoryEvent, type JsonValue, TaskTimedOut } from '../../local/stepfunctions';
+import { type HistoryEvent, type JsonValue, TaskTimedOut } from '../../packages/local-aws/src/stepfunctions';
 import { STAGE_STATES, STATE } from '../../statemachines/overdue-case';
 import {
   CASE_ID,

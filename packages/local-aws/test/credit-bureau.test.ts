@@ -1,5 +1,5 @@
 import { createSign, createVerify } from 'node:crypto';
-import { type CreditBureauKeys, FakeCreditBureau, type FakeReport } from '../../local/credit-bureau';
+import { type CreditBureauKeys, FakeCreditBureau, type FakeReport } from '../src/credit-bureau';
 
 /**
  * The fake bureau's own rules, spoken to over HTTP as the gateway documents it. Requests are signed

@@ -1,3 +1,4 @@
+/// <reference path="../types/dynalite.d.ts" />
 import {
   Agent,
   createServer,
@@ -14,7 +15,7 @@ import {
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import type { TableModel } from '../lambdas/adapters/tables';
+import type { TableModel } from '../../../lambdas/adapters/tables';
 import { localArn } from './template';
 
 /** How long a stop waits for requests dynalite is still working on. */

@@ -2,7 +2,7 @@
  * Everything that depends on time, on this engine only: aws-local-stepfunctions runs timers on the
  * real clock (any over ~24.8 days fires at once) and gives every Task a 60 s default timeout.
  */
-import { TaskTimedOut } from '../../../local/stepfunctions';
+import { TaskTimedOut } from '../../src/stepfunctions';
 import {
   CALLBACK_RESOURCE,
   createHarness,

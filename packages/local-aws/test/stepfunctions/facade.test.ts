@@ -23,7 +23,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { createStepFunctionsFacade } from '../../../local/stepfunctions';
+import { createStepFunctionsFacade } from '../../src/stepfunctions';
 import { CALLBACK_RESOURCE, createHarness, type Harness, LAMBDA_RESOURCE, START } from './harness';
 
 const DEFINITION = {

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import * as path from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { LocalRuntime } from '../../local/runtime';
+import { LocalRuntime } from '../src/runtime';
 import { script, scriptedFunctions } from './scripted-functions';
 
 /**

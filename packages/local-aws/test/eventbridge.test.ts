@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { EventBridgeClient, ListRulesCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { VirtualClock } from '../../local/clock';
-import { UnsupportedPatternError } from '../../local/event-patterns';
-import { type BusEvent, LocalEventBridge, type PutEventsEntry } from '../../local/eventbridge';
-import { Ids } from '../../local/ids';
-import { type CfnResource, localArn, SynthesizedApp, UnsupportedTemplateError } from '../../local/template';
+import { VirtualClock } from '../src/clock';
+import { UnsupportedPatternError } from '../src/event-patterns';
+import { type BusEvent, LocalEventBridge, type PutEventsEntry } from '../src/eventbridge';
+import { Ids } from '../src/ids';
+import { type CfnResource, localArn, SynthesizedApp, UnsupportedTemplateError } from '../src/template';
 
 const START = Date.parse('2026-03-02T02:00:00.750Z');
 

@@ -1,4 +1,4 @@
-import { VirtualClock } from '../../local/clock';
+import { VirtualClock } from '../src/clock';
 
 const START = Date.parse('2026-03-02T00:00:00Z');
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { createTable, startDynalite } from '../../local/dynamodb';
+import { createTable, startDynalite } from '../src/dynamodb';
 
 /**
  * Stopping the local DynamoDB while writes are under way (a function's worker stopped mid-call, the

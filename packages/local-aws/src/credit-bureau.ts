@@ -14,7 +14,7 @@ import {
   ZHIMA_METHODS,
   ZHIMA_PERSONAL_FIELDS,
   type ZhimaMethod,
-} from '../lambdas/adapters/zhima-credit-bureau';
+} from '../../../lambdas/adapters/zhima-credit-bureau';
 
 /**
  * A fake Zhima credit bureau behind a fake Alipay gateway (`POST /gateway.do`), for the methods of

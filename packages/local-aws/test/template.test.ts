@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation's own ${…} syntax is what these tests feed in
-import { SynthesizedApp, UnsupportedTemplateError } from '../../local/template';
+import { SynthesizedApp, UnsupportedTemplateError } from '../src/template';
 
 /**
  * A small hand-written template with one resource of each kind the runtime names, each named as its

@@ -3,9 +3,9 @@ import {
   evaluateIntrinsic,
   IntrinsicEvaluationError,
   parseIntrinsic,
-} from '../../../local/stepfunctions/intrinsics';
-import { parsePath, placeAt, queryPath } from '../../../local/stepfunctions/paths';
-import { randomUuid, seededRandom } from '../../../local/stepfunctions/random';
+} from '../../src/stepfunctions/intrinsics';
+import { parsePath, placeAt, queryPath } from '../../src/stepfunctions/paths';
+import { randomUuid, seededRandom } from '../../src/stepfunctions/random';
 
 const environment = (seed = 1) => {
   const random = seededRandom(seed);

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { SQSEvent } from 'aws-lambda';
-import { VirtualClock } from '../../local/clock';
-import { Ids } from '../../local/ids';
-import { functionsOf, LambdaHost } from '../../local/lambda-host';
-import { LocalQueues } from '../../local/sqs';
-import { localArn, SynthesizedApp } from '../../local/template';
+import { VirtualClock } from '../src/clock';
+import { Ids } from '../src/ids';
+import { functionsOf, LambdaHost } from '../src/lambda-host';
+import { LocalQueues } from '../src/sqs';
+import { localArn, SynthesizedApp } from '../src/template';
 import { script, scriptedFunctions } from './scripted-functions';
 
 const START = Date.parse('2026-03-02T00:00:00Z');

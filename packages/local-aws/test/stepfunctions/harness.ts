@@ -1,6 +1,6 @@
 /** Shared setup for the Step Functions engine tests: a frozen virtual clock and scripted tasks. */
 import { StateMachine } from 'aws-local-stepfunctions';
-import { VirtualClock } from '../../../local/clock';
+import { VirtualClock } from '../../src/clock';
 import {
   type ExecutionDescription,
   type HistoryEvent,
@@ -9,7 +9,7 @@ import {
   seededRandom,
   TaskFailedError,
   type TaskIntegration,
-} from '../../../local/stepfunctions';
+} from '../../src/stepfunctions';
 
 export const START = Date.parse('2026-03-02T00:00:00.000Z');
 export const DAY = 86_400_000;

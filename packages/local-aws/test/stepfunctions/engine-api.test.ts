@@ -12,7 +12,7 @@ import {
   StateMachineDoesNotExist,
   TaskDoesNotExist,
   TaskTimedOut,
-} from '../../../local/stepfunctions';
+} from '../../src/stepfunctions';
 import {
   CALLBACK_RESOURCE,
   createHarness,

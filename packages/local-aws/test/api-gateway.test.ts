@@ -1,6 +1,6 @@
-import { matchRoute, proxyEvent, type Route, routesOf } from '../../local/api-gateway';
-import { Ids } from '../../local/ids';
-import { type CfnResource, SynthesizedApp } from '../../local/template';
+import { matchRoute, proxyEvent, type Route, routesOf } from '../src/api-gateway';
+import { Ids } from '../src/ids';
+import { type CfnResource, SynthesizedApp } from '../src/template';
 
 /** An AWS_PROXY method as CDK writes it: the integration URI joined from pseudo parameters and an ARN. */
 const method = (httpMethod: string, resourceId: unknown, functionId: string): CfnResource => ({

@@ -76,7 +76,7 @@ function perSecond(option: string): number | undefined {
   return count;
 }
 
-const projectRoot = path.join(__dirname, '..');
+const projectRoot = path.join(__dirname, '..', '..', '..');
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const start = values.start === undefined ? Date.now() : Date.parse(values.start);
 const speed = Number(values.speed ?? 1);

@@ -5,10 +5,10 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { VirtualClock } from '../../local/clock';
-import { Ids } from '../../local/ids';
-import { LocalSecretsManager } from '../../local/secrets-manager';
-import { localArn, SynthesizedApp } from '../../local/template';
+import { VirtualClock } from '../src/clock';
+import { Ids } from '../src/ids';
+import { LocalSecretsManager } from '../src/secrets-manager';
+import { localArn, SynthesizedApp } from '../src/template';
 
 /**
  * The Secrets Manager emulator spoken to with the AWS SDK (AWS JSON 1.1), as the functions' adapters

@@ -1,4 +1,4 @@
-import { checkPattern, matchesPattern, UnsupportedPatternError } from '../../local/event-patterns';
+import { checkPattern, matchesPattern, UnsupportedPatternError } from '../src/event-patterns';
 
 /**
  * The documented examples of EventBridge content filtering: the user guide's "Content filtering in
