@@ -17,7 +17,10 @@ const shared = {
   setupFiles: ['<rootDir>/test/setup/polyfills.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   // The local runtime is a workspace package; its tests run as its own project (below).
-  moduleNameMapper: { '^@rental-collections/local-aws$': '<rootDir>/packages/local-aws/src/index.ts' },
+  moduleNameMapper: {
+    '^@rental-collections/local-aws$': '<rootDir>/packages/local-aws/src/index.ts',
+    '^@rental-collections/local-aws/testing$': '<rootDir>/packages/local-aws/src/testing.ts',
+  },
 };
 
 const project = (name, extra = {}) => ({

@@ -1,15 +1,20 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  createTable,
+  createTableInput,
+  FakeCreditBureau,
+  Ids,
+  LocalEventBridge,
+  LocalSecretsManager,
+  localArn,
+  localDynamoClient,
+  SnsEmulator,
+  SynthesizedApp,
+} from '@rental-collections/local-aws';
 import { CREDIT_BUREAU_ENV } from '../../lambdas/adapters/credit-bureau-config';
 import { TABLES } from '../../lambdas/adapters/tables';
 import { ENV } from '../../lambdas/shared/config';
-import { FakeCreditBureau } from '../../packages/local-aws/src/credit-bureau';
-import { createTable, createTableInput, localDynamoClient } from '../../packages/local-aws/src/dynamodb';
-import { LocalEventBridge } from '../../packages/local-aws/src/eventbridge';
-import { Ids } from '../../packages/local-aws/src/ids';
-import { LocalSecretsManager } from '../../packages/local-aws/src/secrets-manager';
-import { SnsEmulator } from '../../packages/local-aws/src/sns';
-import { localArn, SynthesizedApp } from '../../packages/local-aws/src/template';
 import { type LocalAws, startLocalAws } from '../support/local-aws';
 
 /**

@@ -1,3 +1,4 @@
+import type { PublishedMessage, SentEmail } from '@rental-collections/local-aws';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { adapters } from '../../lambdas/adapters';
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
@@ -6,8 +7,6 @@ import { handler as openCase } from '../../lambdas/handlers/api/open-case';
 import { handler as recordPayment } from '../../lambdas/handlers/api/record-payment';
 import { handler as awaitResolution } from '../../lambdas/handlers/workflow/await-resolution';
 import { handler as writeOffCase } from '../../lambdas/handlers/workflow/write-off-case';
-import type { SentEmail } from '../../packages/local-aws/src/ses';
-import type { PublishedMessage } from '../../packages/local-aws/src/sns';
 import { openCaseBody } from '../support/fixtures';
 import { type ApiCall, callApi, type LocalAws, lambdaContext, START } from '../support/local-aws';
 

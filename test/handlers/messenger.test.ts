@@ -2,6 +2,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
+import {
+  counter,
+  Ids,
+  SesEmulator,
+  type SesFaults,
+  SnsEmulator,
+  type SnsFaults,
+  VirtualClock,
+} from '@rental-collections/local-aws';
 import { sesClient, snsClient } from '../../lambdas/adapters/clients';
 import { classifyProviderError } from '../../lambdas/adapters/messaging-errors';
 import { type MessengerConfig, SnsSesMessenger } from '../../lambdas/adapters/messenger';
@@ -10,10 +19,6 @@ import {
   MessagingConfigurationError,
   type OutgoingMessage,
 } from '../../lambdas/domain/ports';
-import { VirtualClock } from '../../packages/local-aws/src/clock';
-import { Ids } from '../../packages/local-aws/src/ids';
-import { SesEmulator, type SesFaults } from '../../packages/local-aws/src/ses';
-import { counter, SnsEmulator, type SnsFaults } from '../../packages/local-aws/src/sns';
 import { type Harness, startHarness } from './aws-harness';
 
 /**

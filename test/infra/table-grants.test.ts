@@ -1,5 +1,4 @@
-import { FunctionPermissions } from '../../packages/local-aws/src/iam';
-import { SynthesizedApp } from '../../packages/local-aws/src/template';
+import { FunctionPermissions, SynthesizedApp } from '@rental-collections/local-aws';
 import { CDK_OUT } from '../support/cdk-out';
 import { TemplateModel } from './template-model';
 

@@ -1,6 +1,6 @@
+import type { LocalRuntime } from '@rental-collections/local-aws';
+import { SynthesizedApp } from '@rental-collections/local-aws';
 import { ENV } from '../../lambdas/shared/config';
-import type { LocalRuntime } from '../../packages/local-aws/src/runtime';
-import { SynthesizedApp } from '../../packages/local-aws/src/template';
 import { CDK_OUT, synthesizedTemplate } from '../support/cdk-out';
 import { openCaseBody } from '../support/fixtures';
 import { http, START, startRuntime } from './runtime-support';

@@ -1,8 +1,6 @@
 import * as path from 'node:path';
 import { DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { requiredPermissions } from '../../packages/local-aws/src/dynamodb';
-import { accessKeyOf } from '../../packages/local-aws/src/lambda-host';
-import { LocalRuntime } from '../../packages/local-aws/src/runtime';
+import { accessKeyOf, LocalRuntime, requiredPermissions } from '@rental-collections/local-aws';
 import { mutatedCdkOut } from '../infra/function-runs';
 import { TemplateModel } from '../infra/template-model';
 import type { CfnTemplate } from '../support/cdk-out';

@@ -3,10 +3,9 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { LocalRuntime, localArn } from '@rental-collections/local-aws';
+import { script, scriptedFunctions } from '@rental-collections/local-aws/testing';
 import { creditBureauFromEnvironment } from '../../lambdas/adapters/credit-bureau-config';
-import { LocalRuntime } from '../../packages/local-aws/src/runtime';
-import { localArn } from '../../packages/local-aws/src/template';
-import { script, scriptedFunctions } from '../../packages/local-aws/test/scripted-functions';
 import { http } from './runtime-support';
 
 /**

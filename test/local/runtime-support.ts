@@ -1,6 +1,6 @@
 import * as path from 'node:path';
+import { LocalRuntime } from '@rental-collections/local-aws';
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
-import { LocalRuntime } from '../../packages/local-aws/src/runtime';
 import { CDK_OUT } from '../support/cdk-out';
 
 /**

@@ -1,23 +1,21 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  createStepFunctionsFacade,
+  createTable,
+  createTableInput,
+  Ids,
+  localDynamoClient,
+  SesEmulator,
+  SnsEmulator,
+  StepFunctionsEngine,
+  startDynalite,
+  type TaskIntegration,
+  VirtualClock,
+} from '@rental-collections/local-aws';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { TABLES } from '../../lambdas/adapters/tables';
 import { ENV } from '../../lambdas/shared/config';
-import { VirtualClock } from '../../packages/local-aws/src/clock';
-import {
-  createTable,
-  createTableInput,
-  localDynamoClient,
-  startDynalite,
-} from '../../packages/local-aws/src/dynamodb';
-import { Ids } from '../../packages/local-aws/src/ids';
-import { SesEmulator } from '../../packages/local-aws/src/ses';
-import { SnsEmulator } from '../../packages/local-aws/src/sns';
-import {
-  createStepFunctionsFacade,
-  StepFunctionsEngine,
-  type TaskIntegration,
-} from '../../packages/local-aws/src/stepfunctions';
 
 /**
  * The AWS services our handlers talk to, running for real in this process: DynamoDB (dynalite),

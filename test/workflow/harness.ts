@@ -11,7 +11,6 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { VirtualClock } from '../../packages/local-aws/src/clock';
 import {
   type ExecutionDescription,
   type HistoryEvent,
@@ -20,7 +19,8 @@ import {
   seededRandom,
   TaskFailedError,
   type TaskIntegration,
-} from '../../packages/local-aws/src/stepfunctions';
+  VirtualClock,
+} from '@rental-collections/local-aws';
 
 export const ASL_FILE = path.join(__dirname, '..', '..', 'statemachines', 'overdue-case.asl.json');
 

@@ -15,7 +15,6 @@ import {
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import type { TableModel } from '../../../lambdas/adapters/tables';
 import { localArn } from './template';
 
 /** How long a stop waits for requests dynalite is still working on. */
@@ -214,8 +213,15 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
   });
 }
 
-/** CreateTable input for a table of `lambdas/adapters/tables.ts`. */
-export function createTableInput(tableName: string, model: TableModel): CreateTableCommandInput {
+/** A table's keys and global secondary indexes, all string attributes, as an app models its tables. */
+export interface TableKeys {
+  partitionKey: string;
+  sortKey?: string;
+  indexes: ReadonlyArray<{ name: string; partitionKey: string; sortKey: string }>;
+}
+
+/** CreateTable input (on demand, every index projecting all attributes) for a table of these keys. */
+export function createTableInput(tableName: string, model: TableKeys): CreateTableCommandInput {
   const attributes = new Map<string, AttributeDefinition>();
   const attribute = (name: string) => attributes.set(name, { AttributeName: name, AttributeType: 'S' });
   attribute(model.partitionKey);

@@ -1,6 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import type { PutEventsEntry } from './eventbridge';
-import type { LocalRuntime } from './runtime';
+import type { VirtualClock } from './clock';
+import type { FakeCreditBureau } from './credit-bureau';
+import type { LocalEventBridge, PutEventsEntry } from './eventbridge';
+import type { SesEmulator } from './ses';
+import type { SnsEmulator } from './sns';
+import type { LocalQueues } from './sqs';
+import type { StepFunctionsEngine } from './stepfunctions';
 
 /**
  * The local-only routes of docs/api.md (`/_local/…`, never deployed): the virtual clock, the outbox of
@@ -8,6 +13,17 @@ import type { LocalRuntime } from './runtime';
  */
 export interface LocalRoutes {
   handle(method: string, url: URL, body: string, response: ServerResponse): Promise<void>;
+}
+
+/** The parts of the runtime the local routes read and drive (the runtime is one). */
+export interface LocalRoutesTarget {
+  readonly clock: Pick<VirtualClock, 'now' | 'advanceTo' | 'whenQuiet'>;
+  readonly sns: Pick<SnsEmulator, 'messages' | 'optOut'>;
+  readonly ses: Pick<SesEmulator, 'sent'>;
+  readonly bus: Pick<LocalEventBridge, 'putEvents' | 'events'>;
+  readonly bureau: Pick<FakeCreditBureau, 'recorded'>;
+  readonly queues: Pick<LocalQueues, 'depths'>;
+  readonly engine: Pick<StepFunctionsEngine, 'listStateMachines' | 'listExecutions' | 'getExecutionHistory'>;
 }
 
 export interface OutboxItem {
@@ -56,7 +72,7 @@ function parseAdvance(body: string, now: number): number {
   return now + Math.round(amount * (unit as number));
 }
 
-export function localRoutes(runtime: LocalRuntime): LocalRoutes {
+export function localRoutes(runtime: LocalRoutesTarget): LocalRoutes {
   const send = (response: ServerResponse, status: number, body: unknown, type = 'application/json') => {
     response.writeHead(status, { 'content-type': type });
     response.end(JSON.stringify(body));

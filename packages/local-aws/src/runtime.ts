@@ -17,7 +17,7 @@ import {
   sharedEnvironment,
   UnknownFunctionError,
 } from './lambda-host';
-import { type LocalRoutes, localRoutes } from './local-routes';
+import { type LocalRoutes, type LocalRoutesTarget, localRoutes } from './local-routes';
 import { LocalSecretsManager } from './secrets-manager';
 import { SesEmulator, type SesFaults } from './ses';
 import { counter, SnsEmulator, SnsError, type SnsFaults } from './sns';
@@ -73,7 +73,7 @@ const problem = (response: ServerResponse, status: number, detail: string, type 
  * Runs the synthesized app on this machine: every emulator in this process, the app's functions
  * hosted unchanged (only SDK endpoints differ), the API on `port`, time on a virtual clock.
  */
-export class LocalRuntime {
+export class LocalRuntime implements LocalRoutesTarget {
   private readonly closers: Array<() => Promise<void>> = [];
 
   private constructor(

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import * as path from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { LocalRuntime } from '../src/runtime';
-import { script, scriptedFunctions } from './scripted-functions';
+import { script, scriptedFunctions } from '../src/scripted-functions';
 
 /**
  * The runtime's API port on a hand-written `cdk.out` whose one route invokes a scripted function:

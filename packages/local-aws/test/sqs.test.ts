@@ -3,9 +3,9 @@ import type { SQSEvent } from 'aws-lambda';
 import { VirtualClock } from '../src/clock';
 import { Ids } from '../src/ids';
 import { functionsOf, LambdaHost } from '../src/lambda-host';
+import { script, scriptedFunctions } from '../src/scripted-functions';
 import { LocalQueues } from '../src/sqs';
 import { localArn, SynthesizedApp } from '../src/template';
-import { script, scriptedFunctions } from './scripted-functions';
 
 const START = Date.parse('2026-03-02T00:00:00Z');
 const VISIBILITY_MS = 90_000;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Context } from 'aws-lambda';
-import type { CfnResource } from '../src/template';
+import type { CfnResource } from './template';
 
 /**
  * Lambda functions whose behaviour each test scripts: a CommonJS file in a `cdk.out`-like folder,
