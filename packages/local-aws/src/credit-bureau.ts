@@ -2,23 +2,41 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  ALIPAY_ERROR_NODE,
-  ALIPAY_SUCCESS,
-  alipayTimestamp,
-  privateKeyFrom,
-  publicKeyFrom,
-  responseNodeOf,
-  rsa2Sign,
-  rsa2Verify,
-  signContent,
-  ZHIMA_METHODS,
-  ZHIMA_PERSONAL_FIELDS,
-  type ZhimaMethod,
-} from '../../../lambdas/adapters/zhima-credit-bureau';
+  answerNodeOf,
+  beijingTime,
+  ERROR_NODE,
+  isRsa2Signature,
+  privateKeyOf,
+  publicKeyOf,
+  rsa2Signature,
+  SUCCESS_CODE,
+  stringToSign,
+} from './alipay-gateway';
 
 /**
- * A fake Zhima credit bureau behind a fake Alipay gateway (`POST /gateway.do`), for the methods of
- * the adapter's ZHIMA_METHODS (modelled, see there). It checks the common parameters and the
+ * The Zhima methods the fake answers, with their biz_content fields. They are modelled, not taken
+ * from a published Zhima API (the app's adapter explains why); fixtures/zhima-gateway-exchanges.json
+ * records exchanges in them that both the fake and the adapter are checked against.
+ */
+export const BUREAU_METHODS = {
+  /** out_order_no, out_user_id, user_name, mobile_no, overdue_amount, currency, overdue_since, biz_time → order_no */
+  report: 'zhima.credit.rental.overdue.report',
+  /** out_order_no, order_no, settle_type (PAID | RETURNED), biz_time */
+  settle: 'zhima.credit.rental.overdue.settle',
+  /** out_order_no, order_no, dispute_flag (Y | N), biz_time */
+  flagDispute: 'zhima.credit.rental.overdue.dispute',
+  /** out_order_no, order_no, delete_reason (DISPUTE_UPHELD | ERROR), biz_time */
+  remove: 'zhima.credit.rental.overdue.delete',
+} as const;
+
+type BureauMethod = (typeof BUREAU_METHODS)[keyof typeof BUREAU_METHODS];
+
+/** biz_content fields that identify a person: kept by the fake, never recorded. */
+const PERSONAL_FIELDS: readonly string[] = ['user_name', 'mobile_no'];
+
+/**
+ * A fake Zhima credit bureau behind a fake Alipay gateway (`POST /gateway.do`), for BUREAU_METHODS,
+ * speaking the protocol of alipay-gateway.ts. It checks the common parameters and the
  * merchant's RSA2 signature, keeps one report per `out_order_no` with its history, answers
  * idempotently, signs every answer with its own key, and records every call without personal data.
  * Gateway errors use Alipay's documented codes (40001 missing, 40002 invalid); business errors are
@@ -93,7 +111,7 @@ const invalid = (what: string, subCode: string) =>
 const business = (subCode: string, subMsg: string) =>
   new GatewayFailure('40004', 'Business Failed', subCode, subMsg);
 
-const KNOWN_METHODS = new Set<string>(Object.values(ZHIMA_METHODS));
+const KNOWN_METHODS = new Set<string>(Object.values(BUREAU_METHODS));
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const AMOUNT = /^\d{1,10}(\.\d{1,2})?$/;
 
@@ -119,7 +137,7 @@ function objectFrom(json: string | null): Record<string, unknown> | null {
 
 function withoutPersonalData(biz: Record<string, unknown> | null): Record<string, unknown> | null {
   if (biz === null) return null;
-  return Object.fromEntries(Object.entries(biz).filter(([key]) => !ZHIMA_PERSONAL_FIELDS.includes(key)));
+  return Object.fromEntries(Object.entries(biz).filter(([key]) => !PERSONAL_FIELDS.includes(key)));
 }
 
 function text(biz: Record<string, unknown>, field: string): string {
@@ -156,8 +174,8 @@ export class FakeCreditBureau {
   }
 
   constructor(private readonly options: FakeCreditBureauOptions) {
-    this.merchantKey = publicKeyFrom(options.merchantPublicKeyPem);
-    this.bureauKey = privateKeyFrom(options.bureauPrivateKeyPem);
+    this.merchantKey = publicKeyOf(options.merchantPublicKeyPem);
+    this.bureauKey = privateKeyOf(options.bureauPrivateKeyPem);
     this.server = createServer((request, response) => {
       const work = this.serve(request, response);
       void (options.clock.track ? options.clock.track(work) : work);
@@ -202,12 +220,12 @@ export class FakeCreditBureau {
     }
     const form = new URLSearchParams(body);
     const method = form.get('method') ?? '';
-    const node = KNOWN_METHODS.has(method) ? responseNodeOf(method) : ALIPAY_ERROR_NODE;
+    const node = KNOWN_METHODS.has(method) ? answerNodeOf(method) : ERROR_NODE;
     const biz = objectFrom(form.get('biz_content'));
     let answer: Record<string, unknown>;
     try {
       this.checkGateway(form, biz);
-      answer = { code: ALIPAY_SUCCESS, msg: 'Success', ...this.apply(method as ZhimaMethod, biz ?? {}) };
+      answer = { code: SUCCESS_CODE, msg: 'Success', ...this.apply(method as BureauMethod, biz ?? {}) };
     } catch (error) {
       if (!(error instanceof GatewayFailure)) return this.plain(response, 500, 'internal error');
       answer = { code: error.code, msg: error.msg, sub_code: error.subCode, sub_msg: error.subMsg };
@@ -215,7 +233,7 @@ export class FakeCreditBureau {
     this.record(method, form.get('timestamp'), biz, answer);
     // The signature covers the node's exact text, so it is serialised once and embedded as is.
     const nodeText = JSON.stringify(answer);
-    const signature = rsa2Sign(nodeText, this.bureauKey);
+    const signature = rsa2Signature(nodeText, this.bureauKey);
     response.writeHead(200, { 'content-type': 'application/json;charset=utf-8' });
     response.end(`{"${node}":${nodeText},"sign":"${signature}"}`);
   }
@@ -243,22 +261,22 @@ export class FakeCreditBureau {
     if (param('timestamp') === '') throw missing('timestamp', 'isv.missing-timestamp');
     if (!TIMESTAMP.test(param('timestamp'))) throw invalid('timestamp', 'isv.invalid-timestamp');
     if (param('version') === '') throw missing('version', 'isv.missing-version');
-    if (!rsa2Verify(signContent(Object.fromEntries(form.entries())), param('sign'), this.merchantKey)) {
+    if (!isRsa2Signature(stringToSign(form.entries()), param('sign'), this.merchantKey)) {
       throw invalid('signature', 'isv.invalid-signature');
     }
     if (biz === null) throw business('INVALID_PARAMETER', 'biz_content is not a JSON object');
   }
 
   /** The business rules of one verified call; resolves to the answer's extra fields. */
-  private apply(method: ZhimaMethod, biz: Record<string, unknown>): Record<string, unknown> {
+  private apply(method: BureauMethod, biz: Record<string, unknown>): Record<string, unknown> {
     const outOrderNo = text(biz, 'out_order_no');
     const bizTime = text(biz, 'biz_time');
-    if (method === ZHIMA_METHODS.report) return this.fileReport(outOrderNo, bizTime, biz);
+    if (method === BUREAU_METHODS.report) return this.fileReport(outOrderNo, bizTime, biz);
     const report = this.existing(outOrderNo, text(biz, 'order_no'));
     const change = (event: ReportEvent, detail?: string) =>
       report.history.push({ event, at: this.nowIso(), bizTime, ...(detail ? { detail } : {}) });
     switch (method) {
-      case ZHIMA_METHODS.settle: {
+      case BUREAU_METHODS.settle: {
         const settleType = oneOf(biz, 'settle_type', ['PAID', 'RETURNED'] as const);
         this.notDeleted(report);
         if (report.status !== 'SETTLED') {
@@ -267,7 +285,7 @@ export class FakeCreditBureau {
         }
         break;
       }
-      case ZHIMA_METHODS.flagDispute: {
+      case BUREAU_METHODS.flagDispute: {
         const disputed = oneOf(biz, 'dispute_flag', ['Y', 'N'] as const) === 'Y';
         this.notDeleted(report);
         if (report.disputed !== disputed) {
@@ -276,7 +294,7 @@ export class FakeCreditBureau {
         }
         break;
       }
-      case ZHIMA_METHODS.remove: {
+      case BUREAU_METHODS.remove: {
         const reason = oneOf(biz, 'delete_reason', ['DISPUTE_UPHELD', 'ERROR'] as const);
         if (report.status !== 'DELETED') {
           report.status = 'DELETED';
@@ -335,7 +353,7 @@ export class FakeCreditBureau {
   /** `ZM` + the Beijing date + a sequence: deterministic, so the same scenario gives the same ids. */
   private nextReference(): string {
     this.issued += 1;
-    const date = alipayTimestamp(this.nowIso()).slice(0, 10).replaceAll('-', '');
+    const date = beijingTime(this.options.clock.now()).slice(0, 10).replaceAll('-', '');
     return `ZM${date}${String(this.issued).padStart(8, '0')}`;
   }
 
@@ -348,7 +366,7 @@ export class FakeCreditBureau {
     const code = String(answer.code);
     const result: RecordedBureauCall['result'] = { code };
     if (typeof answer.sub_code === 'string') result.subCode = answer.sub_code;
-    if (code === ALIPAY_SUCCESS && typeof answer.order_no === 'string') result.reference = answer.order_no;
+    if (code === SUCCESS_CODE && typeof answer.order_no === 'string') result.reference = answer.order_no;
     this.calls.push({
       seq: this.calls.length + 1,
       method,
