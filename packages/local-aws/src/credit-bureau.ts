@@ -184,7 +184,10 @@ export class FakeCreditBureau {
 
   /** Listens on `port` (0: any free one); resolves to the gateway URL for the adapter's `endpoint`. */
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(port, host, resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, resolve);
+    });
     return `http://${host}:${(this.server.address() as AddressInfo).port}${GATEWAY_PATH}`;
   }
 

@@ -28,7 +28,9 @@ const DRAIN_TIMEOUT_MS = 10_000;
  * database once no socket is left, so an index write still under way would hit a closed database and
  * throw out of the process. While closing, new requests are answered 503.
  */
-export async function startDynalite(): Promise<{ server: Server; endpoint: string; close(): Promise<void> }> {
+export async function startDynalite(
+  port = 0,
+): Promise<{ server: Server; endpoint: string; close(): Promise<void> }> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
   const [handle] = server.listeners('request') as Array<
     (request: IncomingMessage, response: ServerResponse) => void
@@ -55,7 +57,10 @@ export async function startDynalite(): Promise<{ server: Server; endpoint: strin
     }) as ServerResponse['end'];
     handle(request, response);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   return {
     server,
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -129,6 +134,7 @@ export function requiredPermissions(
 export async function startAuthorizingProxy(
   dynaliteEndpoint: string,
   access: DynamoAccessControl,
+  port = 0,
 ): Promise<{ endpoint: string; close(): Promise<void> }> {
   const target = new URL(dynaliteEndpoint);
   const upstreamAgent = new Agent({ keepAlive: true });
@@ -192,7 +198,10 @@ export async function startAuthorizingProxy(
       upstream.end(body);
     });
   };
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     // At once: the functions' SDK clients keep their connections alive, which would hold it open.

@@ -3,6 +3,8 @@
  * oracles and the bench use. Everything else in src/ is internal and may change without notice.
  */
 
+// The command line an app's start script runs.
+export { firstEmulatorPort, type LocalApp, runLocalCli } from './cli';
 // Time and randomness: the virtual clock and the seeded ids every emulator draws from.
 export { VirtualClock } from './clock';
 export { type CreditBureauKeys, FakeCreditBureau } from './credit-bureau';
@@ -20,7 +22,13 @@ export { FunctionPermissions } from './iam';
 export { Ids, seedFrom } from './ids';
 export { accessKeyOf, FunctionError } from './lambda-host';
 // The whole runtime: a synthesized app on this machine.
-export { type Endpoints, LocalRuntime, type LocalRuntimeOptions } from './runtime';
+export {
+  EMULATOR_PORT_OFFSETS,
+  type EmulatorName,
+  type Endpoints,
+  LocalRuntime,
+  type LocalRuntimeOptions,
+} from './runtime';
 export { LocalSecretsManager } from './secrets-manager';
 export { type SentEmail, SesEmulator, type SesFaults } from './ses';
 export { counter, type PublishedMessage, SnsEmulator, type SnsFaults } from './sns';

@@ -31,11 +31,38 @@ import {
 import { LOCAL_REGION, SynthesizedApp } from './template';
 import { tableInputFromTemplate } from './template-tables';
 
+/**
+ * The emulators' places when their ports are fixed: `emulatorPorts` + the offset. The first ones are
+ * those a developer points tools at; the last two are private backends behind an emulator.
+ */
+export const EMULATOR_PORT_OFFSETS = {
+  dynamodb: 0,
+  stepFunctions: 1,
+  eventBridge: 2,
+  sns: 3,
+  ses: 4,
+  secretsManager: 5,
+  creditBureau: 6,
+  /** dynalite itself, behind the DynamoDB endpoint that checks each function's role. */
+  dynalite: 7,
+  /** aws-ses-v2-local, behind the SES endpoint that applies the SES faults. */
+  sesBackend: 8,
+} as const;
+
+export type EmulatorName = keyof typeof EMULATOR_PORT_OFFSETS;
+
 export interface LocalRuntimeOptions {
   cdkOut: string;
   projectRoot: string;
   /** API port; 0 picks a free one. */
   port: number;
+  /**
+   * The first of the emulators' fixed ports, taken in EMULATOR_PORT_OFFSETS order; `auto` (the
+   * default) picks free ones.
+   */
+  emulatorPorts?: number | 'auto';
+  /** The API's description, served as is at `GET /openapi.json` (not served when absent). */
+  openApiDocument?: string;
   host?: string;
   /** Virtual start instant (epoch ms). */
   start: number;
@@ -87,6 +114,7 @@ export class LocalRuntime implements LocalRoutesTarget {
     readonly lambdas: LambdaHost,
     readonly routes: Route[],
     readonly bureau: FakeCreditBureau,
+    private readonly openApiDocument: string | undefined,
   ) {}
 
   static async start(options: LocalRuntimeOptions): Promise<LocalRuntime> {
@@ -114,6 +142,8 @@ export class LocalRuntime implements LocalRoutesTarget {
     });
     const ids = new Ids(options.seed);
     const host = options.host ?? '127.0.0.1';
+    const portOf = (emulator: EmulatorName) =>
+      typeof options.emulatorPorts === 'number' ? options.emulatorPorts + EMULATOR_PORT_OFFSETS[emulator] : 0;
     const listen = async (server: Server, port = 0): Promise<string> => {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -123,7 +153,7 @@ export class LocalRuntime implements LocalRoutesTarget {
       return `http://${host}:${(server.address() as AddressInfo).port}`;
     };
 
-    const dynamo = await startDynalite();
+    const dynamo = await startDynalite(portOf('dynalite'));
     closers.push(() => dynamo.close());
     const dynamoClient = localDynamoClient(dynamo.endpoint);
     for (const [logicalId, resource] of app.ofType('AWS::DynamoDB::Table')) {
@@ -135,7 +165,7 @@ export class LocalRuntime implements LocalRoutesTarget {
     const topics = new Set(app.ofType('AWS::SNS::Topic').map(([logicalId]) => app.ref(logicalId)));
     const sns = new SnsEmulator(clock, ids, () => topics, sequence, options.faults?.sns);
     const ses = new SesEmulator(clock, sequence, () => ids.uuid(), options.faults?.ses);
-    await ses.start();
+    await ses.start(portOf('sesBackend'));
     closers.push(() => ses.stop());
 
     const functions = functionsOf(app, options.projectRoot);
@@ -144,11 +174,15 @@ export class LocalRuntime implements LocalRoutesTarget {
     const lambdas = new LambdaHost(functions, ids, { source, runtimeEnvironment: () => runtimeEnvironment });
     // The functions reach DynamoDB through a proxy that allows each only what its role allows.
     const permissions = new FunctionPermissions(app);
-    const dynamoProxy = await startAuthorizingProxy(dynamo.endpoint, {
-      callerOf: (request) => lambdas.callerOf(request),
-      allows: (caller, action, resource) => permissions.allows(caller, action, resource),
-      principalOf: (caller) => permissions.principalOf(caller),
-    });
+    const dynamoProxy = await startAuthorizingProxy(
+      dynamo.endpoint,
+      {
+        callerOf: (request) => lambdas.callerOf(request),
+        allows: (caller, action, resource) => permissions.allows(caller, action, resource),
+        principalOf: (caller) => permissions.principalOf(caller),
+      },
+      portOf('dynamodb'),
+    );
     closers.push(() => dynamoProxy.close());
     let bus: LocalEventBridge | undefined;
     const engine = new StepFunctionsEngine({
@@ -174,7 +208,7 @@ export class LocalRuntime implements LocalRoutesTarget {
       bureauPrivateKeyPem: keys.bureau.privateKeyPem,
       clock,
     });
-    const bureauUrl = await bureau.listen(0, host);
+    const bureauUrl = await bureau.listen(portOf('creditBureau'), host);
     closers.push(() => bureau.close());
     for (const fn of functions) {
       if (fn.environment.CREDIT_BUREAU_ENDPOINT) fn.environment.CREDIT_BUREAU_ENDPOINT = bureauUrl;
@@ -198,11 +232,14 @@ export class LocalRuntime implements LocalRoutesTarget {
     const endpoints: Endpoints = {
       api: '',
       dynamodb: dynamoProxy.endpoint,
-      sns: await listen(sns.server),
-      ses: await listen(ses.server),
-      stepFunctions: await listen(createStepFunctionsFacade(engine, { scheduler: clock })),
-      eventBridge: await listen(bus.server),
-      secretsManager: await listen(secrets.server),
+      sns: await listen(sns.server, portOf('sns')),
+      ses: await listen(ses.server, portOf('ses')),
+      stepFunctions: await listen(
+        createStepFunctionsFacade(engine, { scheduler: clock }),
+        portOf('stepFunctions'),
+      ),
+      eventBridge: await listen(bus.server, portOf('eventBridge')),
+      secretsManager: await listen(secrets.server, portOf('secretsManager')),
       creditBureau: bureauUrl,
     };
     Object.assign(runtimeEnvironment, {
@@ -244,6 +281,7 @@ export class LocalRuntime implements LocalRoutesTarget {
       lambdas,
       routes,
       bureau,
+      options.openApiDocument,
     );
     const local = localRoutes(runtime);
     const api = createServer((request, response) => {
@@ -297,6 +335,10 @@ export class LocalRuntime implements LocalRoutesTarget {
     const method = request.method ?? 'GET';
     try {
       if (url.pathname.startsWith('/_local/')) return await local.handle(method, url, body, response);
+      if (method === 'GET' && url.pathname === '/openapi.json' && this.openApiDocument !== undefined) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return void response.end(this.openApiDocument);
+      }
       const match = matchRoute(this.routes, method, url.pathname);
       if (!match) return problem(response, 404, `No route ${method} ${url.pathname}`);
       // `headersDistinct` keeps a repeated header's values apart (`headers` joins them with ", "),

@@ -189,8 +189,8 @@ export class SesEmulator {
   }
 
   /** Starts the emulator on a private port; the caller listens `server` where the SDK should go. */
-  async start(): Promise<void> {
-    this.emulator = await startSesEmulator({ host: '127.0.0.1', port: 0 });
+  async start(port = 0): Promise<void> {
+    this.emulator = await startSesEmulator({ host: '127.0.0.1', port });
     this.emulatorPort = (this.emulator.address() as AddressInfo).port;
   }
 
