@@ -36,12 +36,17 @@ const LABELS: Record<keyof typeof EMULATOR_PORT_OFFSETS, string> = {
   sesBackend: 'aws-ses-v2-local (behind SES)',
 };
 
+/** The emulators' first fixed port for `--port`: the nine after the API's. */
+const firstEmulatorPort = (apiPort: number): number => apiPort + 1;
+
 /** `API 3000, DynamoDB 3001, …` for an API port, wrapped for the usage text. */
 function portList(apiPort: number): string {
   const entries = Object.entries(EMULATOR_PORT_OFFSETS).sort(([, a], [, b]) => a - b);
   const parts = [
     `API ${apiPort}`,
-    ...entries.map(([name, offset]) => `${LABELS[name as keyof typeof LABELS]} ${apiPort + 1 + offset}`),
+    ...entries.map(
+      ([name, offset]) => `${LABELS[name as keyof typeof LABELS]} ${firstEmulatorPort(apiPort) + offset}`,
+    ),
   ];
   const lines: string[] = [];
   for (const part of parts) {
@@ -51,9 +56,6 @@ function portList(apiPort: number): string {
   }
   return lines.map((line) => `  ${line}`).join(',\n');
 }
-
-/** The emulators' first fixed port for `--port`: the nine after the API's. */
-export const firstEmulatorPort = (apiPort: number): number => apiPort + 1;
 
 const usage = (command: string) => `Usage: ${command} [options]
 

@@ -4,7 +4,7 @@
  */
 
 // The command line an app's start script runs.
-export { firstEmulatorPort, type LocalApp, runLocalCli } from './cli';
+export { type LocalApp, runLocalCli } from './cli';
 // Time and randomness: the virtual clock and the seeded ids every emulator draws from.
 export { VirtualClock } from './clock';
 export { type CreditBureauKeys, FakeCreditBureau } from './credit-bureau';
