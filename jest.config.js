@@ -16,6 +16,11 @@ const shared = {
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   setupFiles: ['<rootDir>/test/setup/polyfills.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // The local runtime is a workspace package; its tests run as its own project (below).
+  moduleNameMapper: {
+    '^@rental-collections/local-aws$': '<rootDir>/packages/local-aws/src/index.ts',
+    '^@rental-collections/local-aws/testing$': '<rootDir>/packages/local-aws/src/testing.ts',
+  },
 };
 
 const project = (name, extra = {}) => ({
@@ -41,5 +46,6 @@ module.exports = {
     project('oracles'),
     project('scenarios'),
     project('simulator'),
+    '<rootDir>/packages/local-aws/jest.config.js',
   ],
 };

@@ -12,9 +12,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { accessKeyOf, LocalRuntime } from '@rental-collections/local-aws';
 import { buildSync } from 'esbuild';
-import { accessKeyOf } from '../local/lambda-host';
-import { LocalRuntime } from '../local/runtime';
 import { CDK_OUT, synthesizedFunctions } from '../scripts/synthesized-functions';
 import { clientsFor, floorEntry, type SdkClient } from './floor';
 

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { LocalRuntime } from '../local/runtime';
+import { LocalRuntime } from '@rental-collections/local-aws';
 
 const ROOT = path.join(__dirname, '..');
 const CASES = Number(process.env.BENCH_CASES ?? 200);

@@ -101,7 +101,7 @@ export class CreditBureauSignatureError extends CreditBureauRefusedError {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The gateway protocol (shared with the local fake in local/credit-bureau.ts)
+// The gateway protocol (the local fake in packages/local-aws has its own; recorded exchanges pin both)
 
 /** `zhima.a.b` → `zhima_a_b_response`. */
 export const responseNodeOf = (method: string): string => `${method.replaceAll('.', '_')}_response`;

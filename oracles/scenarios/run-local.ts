@@ -1,4 +1,4 @@
-import { LocalRuntime } from '../../local/runtime';
+import { LocalRuntime } from '@rental-collections/local-aws';
 import { collectFromLocalRuntime } from '../compliance/collect-local';
 import { profileOfCountry } from '../compliance/numbers';
 import type { ComplianceRecord, CustomerFacts, OptOutRequest } from '../compliance/record';

@@ -17,7 +17,7 @@ test('npm start -- --help lists every option, the provider faults included, and 
   // Act
   const run = spawnSync(
     process.execPath,
-    [require.resolve('tsx/cli'), path.join(ROOT, 'local', 'main.ts'), '--help'],
+    [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'start-local.ts'), '--help'],
     {
       cwd: ROOT,
       encoding: 'utf8',
@@ -47,7 +47,7 @@ test('npm start -- --help lists every option, the provider faults included, and 
 test('an unknown option is named, with the usage, and exits 2', () => {
   const run = spawnSync(
     process.execPath,
-    [require.resolve('tsx/cli'), path.join(ROOT, 'local', 'main.ts'), '--bogus'],
+    [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'start-local.ts'), '--bogus'],
     {
       cwd: ROOT,
       encoding: 'utf8',

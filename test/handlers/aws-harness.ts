@@ -1,15 +1,20 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  createTable,
+  createTableInput,
+  FakeCreditBureau,
+  Ids,
+  LocalEventBridge,
+  LocalSecretsManager,
+  localArn,
+  localDynamoClient,
+  SnsEmulator,
+  SynthesizedApp,
+} from '@rental-collections/local-aws';
 import { CREDIT_BUREAU_ENV } from '../../lambdas/adapters/credit-bureau-config';
 import { TABLES } from '../../lambdas/adapters/tables';
 import { ENV } from '../../lambdas/shared/config';
-import { FakeCreditBureau } from '../../local/credit-bureau';
-import { createTable, createTableInput, localDynamoClient } from '../../local/dynamodb';
-import { LocalEventBridge } from '../../local/eventbridge';
-import { Ids } from '../../local/ids';
-import { LocalSecretsManager } from '../../local/secrets-manager';
-import { SnsEmulator } from '../../local/sns';
-import { localArn, SynthesizedApp } from '../../local/template';
 import { type LocalAws, startLocalAws } from '../support/local-aws';
 
 /**

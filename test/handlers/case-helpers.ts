@@ -1,3 +1,4 @@
+import type { PublishedMessage, SentEmail } from '@rental-collections/local-aws';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
 import { handler as getCase } from '../../lambdas/handlers/api/get-case';
@@ -5,8 +6,6 @@ import { handler as openCase } from '../../lambdas/handlers/api/open-case';
 import { handler as recordPayment } from '../../lambdas/handlers/api/record-payment';
 import { handler as awaitResolution } from '../../lambdas/handlers/workflow/await-resolution';
 import { handler as writeOffCase } from '../../lambdas/handlers/workflow/write-off-case';
-import type { SentEmail } from '../../local/ses';
-import type { PublishedMessage } from '../../local/sns';
 import { openCaseBody } from '../support/fixtures';
 import { type ApiCall, callApi, type LocalAws, lambdaContext, START } from '../support/local-aws';
 import { iso } from '../support/time';

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type CreditBureauKeys, FakeCreditBureau } from '@rental-collections/local-aws';
 import {
   CREDIT_BUREAU_ENV,
   CreditBureauNotConfiguredError,
@@ -17,7 +18,6 @@ import {
   type ZhimaCreditBureauConfig,
 } from '../../lambdas/adapters/zhima-credit-bureau';
 import { CreditBureauRefusedError, type CreditSubject } from '../../lambdas/domain/ports';
-import { type CreditBureauKeys, FakeCreditBureau } from '../../local/credit-bureau';
 
 /**
  * The Zhima adapter against the fake bureau over real HTTP. A small proxy in front of the fake

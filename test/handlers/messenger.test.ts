@@ -2,6 +2,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
+import {
+  counter,
+  Ids,
+  SesEmulator,
+  type SesFaults,
+  SnsEmulator,
+  type SnsFaults,
+  VirtualClock,
+} from '@rental-collections/local-aws';
 import { sesClient } from '../../lambdas/adapters/clients/ses';
 import { snsClient } from '../../lambdas/adapters/clients/sns';
 import { classifyProviderError } from '../../lambdas/adapters/messaging-errors';
@@ -11,10 +20,6 @@ import {
   MessagingConfigurationError,
   type OutgoingMessage,
 } from '../../lambdas/domain/ports';
-import { VirtualClock } from '../../local/clock';
-import { Ids } from '../../local/ids';
-import { SesEmulator, type SesFaults } from '../../local/ses';
-import { counter, SnsEmulator, type SnsFaults } from '../../local/sns';
 import { type Harness, startHarness } from './aws-harness';
 
 /**

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient } from '@rental-collections/local-aws';
 import { CREDIT_BUREAU_ENV } from '../../lambdas/adapters/credit-bureau-config';
 import {
   CreditBureauUnavailableError,
@@ -34,7 +35,6 @@ import { handler as updateCreditReport } from '../../lambdas/handlers/workflow/u
 import { handler as writeOffCase } from '../../lambdas/handlers/workflow/write-off-case';
 import { ENV } from '../../lambdas/shared/config';
 import { InvalidStepInputError } from '../../lambdas/shared/step';
-import { localDynamoClient } from '../../local/dynamodb';
 import { lambdaContext, START } from '../support/local-aws';
 import { threshold, waitSeconds } from '../support/policy';
 import { HOUR } from '../support/time';

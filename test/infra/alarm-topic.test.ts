@@ -1,5 +1,5 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { LOCAL_ACCOUNT, LOCAL_REGION, SynthesizedApp } from '../../local/template';
+import { LOCAL_ACCOUNT, LOCAL_REGION, SynthesizedApp } from '@rental-collections/local-aws';
 import { CDK_OUT } from '../support/cdk-out';
 import { TemplateModel, targetOf } from './template-model';
 

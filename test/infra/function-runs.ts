@@ -1,8 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { FunctionError } from '../../local/lambda-host';
-import { LocalRuntime } from '../../local/runtime';
+import { FunctionError, LocalRuntime } from '@rental-collections/local-aws';
 import { CDK_OUT, type CfnTemplate, STACK_NAME } from '../support/cdk-out';
 import { HOUR, iso, START_DAY } from '../support/time';
 

@@ -1,5 +1,4 @@
-import { FunctionPermissions } from '../../local/iam';
-import { SynthesizedApp } from '../../local/template';
+import { FunctionPermissions, SynthesizedApp } from '@rental-collections/local-aws';
 import { CDK_OUT } from '../support/cdk-out';
 import { TemplateModel } from './template-model';
 

@@ -1,6 +1,6 @@
+import type { LocalRuntime } from '@rental-collections/local-aws';
+import { SynthesizedApp } from '@rental-collections/local-aws';
 import { ENV } from '../../lambdas/shared/config';
-import type { LocalRuntime } from '../../local/runtime';
-import { SynthesizedApp } from '../../local/template';
 import { CDK_OUT, synthesizedTemplate } from '../support/cdk-out';
 import { openCaseBody } from '../support/fixtures';
 import { http, START, startRuntime } from './runtime-support';

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { LocalRuntime } from '@rental-collections/local-aws';
 import { openOptOut } from '../../lambdas/domain/compliance/opt-out-token';
 import { ENV } from '../../lambdas/shared/config';
-import type { LocalRuntime } from '../../local/runtime';
 import { openCaseBody } from '../support/fixtures';
 import { http, rentalOverdue, startRuntime } from './runtime-support';
 

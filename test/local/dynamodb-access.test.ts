@@ -1,8 +1,6 @@
 import * as path from 'node:path';
 import { DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { requiredPermissions } from '../../local/dynamodb';
-import { accessKeyOf } from '../../local/lambda-host';
-import { LocalRuntime } from '../../local/runtime';
+import { accessKeyOf, LocalRuntime, requiredPermissions } from '@rental-collections/local-aws';
 import { mutatedCdkOut } from '../infra/function-runs';
 import { TemplateModel } from '../infra/template-model';
 import type { CfnTemplate } from '../support/cdk-out';

@@ -1,4 +1,4 @@
-import type { LocalRuntime } from '../../local/runtime';
+import type { LocalRuntime } from '@rental-collections/local-aws';
 import { openCaseBody } from '../support/fixtures';
 import { http, rentalOverdue, START, startRuntime } from './runtime-support';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { LocalRuntime } from '../../local/runtime';
+import type { LocalRuntime } from '@rental-collections/local-aws';
 import { openCaseBody } from '../support/fixtures';
 import { http, startRuntime } from './runtime-support';
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { LocalRuntime } from '../../local/runtime';
+import type { LocalRuntime } from '@rental-collections/local-aws';
 import {
   caseSchema,
   caseWithTimelineSchema,

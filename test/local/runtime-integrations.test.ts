@@ -3,11 +3,10 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { LocalRuntime, localArn } from '@rental-collections/local-aws';
+import { script, scriptedFunctions } from '@rental-collections/local-aws/testing';
 import { creditBureauFromEnvironment } from '../../lambdas/adapters/credit-bureau-config';
-import { LocalRuntime } from '../../local/runtime';
-import { localArn } from '../../local/template';
 import { http } from './runtime-support';
-import { script, scriptedFunctions } from './scripted-functions';
 
 /**
  * What the runtime adds around the functions, on a hand-written `cdk.out`: the state machine's

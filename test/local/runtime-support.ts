@@ -1,6 +1,6 @@
 import * as path from 'node:path';
+import { LocalRuntime } from '@rental-collections/local-aws';
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
-import { LocalRuntime } from '../../local/runtime';
 import { CDK_OUT } from '../support/cdk-out';
 
 /**

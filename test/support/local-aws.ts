@@ -1,18 +1,21 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  createStepFunctionsFacade,
+  createTable,
+  createTableInput,
+  Ids,
+  localDynamoClient,
+  SesEmulator,
+  SnsEmulator,
+  StepFunctionsEngine,
+  startDynalite,
+  type TaskIntegration,
+  VirtualClock,
+} from '@rental-collections/local-aws';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { TABLES } from '../../lambdas/adapters/tables';
 import { ENV } from '../../lambdas/shared/config';
-import { VirtualClock } from '../../local/clock';
-import { createTable, createTableInput, localDynamoClient, startDynalite } from '../../local/dynamodb';
-import { Ids } from '../../local/ids';
-import { SesEmulator } from '../../local/ses';
-import { SnsEmulator } from '../../local/sns';
-import {
-  createStepFunctionsFacade,
-  StepFunctionsEngine,
-  type TaskIntegration,
-} from '../../local/stepfunctions';
 import { HOUR, START_DAY } from './time';
 
 /**

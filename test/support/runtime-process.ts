@@ -24,7 +24,7 @@ export async function startRuntimeProcess(args: {
     process.execPath,
     [
       require.resolve('tsx/cli'),
-      path.join(ROOT, 'local', 'main.ts'),
+      path.join(ROOT, 'scripts', 'start-local.ts'),
       '--port',
       '0',
       '--start',

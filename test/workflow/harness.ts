@@ -11,9 +11,6 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CONTACT_STAGES, type ContactStage, outlivesExecution } from '../../lambdas/domain/services/ladder';
-import { nextExecutionName } from '../../lambdas/domain/services/tracks';
-import { VirtualClock } from '../../local/clock';
 import {
   type ExecutionDescription,
   type HistoryEvent,
@@ -22,7 +19,10 @@ import {
   seededRandom,
   TaskFailedError,
   type TaskIntegration,
-} from '../../local/stepfunctions';
+  VirtualClock,
+} from '@rental-collections/local-aws';
+import { CONTACT_STAGES, type ContactStage, outlivesExecution } from '../../lambdas/domain/services/ladder';
+import { nextExecutionName } from '../../lambdas/domain/services/tracks';
 import { GRACE_DAYS, POLICY, waitSeconds } from '../support/policy';
 import { DAY, HOUR, iso, SECOND, START_DAY } from '../support/time';
 

@@ -5,8 +5,9 @@
  * scripted (harness.ts); time is virtual, so a 90-day wait takes milliseconds and fires at its
  * exact instant.
  */
+
+import { type HistoryEvent, type JsonValue, TaskTimedOut } from '@rental-collections/local-aws';
 import { RESOLUTION_KINDS } from '../../lambdas/domain/resolution';
-import { type HistoryEvent, type JsonValue, TaskTimedOut } from '../../local/stepfunctions';
 import { STAGE_STATES, STATE } from '../../statemachines/overdue-case';
 import { stageDay } from '../support/policy';
 import {

@@ -1,16 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
+import { LocalRuntime, type LocalRuntimeOptions } from '@rental-collections/local-aws';
 import { responseNodeOf } from '../../lambdas/adapters/zhima-credit-bureau';
 import type { OpenCaseRequest } from '../../lambdas/domain/requests';
 import type { ContactStage } from '../../lambdas/domain/services/ladder';
-import { LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime';
 import { STAGE_STATES, STATE } from '../../statemachines/overdue-case';
 import { threshold } from '../support/policy';
 import { DAY, HOUR, iso, MINUTE, START } from '../support/time';
 
 type RuntimeFaults = NonNullable<LocalRuntimeOptions['faults']>;
 
-import type { HistoryEvent } from '../../local/stepfunctions/history';
+import type { HistoryEvent } from '@rental-collections/local-aws';
 
 /**
  * The workflow's paths end to end on the local runtime: the synthesized state machine
