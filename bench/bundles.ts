@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { accessKeyOf, LocalRuntime } from '@rental-collections/local-aws';
 import { buildSync } from 'esbuild';
+import { BUNDLE_ALIASES, BUNDLE_MAIN_FIELDS } from '../lib/project-function';
 import { CDK_OUT, synthesizedFunctions } from '../scripts/synthesized-functions';
 import { clientsFor, floorEntry, type SdkClient } from './floor';
 
@@ -191,6 +192,8 @@ async function main(): Promise<void> {
         format: 'cjs',
         outfile: file,
         logLevel: 'error',
+        alias: BUNDLE_ALIASES,
+        mainFields: BUNDLE_MAIN_FIELDS,
       });
       const built = { file, bytes: statSync(file).size, env, samples: [] as Sample[] };
       floors.set(key, built);
