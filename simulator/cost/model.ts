@@ -16,6 +16,7 @@ export interface Usage {
   lambdaMbMs: number;
   /** Read request units, in halves: an eventually consistent read of up to 4 KB is 0.5. */
   dynamodbReadUnits: number;
+  /** Write request units: a write is 1 per KB of the whole item, rounded up (writeUnitsOf). */
   dynamodbWriteUnits: number;
   /** SMS parts (a long or non-Latin text is several, each billed), by destination. */
   smsPartsUS: number;

@@ -56,6 +56,26 @@ describe('the price table', () => {
   });
 });
 
+describe('the daily-batch assumptions', () => {
+  const tableFile = path.join(__dirname, '..', '..', 'simulator', 'cost', 'prices.json');
+
+  test('each has a note, and one without is refused, naming it', () => {
+    const table = JSON.parse(readFileSync(tableFile, 'utf8'));
+    delete table.dailyBatch.msPerCase.note;
+
+    expect(() => parsePriceTable(table, 'p.json')).toThrow(
+      /^p\.json is not a valid price table:\n {2}dailyBatch\.msPerCase\.note: /,
+    );
+  });
+
+  test('a page size that is not a whole number of cases is refused, naming it', () => {
+    const table = JSON.parse(readFileSync(tableFile, 'utf8'));
+    table.dailyBatch.casesPerInvocation.value = 0.5;
+
+    expect(() => parsePriceTable(table, 'p.json')).toThrow('dailyBatch.casesPerInvocation.value');
+  });
+});
+
 describe('the cost of a usage', () => {
   /**
    * By hand, from prices.json (USD; 1 pico-dollar = 10^-12 USD):
