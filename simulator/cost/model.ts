@@ -1,4 +1,6 @@
-import type { PriceItem, PriceTable } from './prices';
+import type { BatchDesign, PriceItem, PriceTable } from './prices';
+
+export type { BatchDesign } from './prices';
 
 /**
  * What running a portfolio costs on AWS: pure functions from usage counts to a priced breakdown, in
@@ -14,6 +16,7 @@ export interface Usage {
   lambdaMbMs: number;
   /** Read request units, in halves: an eventually consistent read of up to 4 KB is 0.5. */
   dynamodbReadUnits: number;
+  /** Write request units: a write is 1 per KB of the whole item, rounded up (writeUnitsOf). */
   dynamodbWriteUnits: number;
   /** SMS parts (a long or non-Latin text is several, each billed), by destination. */
   smsPartsUS: number;
@@ -133,18 +136,35 @@ export function priceUsage(usage: Usage, table: PriceTable, cases: number): Cost
   };
 }
 
-/** Pico-dollars as dollars with `places` decimals, rounded half up: 1_500_000n, 6 → `0.000002`. */
+/**
+ * Pico-dollars as dollars with `places` decimals (0 or more), the magnitude rounded half up:
+ * 1_500_000n, 6 → `0.000002`; -1_500_000n → `-0.000002`. A negative amount that rounds to zero is
+ * written `0.000000`, without a sign.
+ */
 export function formatUsd(pico: bigint, places = 6): string {
-  if (pico < 0n) return `-${formatUsd(-pico, places)}`;
-  const step = 10n ** BigInt(12 - places);
-  const rounded = divideRounded(pico, step);
+  if (!Number.isInteger(places) || places < 0) throw new RangeError(`places: a whole number, not ${places}`);
+  const magnitude = pico < 0n ? -pico : pico;
+  const digits =
+    places <= 12
+      ? divideRounded(magnitude, 10n ** BigInt(12 - places))
+      : magnitude * 10n ** BigInt(places - 12);
   const scale = 10n ** BigInt(places);
-  const whole = rounded / scale;
-  if (places === 0) return whole.toString();
-  return `${whole}.${(rounded % scale).toString().padStart(places, '0')}`;
+  const text =
+    places === 0 ? `${digits}` : `${digits / scale}.${(digits % scale).toString().padStart(places, '0')}`;
+  return pico < 0n && digits !== 0n ? `-${text}` : text;
 }
 
 export const DAY_MS = 86_400_000;
+
+/** DynamoDB bills a write by the whole item's size: one unit per 1 KB, rounded up. */
+export const writeUnitsOf = (itemBytes: number) => Math.ceil(itemBytes / 1024);
+
+/** The most a Query returns in one page. */
+const QUERY_PAGE_BYTES = 1024 * 1024;
+
+/** Read units, in halves, of one eventually consistent Query page: 0.5 per 4 KB of its items, at least 0.5. */
+const queryPageHalves = (items: number, itemBytes: number) =>
+  Math.max(1, Math.ceil((items * itemBytes) / 4096));
 
 /** A case's life in the run: opened at, closed at (null: still open at the end). Epoch ms. */
 export interface CaseSpan {
@@ -152,55 +172,55 @@ export interface CaseSpan {
   closedAt: number | null;
 }
 
-export interface BatchDesign {
-  /** When each day's evaluation runs, ms after the run's start of day. */
-  evaluateAtMs: number;
-  evaluatorMemoryMb: number;
-  /** The billed duration of one evaluation, ms. */
-  evaluationMs: number;
-  /** Reads of one evaluation: the case and the customer (opt-outs, time zone), strongly consistent, each under 4 KB. */
-  readUnitsPerEvaluation: number;
-  /** Writes of one evaluation: the case, marked evaluated for the day so a re-run acts once. */
-  writeUnitsPerEvaluation: number;
+export interface Run {
+  start: number;
+  days: number;
 }
 
-/** The daily-batch design we price beside ours; each number is an assumption, explained in docs/simulator.md. */
-export const DAILY_BATCH: BatchDesign = {
-  evaluateAtMs: 0,
-  evaluatorMemoryMb: 512,
-  evaluationMs: 50,
-  readUnitsPerEvaluation: 2,
-  writeUnitsPerEvaluation: 1,
-};
+/** How many cases are open at each day's evaluation instant, day by day. */
+export function openCasesByDay(spans: readonly CaseSpan[], run: Run, evaluateAtMs: number): number[] {
+  return Array.from({ length: run.days }, (_, day) => {
+    const at = run.start + day * DAY_MS + evaluateAtMs;
+    return spans.filter((span) => span.openedAt <= at && (span.closedAt === null || at < span.closedAt))
+      .length;
+  });
+}
 
 /** How many case-days the batch evaluates: every case open at each day's evaluation instant. */
-export function caseDaysEvaluated(
-  spans: readonly CaseSpan[],
-  run: { start: number; days: number },
-  design: BatchDesign = DAILY_BATCH,
-): number {
-  let evaluations = 0;
-  for (let day = 0; day < run.days; day++) {
-    const at = run.start + day * DAY_MS + design.evaluateAtMs;
-    for (const span of spans)
-      if (span.openedAt <= at && (span.closedAt === null || at < span.closedAt)) evaluations++;
-  }
-  return evaluations;
-}
+export const caseDaysEvaluated = (spans: readonly CaseSpan[], run: Run, design: BatchDesign) =>
+  openCasesByDay(spans, run, design.evaluateAtMs).reduce((sum, open) => sum + open, 0);
 
 /**
- * What the batch's evaluations use: for each case-day one scheduled invocation of the evaluator, one
- * Lambda request of its memory and duration, its reads and writes. What the batch does besides (the
- * intake, the API, the contacts and their messages) is what ours does, and is added by compareDesigns.
+ * What the batch's evaluations use, given the open cases of each day: one scheduler invocation a
+ * day; one evaluator invocation per page of `casesPerInvocation` open cases (at least one a day),
+ * each reading its page by an eventually consistent Query with the items packed; `msPerCase` of the
+ * evaluator per case; and, if it marks them, a write of each evaluated case, billed by the item's
+ * size. What the batch does besides (the intake, the API, the contacts' reads, writes and messages)
+ * is what ours does, and is added by compareDesigns.
  */
-export function batchEvaluationUsage(caseDays: number, design: BatchDesign = DAILY_BATCH): Usage {
+export function batchEvaluationUsage(openByDay: readonly number[], design: BatchDesign): Usage {
+  const { casesPerInvocation: perPage, caseItemBytes } = design;
+  if (perPage * caseItemBytes > QUERY_PAGE_BYTES)
+    throw new RangeError(
+      `casesPerInvocation: ${perPage} cases of ${caseItemBytes} bytes do not fit a 1 MB Query page`,
+    );
+  let invocations = 0;
+  let readHalves = 0;
+  for (const open of openByDay) {
+    const fullPages = Math.floor(open / perPage);
+    const lastPage = open % perPage;
+    invocations += Math.max(1, Math.ceil(open / perPage));
+    readHalves += fullPages * queryPageHalves(perPage, caseItemBytes);
+    if (lastPage > 0 || fullPages === 0) readHalves += queryPageHalves(lastPage, caseItemBytes);
+  }
+  const caseDays = openByDay.reduce((sum, open) => sum + open, 0);
   return {
     ...NO_USAGE,
-    schedulerInvocations: caseDays,
-    lambdaRequests: caseDays,
-    lambdaMbMs: caseDays * design.evaluatorMemoryMb * design.evaluationMs,
-    dynamodbReadUnits: caseDays * design.readUnitsPerEvaluation,
-    dynamodbWriteUnits: caseDays * design.writeUnitsPerEvaluation,
+    schedulerInvocations: openByDay.length,
+    lambdaRequests: invocations,
+    lambdaMbMs: caseDays * design.evaluatorMemoryMb * design.msPerCase,
+    dynamodbReadUnits: readHalves / 2,
+    dynamodbWriteUnits: design.marksEachCaseEvaluated ? caseDays * writeUnitsOf(caseItemBytes) : 0,
   };
 }
 
@@ -208,6 +228,11 @@ export interface DesignComparison {
   eventDriven: CostBreakdown;
   dailyBatch: CostBreakdown;
   caseDays: number;
+  /**
+   * Cases opened and closed between two daily runs: the batch never evaluates them, yet their
+   * contacts stay in the shared usage of both designs.
+   */
+  casesNeverEvaluated: number;
   /** The daily batch's total over ours, with three decimals (null if ours cost nothing). */
   batchOverEventDriven: string | null;
 }
@@ -216,21 +241,35 @@ export interface DesignComparison {
  * Ours against the daily batch on the same portfolio. `shared` is what both designs do alike (the
  * intake, API requests, the contacts with their Lambda work, reads, writes and messages);
  * `orchestration` what only ours does to wait and route (state transitions, the wait and check steps).
+ * `contactLambdaRequests` are the Lambda requests in `shared` that invoke a contact: the batch sends
+ * from inside its evaluator, so it is not billed them (the sending time it is).
  */
 export function compareDesigns(input: {
   shared: Usage;
   orchestration: Usage;
+  contactLambdaRequests: number;
   spans: readonly CaseSpan[];
-  run: { start: number; days: number };
+  run: Run;
   prices: PriceTable;
   design?: BatchDesign;
 }): DesignComparison {
-  const design = input.design ?? DAILY_BATCH;
+  const design = input.design ?? input.prices.dailyBatch;
+  const { shared, contactLambdaRequests } = input;
+  if (!Number.isInteger(contactLambdaRequests) || contactLambdaRequests < 0)
+    throw new RangeError(`contactLambdaRequests: a whole number, not ${contactLambdaRequests}`);
+  if (contactLambdaRequests > shared.lambdaRequests)
+    throw new RangeError(
+      `contactLambdaRequests: ${contactLambdaRequests} is more than the ${shared.lambdaRequests} shared Lambda requests`,
+    );
   const cases = input.spans.length;
-  const caseDays = caseDaysEvaluated(input.spans, input.run, design);
-  const eventDriven = priceUsage(addUsage(input.shared, input.orchestration), input.prices, cases);
+  const openByDay = openCasesByDay(input.spans, input.run, design.evaluateAtMs);
+  const casesNeverEvaluated = input.spans.filter(
+    (span) => caseDaysEvaluated([span], input.run, design) === 0,
+  ).length;
+  const eventDriven = priceUsage(addUsage(shared, input.orchestration), input.prices, cases);
+  const batchShared = { ...shared, lambdaRequests: shared.lambdaRequests - contactLambdaRequests };
   const dailyBatch = priceUsage(
-    addUsage(input.shared, batchEvaluationUsage(caseDays, design)),
+    addUsage(batchShared, batchEvaluationUsage(openByDay, design)),
     input.prices,
     cases,
   );
@@ -238,7 +277,8 @@ export function compareDesigns(input: {
   return {
     eventDriven,
     dailyBatch,
-    caseDays,
+    caseDays: openByDay.reduce((sum, open) => sum + open, 0),
+    casesNeverEvaluated,
     batchOverEventDriven:
       ratio === null ? null : `${ratio / 1000n}.${(ratio % 1000n).toString().padStart(3, '0')}`,
   };

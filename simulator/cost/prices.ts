@@ -33,6 +33,19 @@ const priceSchema = z.strictObject({
   assumption: z.string().optional(),
 });
 
+const assumed = <T extends z.ZodType>(value: T) => z.strictObject({ value, note: z.string().min(1) });
+const count = z.number().int().positive();
+
+const dailyBatchSchema = z.strictObject({
+  description: z.string().min(1),
+  evaluateAtMs: assumed(z.number().int().min(0).max(86_399_999)),
+  casesPerInvocation: assumed(count),
+  evaluatorMemoryMb: assumed(count),
+  msPerCase: assumed(count),
+  caseItemBytes: assumed(count.max(400 * 1024)),
+  marksEachCaseEvaluated: assumed(z.boolean()),
+});
+
 const priceTableSchema = z.strictObject({
   region: z.string().min(1),
   currency: z.literal('USD'),
@@ -45,7 +58,22 @@ const priceTableSchema = z.strictObject({
       typeof priceSchema
     >,
   ),
+  dailyBatch: dailyBatchSchema,
 });
+
+/** The daily-batch design's assumptions (`dailyBatch` in prices.json, where each is explained). */
+export interface BatchDesign {
+  /** When each day's run starts, ms after the run's start of day. */
+  evaluateAtMs: number;
+  /** Open cases per evaluator invocation: one Query page of the status index. */
+  casesPerInvocation: number;
+  evaluatorMemoryMb: number;
+  /** Billed evaluator time per case evaluated, ms. */
+  msPerCase: number;
+  caseItemBytes: number;
+  /** Whether each evaluated case is written back, marked evaluated for the day. */
+  marksEachCaseEvaluated: boolean;
+}
 
 export interface Price {
   /** The list price of `per` units, in pico-dollars. */
@@ -61,6 +89,7 @@ export interface PriceTable {
   asOf: string;
   lambdaArchitecture: 'arm64' | 'x86_64';
   prices: Record<PriceItem, Price>;
+  dailyBatch: BatchDesign;
 }
 
 export const PICO_PER_USD = 1_000_000_000_000n;
@@ -96,7 +125,22 @@ export function parsePriceTable(input: unknown, source = 'prices'): PriceTable {
       ];
     }),
   ) as Record<PriceItem, Price>;
-  return { region: table.region, asOf: table.asOf, lambdaArchitecture: table.lambdaArchitecture, prices };
+  const batch = table.dailyBatch;
+  const dailyBatch: BatchDesign = {
+    evaluateAtMs: batch.evaluateAtMs.value,
+    casesPerInvocation: batch.casesPerInvocation.value,
+    evaluatorMemoryMb: batch.evaluatorMemoryMb.value,
+    msPerCase: batch.msPerCase.value,
+    caseItemBytes: batch.caseItemBytes.value,
+    marksEachCaseEvaluated: batch.marksEachCaseEvaluated.value,
+  };
+  return {
+    region: table.region,
+    asOf: table.asOf,
+    lambdaArchitecture: table.lambdaArchitecture,
+    prices,
+    dailyBatch,
+  };
 }
 
 export const DEFAULT_PRICES_FILE = path.join(__dirname, 'prices.json');

@@ -7,12 +7,13 @@ import {
   type CaseSpan,
   caseDaysEvaluated,
   compareDesigns,
-  DAILY_BATCH,
   formatUsd,
   NO_USAGE,
+  openCasesByDay,
   priceUsage,
   type Usage,
   type UsageItem,
+  writeUnitsOf,
 } from '../../simulator/cost/model';
 import { loadDefaultPrices, parsePriceTable, picoUsdOf } from '../../simulator/cost/prices';
 
@@ -52,6 +53,26 @@ describe('the price table', () => {
     expect(() => parsePriceTable(table, 'p.json')).toThrow(
       'p.json is not a valid price table:\n  prices.sesEmail.usd: a decimal string of US dollars with at most 12 decimals',
     );
+  });
+});
+
+describe('the daily-batch assumptions', () => {
+  const tableFile = path.join(__dirname, '..', '..', 'simulator', 'cost', 'prices.json');
+
+  test('each has a note, and one without is refused, naming it', () => {
+    const table = JSON.parse(readFileSync(tableFile, 'utf8'));
+    delete table.dailyBatch.msPerCase.note;
+
+    expect(() => parsePriceTable(table, 'p.json')).toThrow(
+      /^p\.json is not a valid price table:\n {2}dailyBatch\.msPerCase\.note: /,
+    );
+  });
+
+  test('a page size that is not a whole number of cases is refused, naming it', () => {
+    const table = JSON.parse(readFileSync(tableFile, 'utf8'));
+    table.dailyBatch.casesPerInvocation.value = 0.5;
+
+    expect(() => parsePriceTable(table, 'p.json')).toThrow('dailyBatch.casesPerInvocation.value');
   });
 });
 
@@ -147,6 +168,20 @@ describe('the cost of a usage', () => {
     expect(formatUsd(2_500_000_000_000n, 0)).toBe('3');
     expect(formatUsd(-1_500_000n, 6)).toBe('-0.000002');
   });
+
+  test('formatUsd rounds a negative amount by its magnitude, and one that rounds to zero has no sign', () => {
+    expect(formatUsd(-500_000n)).toBe('-0.000001');
+    expect(formatUsd(-499_999n)).toBe('0.000000');
+    expect(formatUsd(-1n)).toBe('0.000000');
+    expect(formatUsd(-1n, 12)).toBe('-0.000000000001');
+  });
+
+  test('formatUsd writes more than 12 decimals exactly, and refuses a places that is not a whole number', () => {
+    expect(formatUsd(1n, 13)).toBe('0.0000000000010');
+    expect(formatUsd(-2_000_000_000_001n, 14)).toBe('-2.00000000000100');
+    expect(() => formatUsd(1n, -1)).toThrow('places: a whole number, not -1');
+    expect(() => formatUsd(1n, 1.5)).toThrow(RangeError);
+  });
 });
 
 const count = fc.integer({ min: 0, max: 1_000_000 });
@@ -217,55 +252,134 @@ describe('the daily-batch design', () => {
   const START = Date.parse('2026-03-02T00:00:00Z');
   const at = (iso: string) => Date.parse(iso);
   /**
-   * Three cases over four days, evaluated at 06:00 UTC each day (03-02, 03-03, 03-04, 03-05):
-   *   A opened 03-01 12:00, never closed: all four days                                     = 4
-   *   B opened 03-02 07:00 (after that day's run), closed 03-04 05:00 (before it): 03-03 only  = 1
+   * Four cases over four days, evaluated at 06:00 UTC each day (03-02, 03-03, 03-04, 03-05):
+   *   A opened 03-01 12:00, never closed: all four days                                      = 4
+   *   B opened 03-02 07:00 (after that day's run), closed 03-04 05:00 (before it): 03-03 only   = 1
    *   C opened 03-03 06:00 (open at the run), closed 03-05 06:00 (closed at the run): 03-03, 03-04 = 2
-   *   7 case-days.
+   *   D opened 03-02 08:00, closed 03-02 20:00, between two runs: never evaluated              = 0
+   *   Open at each run: 1, 3, 2, 1; 7 case-days.
    */
   const spans: CaseSpan[] = [
     { openedAt: at('2026-03-01T12:00:00Z'), closedAt: null },
     { openedAt: at('2026-03-02T07:00:00Z'), closedAt: at('2026-03-04T05:00:00Z') },
     { openedAt: at('2026-03-03T06:00:00Z'), closedAt: at('2026-03-05T06:00:00Z') },
+    { openedAt: at('2026-03-02T08:00:00Z'), closedAt: at('2026-03-02T20:00:00Z') },
   ];
-  const design = { ...DAILY_BATCH, evaluateAtMs: 6 * 3_600_000 };
+  // A page of 2 cases, so the day with 3 open cases takes two invocations.
+  const design = {
+    ...prices.dailyBatch,
+    evaluateAtMs: 6 * 3_600_000,
+    casesPerInvocation: 2,
+    evaluatorMemoryMb: 512,
+    msPerCase: 5,
+    caseItemBytes: 1_400,
+    marksEachCaseEvaluated: true,
+  };
   const run = { start: START, days: 4 };
 
-  test('evaluates every case open at each day’s run: 7 case-days', () => {
+  test('evaluates every case open at each day’s run: 1, 3, 2 and 1 cases, 7 case-days', () => {
+    expect(openCasesByDay(spans, run, design.evaluateAtMs)).toEqual([1, 3, 2, 1]);
     expect(caseDaysEvaluated(spans, run, design)).toBe(7);
   });
 
-  /**
-   * 7 case-days: 7 scheduler invocations, 7 Lambda requests of 512 MB x 50 ms (179,200 MB-ms), 14 read
-   * units (case and customer), 7 write units. Priced:
-   *   7 x 1.00/1,000,000 = 7,000,000 pico; 7 x 0.20/1,000,000 = 1,400,000;
-   *   179,200 / 1,024,000 = 0.175 GB-s x 0.0000133334 = 2,333,345; 14 x 0.125/1,000,000 = 1,750,000;
-   *   7 x 0.625/1,000,000 = 4,375,000; total 16,858,345 pico.
-   */
-  test('its evaluations’ usage and cost, worked by hand', () => {
-    const usage = batchEvaluationUsage(7, design);
-
-    expect(usage).toEqual({
-      ...NO_USAGE,
-      schedulerInvocations: 7,
-      lambdaRequests: 7,
-      lambdaMbMs: 179_200,
-      dynamodbReadUnits: 14,
-      dynamodbWriteUnits: 7,
-    });
-    const breakdown = priceUsage(usage, prices, 3);
-    expect(breakdown.total).toBe(16_858_345n);
-    expect(breakdown.lines.find((line) => line.item === 'lambdaMbMs')?.pricedUnits).toBe('0.175');
+  test('a write is billed by the whole item, 1 unit per KB rounded up: a 1.4 KB case is 2 units', () => {
+    expect(writeUnitsOf(1_400)).toBe(2);
+    expect(writeUnitsOf(1_024)).toBe(1);
+    expect(writeUnitsOf(1_025)).toBe(2);
   });
 
   /**
-   * Shared: 10 emails = 1,000,000,000 pico. Ours adds 400 state transitions = 10,000,000,000: 11,000,000,000.
-   * The batch adds its 16,858,345: 1,016,858,345. Ratio 1,016,858,345 / 11,000,000,000 = 0.09244 -> 0.092.
+   * Open 1, 3, 2, 1 at 2 cases a page:
+   *   scheduler: one a day                                   = 4
+   *   evaluator invocations: 1, 2 (2 + 1), 1, 1               = 5 Lambda requests
+   *   Query pages: 1,400, 2,800 + 1,400, 2,800, 1,400 bytes, each under 4 KB: 5 x 0.5 = 2.5 read units
+   *   duration: 7 case-days x 5 ms x 512 MB                   = 17,920 MB-ms
+   *   writes: 7 cases marked x 2 units                        = 14 write units
+   * Priced: 4 x 1.00/1,000,000 = 4,000,000 pico; 5 x 0.20/1,000,000 = 1,000,000;
+   *   17,920 / 1,024,000 = 0.0175 GB-s x 13,333,400 = 233,334.5 -> 233,335; 2.5 x 125,000 = 312,500;
+   *   14 x 625,000 = 8,750,000; total 14,295,835 pico.
    */
-  test('is priced beside ours with the same shared work, as a ratio', () => {
+  test('its evaluations’ usage and cost, worked by hand', () => {
+    const usage = batchEvaluationUsage([1, 3, 2, 1], design);
+
+    expect(usage).toEqual({
+      ...NO_USAGE,
+      schedulerInvocations: 4,
+      lambdaRequests: 5,
+      lambdaMbMs: 17_920,
+      dynamodbReadUnits: 2.5,
+      dynamodbWriteUnits: 14,
+    });
+    const breakdown = priceUsage(usage, prices, 4);
+    expect(breakdown.total).toBe(14_295_835n);
+    expect(breakdown.lines.find((line) => line.item === 'lambdaMbMs')?.pricedUnits).toBe('0.0175');
+  });
+
+  test('a Query page packs its items: 10 cases of 1,400 bytes are 14,000 bytes, 4 x 4 KB, 2 read units', () => {
+    expect(batchEvaluationUsage([10], { ...design, casesPerInvocation: 10 }).dynamodbReadUnits).toBe(2);
+  });
+
+  test('a day with no open case still runs once: one schedule, one invocation, one empty Query page', () => {
+    expect(batchEvaluationUsage([0], design)).toEqual({
+      ...NO_USAGE,
+      schedulerInvocations: 1,
+      lambdaRequests: 1,
+      dynamodbReadUnits: 0.5,
+    });
+  });
+
+  test('without the evaluated mark the batch writes nothing of its own', () => {
+    expect(
+      batchEvaluationUsage([1, 3, 2, 1], { ...design, marksEachCaseEvaluated: false }).dynamodbWriteUnits,
+    ).toBe(0);
+  });
+
+  test('a page that does not fit one 1 MB Query is refused', () => {
+    expect(() => batchEvaluationUsage([1], { ...design, casesPerInvocation: 750 })).toThrow(
+      'casesPerInvocation: 750 cases of 1400 bytes do not fit a 1 MB Query page',
+    );
+  });
+
+  /**
+   * With the table's assumptions (500 cases a page, 5 ms of 512 MB a case, 1,400-byte items, marked),
+   * one day of 1,000 open cases: 1 schedule (1,000,000 pico); 2 invocations (400,000);
+   * 2 pages of 700,000 bytes = 171 x 4 KB each, 342 halves = 171 read units (21,375,000);
+   * 2,560,000 MB-ms = 2.5 GB-s (33,333,500); 2,000 write units (1,250,000,000):
+   * 1,306,108,500 pico, 1,306,109 a case-day (against 2,408,335 when each case-day had its own
+   * schedule, request, 2 strongly consistent reads and 1 write unit). Unmarked: 56,108,500.
+   */
+  test('with the table’s assumptions one day of 1,000 open cases costs 1,306,108,500 pico, worked by hand', () => {
+    const marked = priceUsage(batchEvaluationUsage([1_000], prices.dailyBatch), prices, 1_000);
+    const unmarked = priceUsage(
+      batchEvaluationUsage([1_000], { ...prices.dailyBatch, marksEachCaseEvaluated: false }),
+      prices,
+      1_000,
+    );
+
+    expect(prices.dailyBatch).toMatchObject({
+      casesPerInvocation: 500,
+      evaluatorMemoryMb: 512,
+      msPerCase: 5,
+      caseItemBytes: 1_400,
+      marksEachCaseEvaluated: true,
+    });
+    expect(marked.total).toBe(1_306_108_500n);
+    expect(marked.perCase).toBe(1_306_109n);
+    expect(unmarked.total).toBe(56_108_500n);
+  });
+
+  /**
+   * Shared: 10 emails (1,000,000,000 pico), 10 Lambda requests that invoke contacts (2,000,000), 3 case
+   * writes of 2 units (6 x 625,000 = 3,750,000): 1,005,750,000. Ours adds 400 state transitions
+   * (10,000,000,000): 11,005,750,000. The batch sends from its evaluator, so drops the 10 contact
+   * requests (1,003,750,000) and adds its 14,295,835: 1,018,045,835.
+   * Ratio 1,018,045,835 / 11,005,750,000 = 0.0925 -> 0.093.
+   */
+  test('is priced beside ours with the same shared work, without the contact invocations, as a ratio', () => {
     const comparison = compareDesigns({
-      shared: { ...NO_USAGE, emails: 10 },
+      shared: { ...NO_USAGE, emails: 10, lambdaRequests: 10, dynamodbWriteUnits: 3 * writeUnitsOf(1_400) },
       orchestration: { ...NO_USAGE, stateTransitions: 400 },
+      contactLambdaRequests: 10,
       spans,
       run,
       prices,
@@ -273,8 +387,22 @@ describe('the daily-batch design', () => {
     });
 
     expect(comparison.caseDays).toBe(7);
-    expect(comparison.eventDriven.total).toBe(11_000_000_000n);
-    expect(comparison.dailyBatch.total).toBe(1_016_858_345n);
-    expect(comparison.batchOverEventDriven).toBe('0.092');
+    expect(comparison.casesNeverEvaluated).toBe(1);
+    expect(comparison.eventDriven.total).toBe(11_005_750_000n);
+    expect(comparison.dailyBatch.total).toBe(1_018_045_835n);
+    expect(comparison.batchOverEventDriven).toBe('0.093');
+  });
+
+  test('more contact requests than shared Lambda requests are refused', () => {
+    expect(() =>
+      compareDesigns({
+        shared: { ...NO_USAGE, lambdaRequests: 2 },
+        orchestration: NO_USAGE,
+        contactLambdaRequests: 3,
+        spans,
+        run,
+        prices,
+      }),
+    ).toThrow('contactLambdaRequests: 3 is more than the 2 shared Lambda requests');
   });
 });
