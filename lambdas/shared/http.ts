@@ -1,27 +1,16 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  IdempotencyValidationError,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { dynamoClient } from '../adapters/clients/dynamo';
 import { ConcurrentUpdateError, DomainError, type FieldError, InvalidRequestError } from '../domain/errors';
 import { fieldErrors } from '../domain/field-errors';
 import type * as z from '../domain/zod';
-import { ENV, requireEnv } from './config';
 import { parseForm } from './form';
 import { logger, metrics } from './powertools';
 
 /** docs/api.md: a body over 64 KiB is refused with 413 before it is parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
-/** docs/api.md: idempotency keys live at least 24 hours; we keep them 48. */
-const IDEMPOTENCY_KEY_TTL_SECONDS = 48 * 3600;
 
 export interface RouteRequest<Body, Query, Path> {
   body: Body;
@@ -48,10 +37,12 @@ export interface RouteSpec<
   /** `json` (default), or `form` for an HTML form's fields (URL-encoded or multipart; empty is `{}`). */
   bodyFormat?: 'json' | 'form';
   /**
-   * Default true for POSTs. False for a route without auth that is idempotent by nature: an
-   * anonymous caller then writes nothing (no Idempotency-Key record) before the route's own checks.
+   * Given (`idempotencyKeys` of ./idempotency-keys.ts), a POST honours `Idempotency-Key`: every route
+   * that writes passes it, but for one without auth that is idempotent by nature, where an anonymous
+   * caller then writes nothing (no Idempotency-Key record) before the route's own checks. A route
+   * without it does not carry the idempotency layer.
    */
-  idempotencyKeys?: boolean;
+  idempotencyKeys?: IdempotencyKeys;
   query?: QuerySchema;
   /** Schema of the path parameters (`casePath`, `workItemPath`, …); required for a route with any. */
   path?: PathSchema;
@@ -117,14 +108,6 @@ function toProblem(error: unknown): APIGatewayProxyResult {
     if ('retryAt' in error && typeof error.retryAt === 'string') extensions.retryAt = error.retryAt;
     return problem(DOMAIN_STATUS[error.kind], error.message, errors, extensions);
   }
-  if (error instanceof IdempotencyValidationError) {
-    return problem(409, 'This Idempotency-Key was already used with a different request.', [
-      { path: 'Idempotency-Key', message: 'use a new key for a different request' },
-    ]);
-  }
-  if (error instanceof IdempotencyAlreadyInProgressError) {
-    return problem(409, 'A request with this Idempotency-Key is still in progress; retry shortly.');
-  }
   if (error instanceof ConcurrentUpdateError) return problem(503, 'The case is busy; retry the request.');
   // Unknown errors are logged by name and message only (ours never carry personal data) and never
   // returned to the caller.
@@ -164,31 +147,13 @@ function header(event: APIGatewayProxyEvent, name: string): string | undefined {
   return undefined;
 }
 
-interface IdempotentCall {
-  key: string;
-  fingerprint: unknown;
-}
-
-let idempotencyStore: DynamoDBPersistenceLayer | undefined;
-const idempotencyConfig = new IdempotencyConfig({
-  eventKeyJmesPath: 'key',
-  payloadValidationJmesPath: 'fingerprint',
-  expiresAfterSeconds: IDEMPOTENCY_KEY_TTL_SECONDS,
-  throwOnNoIdempotencyKey: true,
-});
-
-/** Runs `work` once per Idempotency-Key: a replay with the same request returns the stored first result. */
-async function onceForKey(call: IdempotentCall, context: Context, work: () => Promise<RouteResponse>) {
-  idempotencyStore ??= new DynamoDBPersistenceLayer({
-    tableName: requireEnv(ENV.idempotencyTable),
-    awsSdkV3Client: dynamoClient(),
-  });
-  idempotencyConfig.registerLambdaContext(context);
-  const run = makeIdempotent(async (_call: IdempotentCall) => work(), {
-    persistenceStore: idempotencyStore,
-    config: idempotencyConfig,
-  });
-  return run(call);
+/** Runs a route's work once per Idempotency-Key (lambdas/shared/idempotency-keys.ts). */
+export interface IdempotencyKeys {
+  once(
+    call: { key: string; fingerprint: unknown },
+    context: Context,
+    work: () => Promise<RouteResponse>,
+  ): Promise<RouteResponse>;
 }
 
 /** What a route validates its request with, for the OpenAPI document (scripts/openapi/) to read. */
@@ -202,7 +167,7 @@ export interface RouteSchemas {
 
 /**
  * An API Gateway (REST, proxy) route: size check, JSON parsing and zod validation first, then the
- * route's one domain call; every failure becomes problem+json. POSTs honour `Idempotency-Key`. The
+ * route's one domain call; every failure becomes problem+json. POSTs given `idempotencyKeys` honour `Idempotency-Key`. The
  * handler carries its schemas (`handler.schemas`), so the OpenAPI document shows what it validates.
  */
 export function apiRoute<
@@ -226,19 +191,18 @@ export function apiRoute<
         at: new Date(event.requestContext.requestTimeEpoch).toISOString(),
       } as RouteRequest<z.infer<BodySchema>, z.infer<QuerySchema>, z.infer<PathSchema>>;
       const key =
-        event.httpMethod === 'POST' && spec.idempotencyKeys !== false
-          ? header(event, 'Idempotency-Key')
-          : undefined;
-      const response = key
-        ? await onceForKey(
-            {
-              key: `${event.httpMethod} ${event.resource} ${key}`,
-              fingerprint: { path: request.path, body: request.body ?? null },
-            },
-            context,
-            () => spec.run(request),
-          )
-        : await spec.run(request);
+        event.httpMethod === 'POST' && spec.idempotencyKeys ? header(event, 'Idempotency-Key') : undefined;
+      const response =
+        key && spec.idempotencyKeys
+          ? await spec.idempotencyKeys.once(
+              {
+                key: `${event.httpMethod} ${event.resource} ${key}`,
+                fingerprint: { path: request.path, body: request.body ?? null },
+              },
+              context,
+              () => spec.run(request),
+            )
+          : await spec.run(request);
       return json(response);
     } catch (error) {
       const response = toProblem(error);
@@ -251,7 +215,7 @@ export function apiRoute<
     bodyFormat: spec.bodyFormat ?? 'json',
     ...(spec.query ? { query: spec.query } : {}),
     ...(spec.path ? { path: spec.path } : {}),
-    idempotencyKeys: spec.idempotencyKeys !== false,
+    idempotencyKeys: spec.idempotencyKeys !== undefined,
   };
   const handler = middy(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))

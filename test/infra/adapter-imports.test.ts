@@ -17,6 +17,11 @@ import { TemplateModel } from './template-model';
  * in minified code, which an SDK release may change or another module may contain.
  */
 const model = new TemplateModel();
+const OPENAPI = JSON.parse(
+  readFileSync(path.join(__dirname, '..', '..', 'docs', 'openapi.json'), 'utf8'),
+) as {
+  paths: Record<string, Record<string, { operationId: string; parameters?: unknown[] }>>;
+};
 const ROOT = path.join(__dirname, '..', '..');
 
 /** The IAM service prefix each SDK client package calls; a client missing here fails the test. */
@@ -28,16 +33,6 @@ const SERVICE_OF_CLIENT: Record<string, string> = {
   '@aws-sdk/client-sesv2': 'ses',
   '@aws-sdk/client-eventbridge': 'events',
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
-};
-
-/**
- * Clients a function carries without a grant, each with why. Remove an entry once its reason is gone
- * (the test says so).
- */
-const KNOWN_UNGRANTED: Record<string, string[]> = {
-  // apiRoute (lambdas/shared/http.ts) imports the idempotency layer, with the DynamoDB client, for every
-  // route; this GET never uses it (only POSTs with an Idempotency-Key do).
-  'api/opt-out-page': ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
 };
 
 /** The modules of a function's deployed bundle, as paths relative to the asset. */
@@ -100,9 +95,7 @@ describe('each function bundles only the SDK clients its role may call', () => {
     // Act
     const ungranted = functions.flatMap((fn) => {
       const granted = grantedServices(fn.roleId);
-      const known = KNOWN_UNGRANTED[fn.handler] ?? [];
       return sdkClientsIn(fn.modules)
-        .filter((client) => !known.includes(client))
         .filter((client) => !granted.has(SERVICE_OF_CLIENT[client] ?? `unknown client ${client}`))
         .map((client) => `${fn.handler} ${client}`);
     });
@@ -111,20 +104,27 @@ describe('each function bundles only the SDK clients its role may call', () => {
     expect(ungranted).toEqual([]);
   });
 
-  test('every known exception is still one (its clients are bundled and still not granted)', () => {
-    // Act
-    const stale = Object.entries(KNOWN_UNGRANTED).flatMap(([handler, clients]) => {
-      const fn = functions.find((candidate) => candidate.handler === handler);
-      if (!fn) return [`${handler}: no such function`];
-      const bundled = sdkClientsIn(fn.modules);
-      const granted = grantedServices(fn.roleId);
-      return clients
-        .filter((client) => !bundled.includes(client) || granted.has(SERVICE_OF_CLIENT[client] ?? ''))
-        .map((client) => `${handler} ${client}`);
-    });
+  test('only the routes that honour Idempotency-Key carry the idempotency layer', () => {
+    // Arrange: what the OpenAPI document (generated from the handlers) says takes the header
+    const withHeader = new Set(
+      Object.values(OPENAPI.paths).flatMap((operations) =>
+        Object.values(operations)
+          .filter((operation) => JSON.stringify(operation.parameters ?? []).includes('IdempotencyKey'))
+          .map((operation) => operation.operationId),
+      ),
+    );
 
-    // Assess
-    expect(stale).toEqual([]);
+    // Act
+    const carrying = functions
+      .filter((fn) => fn.modules.some((module) => module.includes('@aws-lambda-powertools/idempotency/')))
+      .map((fn) => fn.handler);
+
+    // Assess: the same routes, by name (api/open-case is openCase)
+    const asOperation = (handler: string) =>
+      (handler.split('/')[1] ?? '').replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+    expect(carrying.map(asOperation).sort()).toEqual([...withHeader].sort());
+    expect(carrying).toContain('api/record-payment');
+    expect(carrying).not.toContain('api/get-case');
   });
 
   test('the clients a function uses are found: messaging, referrals, events, executions, secrets', () => {

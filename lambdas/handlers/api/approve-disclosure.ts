@@ -6,9 +6,11 @@ import { workflow } from '../../adapters/accessors/workflow';
 import { casePath, disclosureApprovalSchema } from '../../domain/requests';
 import { approveDisclosure } from '../../domain/services/legal';
 import { apiRoute } from '../../shared/http';
+import { idempotencyKeys } from '../../shared/idempotency-keys';
 
 /** POST /cases/{caseId}/public-disclosure/approvals: one of the two approvals a public disclosure needs (with a judgment, if the policy allows it). */
 export const handler = apiRoute({
+  idempotencyKeys,
   path: casePath,
   body: disclosureApprovalSchema,
   run: async ({ body, path, at }) => ({

@@ -5,9 +5,11 @@ import { workItems } from '../../adapters/accessors/work-items';
 import { claimSchema, workItemPath } from '../../domain/requests';
 import { claimWorkItem } from '../../domain/services/work-items';
 import { apiRoute } from '../../shared/http';
+import { idempotencyKeys } from '../../shared/idempotency-keys';
 
 /** POST /work-items/{workItemId}/claim: the compliance gate; 409 names the rule that refuses the contact. */
 export const handler = apiRoute({
+  idempotencyKeys,
   path: workItemPath,
   body: claimSchema,
   run: async ({ body, path, at }) => ({

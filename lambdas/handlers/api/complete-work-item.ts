@@ -5,9 +5,11 @@ import { workItems } from '../../adapters/accessors/work-items';
 import { completeSchema, workItemPath } from '../../domain/requests';
 import { completeWorkItem } from '../../domain/services/work-items';
 import { apiRoute } from '../../shared/http';
+import { idempotencyKeys } from '../../shared/idempotency-keys';
 
 /** POST /work-items/{workItemId}/complete: the work done, the contact and its outcome on the case. */
 export const handler = apiRoute({
+  idempotencyKeys,
   path: workItemPath,
   body: completeSchema,
   run: async ({ body, path, at }) => ({

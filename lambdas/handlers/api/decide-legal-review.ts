@@ -5,9 +5,11 @@ import { workflow } from '../../adapters/accessors/workflow';
 import { casePath, legalReviewSchema } from '../../domain/requests';
 import { decideLegalReview } from '../../domain/services/legal';
 import { apiRoute } from '../../shared/http';
+import { idempotencyKeys } from '../../shared/idempotency-keys';
 
 /** POST /cases/{caseId}/legal-review: approve → LEGAL / LEGAL_ACTION; decline → soft reminders. */
 export const handler = apiRoute({
+  idempotencyKeys,
   path: casePath,
   body: legalReviewSchema,
   run: async ({ body, path, at }) => ({

@@ -4,9 +4,11 @@ import { workflow } from '../../adapters/accessors/workflow';
 import { casePath, disputeSchema } from '../../domain/requests';
 import { openDispute } from '../../domain/services/customer-options';
 import { apiRoute } from '../../shared/http';
+import { idempotencyKeys } from '../../shared/idempotency-keys';
 
 /** POST /cases/{caseId}/disputes: holds every channel until people rule. */
 export const handler = apiRoute({
+  idempotencyKeys,
   path: casePath,
   body: disputeSchema,
   run: async ({ body, path, at }) => ({

@@ -24,7 +24,6 @@ const query = z.object({ token: z.optional(token) });
 export const handler = apiRoute({
   body: form,
   bodyFormat: 'form',
-  idempotencyKeys: false,
   query,
   run: async ({ body, query, at }) => {
     const sealed = body.token ?? query.token;

@@ -5,9 +5,11 @@ import { workItems } from '../../adapters/accessors/work-items';
 import { customerPath, optOutSchema } from '../../domain/requests';
 import { optOut } from '../../domain/services/opt-outs';
 import { apiRoute } from '../../shared/http';
+import { idempotencyKeys } from '../../shared/idempotency-keys';
 
 /** POST /customers/{customerId}/opt-outs: the channel is never used again for collection. */
 export const handler = apiRoute({
+  idempotencyKeys,
   path: customerPath,
   body: optOutSchema,
   run: async ({ body, path, at }) => {

@@ -7,9 +7,11 @@ import { casePath, contactSchema } from '../../domain/requests';
 import { policyOf } from '../../domain/services/policy-of';
 import { recordContact } from '../../domain/services/work-items';
 import { apiRoute } from '../../shared/http';
+import { idempotencyKeys } from '../../shared/idempotency-keys';
 
 /** POST /cases/{caseId}/contacts: a call, visit or inbound contact an agent logs (once per contactId). */
 export const handler = apiRoute({
+  idempotencyKeys,
   path: casePath,
   body: contactSchema,
   run: async ({ body, path, at }) => {

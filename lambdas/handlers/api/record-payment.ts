@@ -5,9 +5,11 @@ import { workflow } from '../../adapters/accessors/workflow';
 import { casePath, paymentSchema } from '../../domain/requests';
 import { recordPayment } from '../../domain/services/record-payment';
 import { apiRoute } from '../../shared/http';
+import { idempotencyKeys } from '../../shared/idempotency-keys';
 
 /** POST /cases/{caseId}/payments: applied once per paymentId; paying in full resolves the case. */
 export const handler = apiRoute({
+  idempotencyKeys,
   path: casePath,
   body: paymentSchema,
   run: async ({ body, path, at }) => {

@@ -5,9 +5,11 @@ import { workItems } from '../../adapters/accessors/work-items';
 import { releaseSchema, workItemPath } from '../../domain/requests';
 import { releaseWorkItem } from '../../domain/services/work-items';
 import { apiRoute } from '../../shared/http';
+import { idempotencyKeys } from '../../shared/idempotency-keys';
 
 /** POST /work-items/{workItemId}/release: the agent gives the claim back (OPEN again, its call's place freed). */
 export const handler = apiRoute({
+  idempotencyKeys,
   path: workItemPath,
   body: releaseSchema,
   run: async ({ body, path, at }) => ({
