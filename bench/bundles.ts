@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { accessKeyOf, LocalRuntime } from '@rental-collections/local-aws';
+import { LocalRuntime } from '@rental-collections/local-aws';
 import { buildSync } from 'esbuild';
 import { BUNDLE_ALIASES, BUNDLE_MAIN_FIELDS } from '../lib/project-function';
 import { CDK_OUT, synthesizedFunctions } from '../scripts/synthesized-functions';
@@ -158,21 +158,6 @@ async function main(): Promise<void> {
   try {
     const sampler = path.join(work, 'sampler.cjs');
     writeFileSync(sampler, SAMPLER);
-    const { endpoints } = runtime;
-    const shared = {
-      PATH: process.env.PATH ?? '',
-      AWS_REGION: 'us-east-1',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-      AWS_ENDPOINT_URL_SNS: endpoints.sns,
-      AWS_ENDPOINT_URL_SESV2: endpoints.ses,
-      AWS_ENDPOINT_URL_SFN: endpoints.stepFunctions,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    };
     const hosted = new Map(runtime.lambdas.list().map((fn) => [fn.logicalId, fn]));
     const floors = new Map<
       string,
@@ -204,11 +189,11 @@ async function main(): Promise<void> {
       if (!local) throw new Error(`${fn.logicalId} is not hosted by the local runtime`);
       const clients = clientsFor(fn.actions);
       const bundle = path.join(fn.assetDir, 'index.js');
+      // What the function's worker gets in the runtime; PATH for the sampler's node.
       const env = {
-        ...shared,
-        ...local.environment,
+        ...runtime.lambdas.environmentOf(local),
+        PATH: process.env.PATH ?? '',
         POWERTOOLS_LOG_LEVEL: 'ERROR',
-        AWS_ACCESS_KEY_ID: accessKeyOf(local),
       };
       return {
         ...fn,

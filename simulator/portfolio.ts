@@ -1,4 +1,5 @@
 import type { Stage } from '../lambdas/domain/policy/schema';
+import { HOMES } from '../oracles/scenarios/portfolio';
 import type { SeededRandom } from '../oracles/scenarios/random';
 import type { Profile, ProfileAction, ProfileFile } from './profiles';
 import { randomFor } from './seeds';
@@ -17,7 +18,9 @@ import { randomFor } from './seeds';
 
 export const DAY_MS = 86_400_000;
 
-export type Country = 'CN' | 'US';
+export type { Country } from '../oracles/scenarios/portfolio';
+
+import type { Country } from '../oracles/scenarios/portfolio';
 export type DeviceClass = 'PHONE' | 'LAPTOP' | 'TABLET' | 'CAMERA';
 
 export interface PortfolioOptions {
@@ -81,16 +84,8 @@ export interface SimulatedPortfolio {
   cases: SimulatedCase[];
 }
 
-/** Where debtors live: the profile (CN or US rules) follows the country, the contact window the zone. */
-const HOMES: ReadonlyArray<{ weight: number; country: Country; timezone: string }> = [
-  { weight: 30, country: 'CN', timezone: 'Asia/Shanghai' },
-  { weight: 10, country: 'CN', timezone: 'Asia/Urumqi' },
-  { weight: 5, country: 'CN', timezone: 'America/Los_Angeles' },
-  { weight: 20, country: 'US', timezone: 'America/New_York' },
-  { weight: 10, country: 'US', timezone: 'America/Chicago' },
-  { weight: 15, country: 'US', timezone: 'America/Los_Angeles' },
-  { weight: 10, country: 'US', timezone: 'Pacific/Honolulu' },
-];
+// Where debtors live: the homes of the scenario portfolio (the profile follows the country, the
+// contact window the zone).
 
 const CASES_PER_DEBTOR = { '1': 60, '2': 28, '3': 12 } as const;
 

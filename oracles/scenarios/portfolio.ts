@@ -102,7 +102,7 @@ export interface Portfolio {
 }
 
 /** Where customers live: the profile follows the country, the contact window the time zone. */
-const HOMES: ReadonlyArray<{ weight: number; timezone: string; country: Country }> = [
+export const HOMES: ReadonlyArray<{ weight: number; timezone: string; country: Country }> = [
   { weight: 30, timezone: 'Asia/Shanghai', country: 'CN' },
   { weight: 10, timezone: 'Asia/Urumqi', country: 'CN' },
   { weight: 5, timezone: 'America/Los_Angeles', country: 'CN' },

@@ -277,15 +277,16 @@ export class LambdaHost {
     }
   }
 
+  /** The environment a function's worker runs with: the runtime's, its own, and its access key. */
+  environmentOf(fn: LocalFunction): Record<string, string> {
+    return { ...this.options.runtimeEnvironment(), ...fn.environment, AWS_ACCESS_KEY_ID: accessKeyOf(fn) };
+  }
+
   private instance(fn: LocalFunction): FunctionInstance {
     const existing = this.workers.get(fn.name);
     if (existing && !existing.dead) return existing;
     if (!fn.bundle) throw new UnknownFunctionError(`function ${fn.name} has no bundle in cdk.out`);
-    const created = new FunctionInstance(fn, fn.bundle.file, fn.bundle.exportName, {
-      ...this.options.runtimeEnvironment(),
-      ...fn.environment,
-      AWS_ACCESS_KEY_ID: accessKeyOf(fn),
-    });
+    const created = new FunctionInstance(fn, fn.bundle.file, fn.bundle.exportName, this.environmentOf(fn));
     this.workers.set(fn.name, created);
     return created;
   }
